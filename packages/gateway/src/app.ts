@@ -1,0 +1,78 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from './config.js'
+import { metricsPlugin } from './http/metrics.js'
+import { openapiPlugin } from './http/openapi.js'
+import { registerProblemHandler } from './http/problem-handler.js'
+import { rateLimitPlugin } from './http/rate-limit.js'
+import { requestIdFrom } from './http/request-id.js'
+import { registerValidation } from './http/validation.js'
+import { operationsRoutes } from './routes/operations.js'
+import type { Database } from './storage/database.js'
+import { storagePlugin } from './storage/plugin.js'
+
+export const BODY_LIMIT_BYTES = 1024 * 1024
+
+export interface AppOptions {
+  config: Config
+  database: Database
+  /** Close the database when the app closes (the default: the app owns it). */
+  closeDatabase?: boolean
+  logger?: FastifyBaseLogger
+}
+
+/**
+ * The gateway as a Fastify plugin. Loading order is fixed: shared HTTP mechanisms, then
+ * external plugins (storage, metrics, OpenAPI, rate limit), then routes.
+ */
+export const hejieApp = fp(registerGateway, { name: 'hejie', fastify: '5.x' })
+
+async function registerGateway(app: FastifyInstance, options: AppOptions): Promise<void> {
+  registerValidation(app)
+  registerProblemHandler(app)
+  // Only JSON bodies are accepted (the token endpoint adds form encoding for itself);
+  // anything else, text included, is a 415.
+  app.removeContentTypeParser('text/plain')
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(storagePlugin, {
+    database: options.database,
+    closeOnShutdown: options.closeDatabase ?? true,
+  })
+  await app.register(metricsPlugin)
+  await app.register(openapiPlugin)
+  await app.register(rateLimitPlugin, {
+    max: options.config.rateLimitMax,
+    windowMs: options.config.rateLimitWindowMs,
+    redisUrl: options.config.redisUrl,
+  })
+
+  await app.register(operationsRoutes)
+}
+
+/**
+ * A Fastify instance configured as the server runs it, with the gateway registered but not
+ * yet ready (tests may add routes of their own first).
+ */
+export function createApp(options: AppOptions): FastifyInstance {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    genReqId: requestIdFrom,
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: options.config.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  app.register(hejieApp, options)
+  return app
+}
+
+/** Builds the app, ready for `inject` or `listen`. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = createApp(options)
+  await app.ready()
+  return app
+}

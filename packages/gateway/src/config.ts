@@ -1,0 +1,186 @@
+/**
+ * Configuration comes from the environment only. Each variable is declared once here with
+ * its default, its parser and a line of documentation; the README's configuration table is
+ * written from the same declarations, so the two cannot drift apart.
+ */
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`${variable}: ${reason}`)
+    this.name = 'ConfigError'
+  }
+}
+
+type Parser<T> = (raw: string, name: string) => T
+
+interface Variable<T> {
+  name: string
+  doc: string
+  /** Shown in the docs; `undefined` means "unset". */
+  defaultText: string
+  parse: Parser<T>
+  fallback: T
+}
+
+function integer(min: number, max: number): Parser<number> {
+  return (raw, name) => {
+    if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `expected an integer, got "${raw}"`)
+    const value = Number(raw)
+    if (value < min || value > max) throw new ConfigError(name, `expected ${min}–${max}, got ${value}`)
+    return value
+  }
+}
+
+function oneOf<const T extends string>(values: readonly T[]): Parser<T> {
+  return (raw, name) => {
+    if ((values as readonly string[]).includes(raw)) return raw as T
+    throw new ConfigError(name, `expected one of ${values.join(', ')}, got "${raw}"`)
+  }
+}
+
+const boolean: Parser<boolean> = (raw, name) => {
+  if (['true', '1', 'yes'].includes(raw)) return true
+  if (['false', '0', 'no'].includes(raw)) return false
+  throw new ConfigError(name, `expected true or false, got "${raw}"`)
+}
+
+const text: Parser<string> = (raw, name) => {
+  if (raw.trim() === '') throw new ConfigError(name, 'must not be empty')
+  return raw
+}
+
+function url(protocols: readonly string[]): Parser<string> {
+  return (raw, name) => {
+    let parsed: URL
+    try {
+      parsed = new URL(raw)
+    } catch {
+      throw new ConfigError(
+        name,
+        `expected a URL (${protocols.join(' or ')}), got something that is not a URL`,
+      )
+    }
+    if (!protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+      throw new ConfigError(name, `expected a ${protocols.join(' or ')} URL, got ${parsed.protocol}//…`)
+    }
+    return raw
+  }
+}
+
+function variable<T>(
+  name: string,
+  fallback: T,
+  defaultText: string,
+  parse: Parser<T>,
+  doc: string,
+): Variable<T> {
+  return { name, fallback, defaultText, parse, doc }
+}
+
+export const variables = {
+  port: variable('PORT', 3000, '`3000`', integer(0, 65535), 'TCP port the gateway listens on.'),
+  host: variable(
+    'HOST',
+    '127.0.0.1',
+    '`127.0.0.1`',
+    text,
+    'Address to bind; set `0.0.0.0` to accept connections from other hosts.',
+  ),
+  databaseUrl: variable<string | undefined>(
+    'DATABASE_URL',
+    undefined,
+    'unset',
+    url(['postgres', 'postgresql']),
+    'PostgreSQL connection string. When unset, the embedded SQLite database is used.',
+  ),
+  sqlitePath: variable(
+    'HEJIE_SQLITE_PATH',
+    './data/hejie.db',
+    '`./data/hejie.db`',
+    text,
+    'File of the embedded database (created with its folder when missing).',
+  ),
+  databasePoolSize: variable(
+    'HEJIE_DB_POOL_SIZE',
+    10,
+    '`10`',
+    integer(1, 500),
+    'PostgreSQL connections per gateway process.',
+  ),
+  redisUrl: variable<string | undefined>(
+    'REDIS_URL',
+    undefined,
+    'unset',
+    url(['redis', 'rediss']),
+    'Redis for rate-limit counters shared by several gateway instances. When unset, counters are kept in memory.',
+  ),
+  rateLimitMax: variable(
+    'HEJIE_RATE_LIMIT_MAX',
+    1200,
+    '`1200`',
+    integer(1, 10_000_000),
+    'Requests one API client (or one address, before authentication) may make per window.',
+  ),
+  rateLimitWindowMs: variable(
+    'HEJIE_RATE_LIMIT_WINDOW_MS',
+    60_000,
+    '`60000`',
+    integer(1000, 86_400_000),
+    'Length of the rate-limit window in milliseconds.',
+  ),
+  logLevel: variable(
+    'LOG_LEVEL',
+    'info' as const,
+    '`info`',
+    oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    'pino log level.',
+  ),
+  logFormat: variable(
+    'LOG_FORMAT',
+    'auto' as const,
+    '`auto`',
+    oneOf(['auto', 'json', 'pretty'] as const),
+    '`pretty` for people, `json` for machines; `auto` is pretty in a terminal and JSON otherwise.',
+  ),
+  shutdownTimeoutMs: variable(
+    'HEJIE_SHUTDOWN_TIMEOUT_MS',
+    10_000,
+    '`10000`',
+    integer(100, 600_000),
+    'How long a shutdown waits for in-flight requests and workers before it gives up.',
+  ),
+  trustProxy: variable(
+    'HEJIE_TRUST_PROXY',
+    false,
+    '`false`',
+    boolean,
+    'Trust `X-Forwarded-*` headers (set behind a load balancer, so rate limits see client addresses).',
+  ),
+} as const
+
+type Variables = typeof variables
+export type Config = { [K in keyof Variables]: Variables[K]['fallback'] }
+
+/**
+ * Reads and validates every variable. Throws a `ConfigError` naming the first bad variable;
+ * the process prints that one line and exits non-zero.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const config: Record<string, unknown> = {}
+  for (const [key, spec] of Object.entries(variables) as [string, Variable<unknown>][]) {
+    const raw = env[spec.name]
+    config[key] = raw === undefined || raw === '' ? spec.fallback : spec.parse(raw, spec.name)
+  }
+  return { ...(config as Config), ...overrides }
+}
+
+/** The configuration reference as a Markdown table (written into the README). */
+export function configurationTable(): string {
+  const rows = Object.values(variables).map(
+    (spec: Variable<unknown>) => `| \`${spec.name}\` | ${spec.defaultText} | ${spec.doc} |`,
+  )
+  return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n')
+}

@@ -1,0 +1,106 @@
+/**
+ * The registry of problem codes. Every error the API returns is one of these: a stable
+ * snake_case code, its HTTP status and a human title. Codes are part of the public contract
+ * (integrators branch on them), so a code is never renamed or reused; `docs/errors.md`
+ * has one row per entry and a test keeps the two in step.
+ */
+export const problemTypes = {
+  validation_failed: { status: 400, title: 'The request is not valid' },
+  malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  invalid_cursor: { status: 400, title: 'The pagination cursor is not valid' },
+  unauthenticated: { status: 401, title: 'Authentication is required' },
+  invalid_token: { status: 401, title: 'The access token is not valid' },
+  forbidden: { status: 403, title: 'The caller may not do this' },
+  not_found: { status: 404, title: 'The resource does not exist' },
+  method_not_allowed: { status: 405, title: 'The method is not allowed on this resource' },
+  conflict: { status: 409, title: 'The request conflicts with the current state' },
+  invalid_transition: { status: 409, title: 'The action is not allowed in the current state' },
+  idempotency_key_in_use: { status: 409, title: 'A request with this idempotency key is still running' },
+  precondition_failed: { status: 412, title: 'The resource has changed since it was read' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  unsupported_media_type: { status: 415, title: 'The request content type is not supported' },
+  unprocessable: { status: 422, title: 'The request cannot be carried out' },
+  idempotency_key_reused: {
+    status: 422,
+    title: 'The idempotency key was already used with a different request',
+  },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  internal_error: { status: 500, title: 'Internal server error' },
+  database_unavailable: { status: 503, title: 'The database is not reachable' },
+  not_ready: { status: 503, title: 'The service is not ready' },
+} as const satisfies Record<string, { status: number; title: string }>
+
+export type ProblemCode = keyof typeof problemTypes
+
+export interface FieldError {
+  path: string
+  message: string
+}
+
+/** The RFC 9457 body every error response carries. */
+export interface ProblemBody {
+  type: string
+  title: string
+  status: number
+  detail: string
+  code: ProblemCode
+  request_id: string
+  errors?: FieldError[]
+  [extension: string]: unknown
+}
+
+export function problemTypeUri(code: ProblemCode): string {
+  return `urn:hejie:problem:${code}`
+}
+
+/**
+ * An error that carries its problem code. Services and routes throw it; the error handler
+ * turns it into `application/problem+json`. `extensions` adds members to the body
+ * (for example `current_status` and `allowed_actions` on `invalid_transition`).
+ */
+export class ProblemError extends Error {
+  readonly code: ProblemCode
+  readonly status: number
+  readonly errors: FieldError[] | undefined
+  readonly extensions: Record<string, unknown>
+  readonly headers: Record<string, string>
+
+  constructor(
+    code: ProblemCode,
+    detail: string,
+    options: {
+      errors?: FieldError[]
+      extensions?: Record<string, unknown>
+      headers?: Record<string, string>
+    } = {},
+  ) {
+    super(detail)
+    this.name = 'ProblemError'
+    this.code = code
+    this.status = problemTypes[code].status
+    this.errors = options.errors
+    this.extensions = options.extensions ?? {}
+    this.headers = options.headers ?? {}
+  }
+
+  toBody(requestId: string): ProblemBody {
+    return {
+      type: problemTypeUri(this.code),
+      title: problemTypes[this.code].title,
+      status: this.status,
+      detail: this.message,
+      code: this.code,
+      request_id: requestId,
+      ...(this.errors ? { errors: this.errors } : {}),
+      ...this.extensions,
+    }
+  }
+}
+
+export function problem(
+  code: ProblemCode,
+  detail: string,
+  options?: ConstructorParameters<typeof ProblemError>[2],
+): ProblemError {
+  return new ProblemError(code, detail, options)
+}

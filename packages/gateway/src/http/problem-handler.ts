@@ -1,0 +1,79 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { type FieldError, type ProblemCode, ProblemError } from '../errors.js'
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
+
+/** Fastify's own error codes, translated into the contract's problem codes. */
+const fastifyCodes: Record<string, ProblemCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation_failed',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
+}
+
+const statusCodes: Partial<Record<number, ProblemCode>> = {
+  400: 'validation_failed',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  412: 'precondition_failed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  429: 'rate_limited',
+  503: 'not_ready',
+}
+
+export function sendProblem(reply: FastifyReply, error: ProblemError): FastifyReply {
+  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value)
+  return reply
+    .code(error.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(error.toBody(String(reply.request.id))))
+}
+
+function validationErrors(error: FastifyError): FieldError[] {
+  return (error.validation ?? []).map((issue) => {
+    const base = issue.instancePath || ''
+    const params = issue.params as { additionalProperty?: string; missingProperty?: string }
+    const leaf = params.additionalProperty ?? params.missingProperty
+    const path = `${error.validationContext ?? 'body'}${base}${leaf ? `/${leaf}` : ''}`
+    const message =
+      issue.keyword === 'additionalProperties' ? 'is not a known property' : (issue.message ?? 'is not valid')
+    return { path, message }
+  })
+}
+
+/** Turns anything thrown into a problem; never leaks the internals of a 5xx. */
+export function toProblem(error: FastifyError | ProblemError | Error): ProblemError {
+  if (error instanceof ProblemError) return error
+  const fastifyError = error as FastifyError
+  if (fastifyError.validation) {
+    const errors = validationErrors(fastifyError)
+    const detail = errors.map((e) => `${e.path} ${e.message}`).join('; ')
+    return new ProblemError('validation_failed', detail || 'The request is not valid.', { errors })
+  }
+  const mapped = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined
+  if (mapped) return new ProblemError(mapped, fastifyError.message)
+  const status = fastifyError.statusCode ?? 500
+  const byStatus = statusCodes[status]
+  if (status < 500 && byStatus) return new ProblemError(byStatus, fastifyError.message)
+  return new ProblemError('internal_error', 'Something went wrong on our side; the request id identifies it.')
+}
+
+export function registerProblemHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const converted = toProblem(error)
+    if (converted.status >= 500) request.log.error({ err: error }, 'request failed')
+    return sendProblem(reply, converted)
+  })
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      new ProblemError('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`),
+    ),
+  )
+}

@@ -1,0 +1,74 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { problem } from '../errors.js'
+import { pendingMigrations } from '../storage/migrator.js'
+
+const Health = Type.Object({ status: Type.Literal('ok') }, { $id: 'Health' })
+
+/** Liveness, readiness and metrics: what a load balancer and Prometheus poll. */
+export const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addSchema(Health)
+
+  app.get(
+    '/healthz',
+    {
+      config: { rateLimit: false },
+      schema: {
+        tags: ['operations'],
+        summary: 'The process is up',
+        operationId: 'getHealth',
+        response: { 200: Type.Ref('Health') },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  )
+
+  app.get(
+    '/readyz',
+    {
+      config: { rateLimit: false },
+      schema: {
+        tags: ['operations'],
+        summary: 'The database is reachable and its schema is current',
+        operationId: 'getReadiness',
+        response: { 200: Type.Ref('Health') },
+      },
+    },
+    async () => {
+      let pending: string[]
+      try {
+        await app.database.ping()
+        pending = await pendingMigrations(app.database)
+      } catch {
+        throw problem('database_unavailable', 'The database does not answer.')
+      }
+      if (pending.length > 0) {
+        throw problem('not_ready', `Migrations not yet run: ${pending.join(', ')}.`)
+      }
+      return { status: 'ok' as const }
+    },
+  )
+
+  app.get(
+    '/metrics',
+    {
+      config: { rateLimit: false },
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics',
+        operationId: 'getMetrics',
+        produces: ['text/plain'],
+        response: {
+          200: {
+            description: 'Prometheus text exposition format',
+            content: { 'text/plain': { schema: Type.String() } },
+          },
+        },
+      },
+    },
+    async (_request, reply) => {
+      reply.type(app.metrics.contentType)
+      return app.metrics.metrics()
+    },
+  )
+}

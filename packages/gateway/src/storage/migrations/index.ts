@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely'
+import type { DialectName } from '../dialect.js'
+import { writePath } from './0001-write-path.js'
+
+/**
+ * Every migration, in order. Migrations are forward-only and written for both dialects;
+ * a name, once released, never changes.
+ */
+export function migrationProvider(dialect: DialectName): MigrationProvider {
+  const migrations: Record<string, Migration> = {
+    '0001-write-path': writePath(dialect),
+  }
+  return { getMigrations: async () => migrations }
+}

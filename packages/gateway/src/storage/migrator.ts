@@ -1,0 +1,26 @@
+import { Migrator } from 'kysely'
+import type { Database } from './database.js'
+import { migrationProvider } from './migrations/index.js'
+
+function migratorFor(database: Database): Migrator {
+  return new Migrator({
+    db: database.db,
+    provider: migrationProvider(database.dialect),
+    migrationTableName: 'hejie_migrations',
+    migrationLockTableName: 'hejie_migrations_lock',
+    ...(database.schema ? { migrationTableSchema: database.schema } : {}),
+  })
+}
+
+/** Brings the schema up to date; several processes starting at once migrate it once. */
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const { error, results } = await migratorFor(database).migrateToLatest()
+  if (error) throw error instanceof Error ? error : new Error(String(error))
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+/** Names of the migrations that this code knows but the database has not run. */
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  const migrations = await migratorFor(database).getMigrations()
+  return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name)
+}
