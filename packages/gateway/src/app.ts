@@ -4,7 +4,7 @@ import fp from 'fastify-plugin'
 import type { Config } from './config.js'
 import { metricsPlugin } from './http/metrics.js'
 import { openapiPlugin } from './http/openapi.js'
-import { registerProblemHandler } from './http/problem-handler.js'
+import { registerNotFoundHandler, registerProblemHandler } from './http/problem-handler.js'
 import { rateLimitPlugin } from './http/rate-limit.js'
 import { requestIdFrom } from './http/request-id.js'
 import { registerValidation } from './http/validation.js'
@@ -49,6 +49,7 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
     windowMs: options.config.rateLimitWindowMs,
     redisUrl: options.config.redisUrl,
   })
+  registerNotFoundHandler(app)
 
   await app.register(operationsRoutes)
 }

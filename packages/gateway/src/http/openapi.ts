@@ -2,8 +2,14 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { ProblemSchema } from './problem-schema.js'
 
 export const API_VERSION = '1.0.0'
+
+/** The document as committed: stable key order from the routes, two-space indent, final newline. */
+export function openApiText(app: FastifyInstance): string {
+  return `${JSON.stringify(app.swagger(), null, 2)}\n`
+}
 
 /**
  * Publishes the contract: the OpenAPI 3.1 document is generated from the route schemas,
@@ -25,6 +31,7 @@ export const openapiPlugin = fp(
         },
         servers: [{ url: 'http://127.0.0.1:3000', description: 'A gateway started with `pnpm start`' }],
         tags: [{ name: 'operations', description: 'Health, readiness and metrics for operators.' }],
+        security: [{ bearerAuth: [] }],
         components: {
           securitySchemes: {
             bearerAuth: {
@@ -42,6 +49,7 @@ export const openapiPlugin = fp(
         buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`),
       },
     })
+    app.addSchema(ProblemSchema)
     await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } })
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   },

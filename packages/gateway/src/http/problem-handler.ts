@@ -70,7 +70,14 @@ export function registerProblemHandler(app: FastifyInstance): void {
     if (converted.status >= 500) request.log.error({ err: error }, 'request failed')
     return sendProblem(reply, converted)
   })
-  app.setNotFoundHandler((request, reply) =>
+}
+
+/**
+ * Unknown routes answer a 404 problem. They count against the caller's rate limit like any
+ * other request, so probing for routes is throttled too.
+ */
+export function registerNotFoundHandler(app: FastifyInstance): void {
+  app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) =>
     sendProblem(
       reply,
       new ProblemError('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`),

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { problem } from '../errors.js'
+import { problemResponse } from '../http/problem-schema.js'
 import { pendingMigrations } from '../storage/migrator.js'
 
 const Health = Type.Object({ status: Type.Literal('ok') }, { $id: 'Health' })
@@ -17,6 +18,7 @@ export const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['operations'],
         summary: 'The process is up',
         operationId: 'getHealth',
+        security: [],
         response: { 200: Type.Ref('Health') },
       },
     },
@@ -31,7 +33,11 @@ export const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['operations'],
         summary: 'The database is reachable and its schema is current',
         operationId: 'getReadiness',
-        response: { 200: Type.Ref('Health') },
+        security: [],
+        response: {
+          200: Type.Ref('Health'),
+          503: problemResponse('The database is unreachable or not migrated'),
+        },
       },
     },
     async () => {
@@ -57,6 +63,7 @@ export const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['operations'],
         summary: 'Prometheus metrics',
         operationId: 'getMetrics',
+        security: [],
         produces: ['text/plain'],
         response: {
           200: {
