@@ -2,13 +2,20 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from './config.js'
+import { authenticationPlugin } from './http/authentication.js'
 import { metricsPlugin } from './http/metrics.js'
 import { openapiPlugin } from './http/openapi.js'
 import { registerNotFoundHandler, registerProblemHandler } from './http/problem-handler.js'
 import { rateLimitPlugin } from './http/rate-limit.js'
 import { requestIdFrom } from './http/request-id.js'
 import { registerValidation } from './http/validation.js'
+import { clientRoutes } from './routes/clients.js'
+import { enterpriseRoutes } from './routes/enterprises.js'
+import { identityRoutes } from './routes/identity.js'
+import { oauthRoutes } from './routes/oauth.js'
 import { operationsRoutes } from './routes/operations.js'
+import { identitySchemas } from './schemas/identity.js'
+import { Identity } from './services/identity/identity.js'
 import type { Database } from './storage/database.js'
 import { storagePlugin } from './storage/plugin.js'
 
@@ -51,7 +58,17 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   })
   registerNotFoundHandler(app)
 
+  const identity = new Identity(options.config, options.database)
+  await identity.start(app.log)
+  app.addHook('onClose', () => identity.stop())
+  await app.register(authenticationPlugin, { tokens: identity.tokens })
+  for (const schema of identitySchemas) app.addSchema(schema)
+
   await app.register(operationsRoutes)
+  await app.register(oauthRoutes, { identity, tokenRateLimit: options.config.tokenRateLimit })
+  await app.register(identityRoutes, { identity })
+  await app.register(enterpriseRoutes)
+  await app.register(clientRoutes, { identity })
 }
 
 /**

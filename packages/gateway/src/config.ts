@@ -70,6 +70,12 @@ function url(protocols: readonly string[]): Parser<string> {
   }
 }
 
+const base64Key: Parser<string> = (raw, name) => {
+  if (Buffer.from(raw, 'base64').length !== 32)
+    throw new ConfigError(name, 'expected 32 bytes encoded in base64')
+  return raw
+}
+
 function variable<T>(
   name: string,
   fallback: T,
@@ -151,6 +157,48 @@ export const variables = {
     '`10000`',
     integer(100, 600_000),
     'How long a shutdown waits for in-flight requests and workers before it gives up.',
+  ),
+  tokenIssuer: variable(
+    'HEJIE_TOKEN_ISSUER',
+    'urn:hejie:gateway',
+    '`urn:hejie:gateway`',
+    text,
+    'The `iss` of access tokens; verifiers pin it.',
+  ),
+  tokenAudience: variable(
+    'HEJIE_TOKEN_AUDIENCE',
+    'hejie-api',
+    '`hejie-api`',
+    text,
+    'The `aud` of access tokens; verifiers pin it.',
+  ),
+  tokenTtlSeconds: variable(
+    'HEJIE_TOKEN_TTL_SECONDS',
+    900,
+    '`900`',
+    integer(60, 900),
+    'Lifetime of an access token (at most 15 minutes).',
+  ),
+  tokenRateLimit: variable(
+    'HEJIE_TOKEN_RATE_LIMIT',
+    20,
+    '`20`',
+    integer(1, 100_000),
+    'Token requests per minute for one `client_id`; one source address gets five times as many.',
+  ),
+  masterKey: variable<string | undefined>(
+    'HEJIE_MASTER_KEY',
+    undefined,
+    'unset',
+    base64Key,
+    '32 random bytes, base64: encrypts the signing keys at rest. Set the same value on every instance; when unset, the key is read from (or created in) `HEJIE_MASTER_KEY_FILE`.',
+  ),
+  masterKeyFile: variable(
+    'HEJIE_MASTER_KEY_FILE',
+    './data/master.key',
+    '`./data/master.key`',
+    text,
+    'File holding the master key when `HEJIE_MASTER_KEY` is unset; created with mode 0600 if missing.',
   ),
   trustProxy: variable(
     'HEJIE_TRUST_PROXY',

@@ -30,7 +30,12 @@ export const openapiPlugin = fp(
           license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
         },
         servers: [{ url: 'http://127.0.0.1:3000', description: 'A gateway started with `pnpm start`' }],
-        tags: [{ name: 'operations', description: 'Health, readiness and metrics for operators.' }],
+        tags: [
+          { name: 'identity', description: 'OAuth 2.0 tokens, the JWKS, and who the caller is.' },
+          { name: 'enterprises', description: 'ODR enterprises, registered by the regulator.' },
+          { name: 'clients', description: 'API clients of enterprises and regulators.' },
+          { name: 'operations', description: 'Health, readiness and metrics for operators.' },
+        ],
         security: [{ bearerAuth: [] }],
         components: {
           securitySchemes: {

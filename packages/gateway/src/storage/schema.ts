@@ -41,6 +41,13 @@ export interface AuditNodeTable {
   hash: Uint8Array
 }
 
+/** The random salt of one entry's personal-data commitment; deleted on erasure. */
+export interface AuditSaltTable {
+  leaf_index: number
+  dispute_id: string
+  salt: Uint8Array
+}
+
 /** Signed tree heads; the primary key makes a second root for one size impossible. */
 export interface AuditCheckpointTable {
   tree_size: number
@@ -49,10 +56,52 @@ export interface AuditCheckpointTable {
   signature: string
 }
 
+/** ODR enterprises: the respondents that settle disputes routed to them. */
+export interface EnterpriseTable {
+  id: string
+  name: string
+  uscc: string
+  address: string | null
+  contact_name: string
+  contact_phone: string
+  contact_email: string | null
+  odr_status: 'active' | 'suspended' | 'exited'
+  created_at: string
+  updated_at: string
+}
+
+/** API clients: OAuth 2.0 client credentials for a regulator or one enterprise. */
+export interface ApiClientTable {
+  id: string
+  name: string
+  role: 'regulator' | 'enterprise'
+  enterprise_id: string | null
+  /** JSON array; null means every scope of the role. */
+  scopes: string | null
+  /** scrypt hash with its parameters and salt; the secret itself is never stored. */
+  secret_hash: string
+  created_at: string
+  revoked_at: string | null
+}
+
+/** Ed25519 keys that sign access tokens and audit checkpoints; private halves encrypted at rest. */
+export interface SigningKeyTable {
+  kid: string
+  public_jwk: string
+  encrypted_private_jwk: string
+  created_at: string
+  /** Set when a newer key takes over signing; the key stays published. */
+  retired_at: string | null
+}
+
 export interface Schema {
+  enterprises: EnterpriseTable
+  api_clients: ApiClientTable
+  signing_keys: SigningKeyTable
   idempotency_keys: IdempotencyKeyTable
   events: EventTable
   audit_entries: AuditEntryTable
   audit_nodes: AuditNodeTable
+  audit_salts: AuditSaltTable
   audit_checkpoints: AuditCheckpointTable
 }

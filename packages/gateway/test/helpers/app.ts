@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { buildApp, createApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
@@ -15,8 +16,11 @@ export interface TestApp {
 
 /** The default configuration with the given values, as the gateway would load it. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return loadConfig({}, { logLevel: 'silent', ...overrides })
+  return loadConfig({}, { logLevel: 'silent', masterKey: testMasterKey, ...overrides })
 }
+
+/** One master key per test file, so that several gateways on one database share signing keys. */
+const testMasterKey = randomBytes(32).toString('base64')
 
 /** A gateway on a fresh database, ready for `app.inject()`, closed when the test ends. */
 export async function testApp(

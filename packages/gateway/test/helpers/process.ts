@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -20,7 +21,12 @@ interface Teardown {
 /** Runs `hejie-gateway` as a real process and collects what it prints. */
 export function runGateway(args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, [gatewayBin, ...args], {
-    env: { PATH: process.env.PATH, LOG_FORMAT: 'json', ...env },
+    env: {
+      PATH: process.env.PATH,
+      LOG_FORMAT: 'json',
+      HEJIE_MASTER_KEY: randomBytes(32).toString('base64'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const output: string[] = []

@@ -64,6 +64,16 @@ export function writePath(dialect: DialectName) {
         .addPrimaryKeyConstraint('audit_nodes_pk', ['level', 'position'])
         .execute()
 
+      // The salts of personal-data commitments live apart from the entries: erasing a
+      // consumer's data deletes the salt, and the commitment becomes unlinkable to them.
+      await db.schema
+        .createTable('audit_salts')
+        .addColumn('leaf_index', bigint, (c) => c.primaryKey())
+        .addColumn('dispute_id', 'text', (c) => c.notNull())
+        .addColumn('salt', bytes, (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('audit_salts_dispute').on('audit_salts').column('dispute_id').execute()
+
       await db.schema
         .createTable('audit_checkpoints')
         .addColumn('tree_size', bigint, (c) => c.primaryKey())

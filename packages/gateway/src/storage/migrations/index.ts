@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import type { DialectName } from '../dialect.js'
 import { writePath } from './0001-write-path.js'
+import { identity } from './0002-identity.js'
 
 /**
  * Every migration, in order. Migrations are forward-only and written for both dialects;
@@ -9,6 +10,7 @@ import { writePath } from './0001-write-path.js'
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001-write-path': writePath(dialect),
+    '0002-identity': identity,
   }
   return { getMigrations: async () => migrations }
 }

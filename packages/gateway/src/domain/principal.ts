@@ -1,0 +1,57 @@
+/**
+ * Who is calling: the verified claims of an access token. Every service takes a principal
+ * and every query that reads tenant data filters by it, so tenancy cannot be forgotten by a
+ * route. (Jurisdictions will add the regulator's node here.)
+ */
+export type Role = 'regulator' | 'enterprise'
+
+/**
+ * Who did something, as the audit log records it. `operator` is a person at the gateway's
+ * command line (`hejie-gateway clients create`), acting outside the API.
+ */
+export interface Actor {
+  role: Role | 'operator'
+  clientId: string
+  enterpriseId: string | null
+}
+
+export interface Principal extends Actor {
+  role: Role
+  /** Set for enterprise clients: the only enterprise whose data they see. */
+  enterpriseId: string | null
+  scopes: ReadonlySet<Scope>
+}
+
+export const operator: Actor = { role: 'operator', clientId: 'hejie-gateway', enterpriseId: null }
+
+/** Scopes narrow what a client may do within its role. */
+export const scopesByRole = {
+  regulator: [
+    'disputes:read',
+    'disputes:write',
+    'enterprises:read',
+    'enterprises:write',
+    'clients:write',
+    'events:read',
+    'webhooks:write',
+    'audit:read',
+    'stats:read',
+  ],
+  enterprise: [
+    'disputes:read',
+    'disputes:write',
+    'enterprises:read',
+    'events:read',
+    'webhooks:write',
+    'audit:read',
+    'stats:read',
+  ],
+} as const
+
+export type Scope = (typeof scopesByRole)[Role][number]
+
+export const allScopes: readonly Scope[] = [...new Set(Object.values(scopesByRole).flat())]
+
+export function isScope(value: string): value is Scope {
+  return (allScopes as readonly string[]).includes(value)
+}

@@ -1,0 +1,79 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Principal, Role, Scope } from '../domain/principal.js'
+import { ProblemError, problem } from '../errors.js'
+import type { Tokens } from '../services/identity/tokens.js'
+
+/**
+ * Who may call a route: `public` (no token), or a token of one of `roles` carrying `scope`.
+ * Every `/v1` route must declare one; the app refuses to start otherwise, so a route cannot
+ * be published unprotected by omission.
+ */
+export type AccessRule = 'public' | { roles: readonly Role[]; scope: Scope }
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: AccessRule
+  }
+  interface FastifyRequest {
+    principal: Principal | null
+  }
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+)$/
+
+export const authenticationPlugin = fp(
+  async (app: FastifyInstance, options: { tokens: Tokens }) => {
+    app.decorateRequest('principal', null)
+    app.addHook('onRoute', (route) => {
+      if (route.url.startsWith('/v1') && !route.config?.access) {
+        throw new Error(`route ${route.method} ${route.url} declares no access rule`)
+      }
+    })
+    app.addHook('onRequest', async (request) => {
+      const access = request.routeOptions.config.access
+      if (!access || access === 'public') return
+      const principal = await authenticate(request, options.tokens)
+      request.principal = principal
+      request.rateLimitSubject = `client:${principal.clientId}`
+      if (!access.roles.includes(principal.role)) {
+        throw problem('forbidden', `This operation is for ${access.roles.join(' or ')} clients.`)
+      }
+      if (!principal.scopes.has(access.scope)) {
+        throw problem('forbidden', `The access token lacks the scope ${access.scope}.`, {
+          headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${access.scope}"` },
+        })
+      }
+    })
+  },
+  { name: 'hejie-authentication', fastify: '5.x' },
+)
+
+async function authenticate(request: FastifyRequest, tokens: Tokens): Promise<Principal> {
+  const header = request.headers.authorization
+  if (!header) {
+    throw problem('unauthenticated', 'Send an access token: Authorization: Bearer <token>.', {
+      headers: { 'www-authenticate': 'Bearer realm="hejie"' },
+    })
+  }
+  const match = BEARER.exec(header)
+  if (!match?.[1]) {
+    throw problem('invalid_token', 'The Authorization header must be "Bearer" followed by an access token.', {
+      headers: { 'www-authenticate': 'Bearer realm="hejie", error="invalid_token"' },
+    })
+  }
+  try {
+    return await tokens.verify(match[1])
+  } catch (error) {
+    if (!(error instanceof ProblemError)) throw error
+    throw problem(error.code, error.message, {
+      headers: { 'www-authenticate': 'Bearer realm="hejie", error="invalid_token"' },
+    })
+  }
+}
+
+/** The caller of an authenticated route (the access rule guarantees there is one). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new Error(`route ${request.routeOptions.url} is public but needs a principal`)
+  return request.principal
+}

@@ -1,0 +1,36 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { problem } from '../errors.js'
+import { requestHash, type WriteContext, type WriteOutcome } from '../services/write/run-write.js'
+import { principalOf } from './authentication.js'
+
+/** The `Idempotency-Key` header as the contract defines it. */
+export const IdempotencyKeyHeader = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 255,
+  description:
+    'Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h).',
+} as const
+
+/** The write context of an authenticated request: its actor, its id and its idempotency key. */
+export function writeContextOf(request: FastifyRequest): WriteContext {
+  const key = request.headers['idempotency-key']
+  if (Array.isArray(key)) throw problem('validation_failed', 'Send one Idempotency-Key header, not several.')
+  if (key !== undefined && (key.length < 1 || key.length > 255)) {
+    throw problem('validation_failed', 'The Idempotency-Key must be 1–255 characters.')
+  }
+  return {
+    actor: principalOf(request),
+    requestId: String(request.id),
+    idempotency:
+      key === undefined
+        ? undefined
+        : { key, requestHash: requestHash(request.method, request.url.split('?')[0] ?? '', request.body) },
+  }
+}
+
+/** Answers with a write's outcome, marking a replayed idempotent response. */
+export function sendWrite<T>(reply: FastifyReply, outcome: WriteOutcome<T>): FastifyReply {
+  if (outcome.replayed) reply.header('idempotent-replayed', 'true')
+  return reply.code(outcome.status).send(outcome.body)
+}

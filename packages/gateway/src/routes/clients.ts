@@ -1,0 +1,128 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { principalOf } from '../http/authentication.js'
+import { PageQuery } from '../http/pagination.js'
+import { problemResponse } from '../http/problem-schema.js'
+import { IdempotencyKeyHeader, sendWrite, writeContextOf } from '../http/writes.js'
+import { IdParams } from '../schemas/common.js'
+import { ApiClientCreate } from '../schemas/identity.js'
+import { getEnterprise } from '../services/enterprises.js'
+import { createClient, listClients, revokeClient } from '../services/identity/clients.js'
+import type { Identity } from '../services/identity/identity.js'
+
+const manageClients = { roles: ['regulator'], scope: 'clients:write' } as const
+const writeHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String(IdempotencyKeyHeader)) })
+const errors = {
+  400: problemResponse('The request is not valid'),
+  401: problemResponse('No valid access token'),
+  403: problemResponse('Only regulators manage API clients'),
+  404: problemResponse('No such enterprise or client'),
+}
+
+/** API clients: credentials for an enterprise's systems or for a regulator's. */
+export const clientRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> = async (app, { identity }) => {
+  app.post(
+    '/v1/enterprises/:id/clients',
+    {
+      config: { access: manageClients },
+      schema: {
+        tags: ['clients'],
+        summary: 'Create an API client for an enterprise (the secret is shown once)',
+        operationId: 'createEnterpriseClient',
+        params: IdParams,
+        headers: writeHeaders,
+        body: ApiClientCreate,
+        response: { 201: Type.Ref('ApiClientWithSecret'), ...errors },
+      },
+    },
+    async (request, reply) =>
+      sendWrite(
+        reply,
+        await createClient(app.database, writeContextOf(request), {
+          ...request.body,
+          role: 'enterprise',
+          enterpriseId: request.params.id,
+        }),
+      ),
+  )
+
+  app.get(
+    '/v1/enterprises/:id/clients',
+    {
+      config: { access: manageClients },
+      schema: {
+        tags: ['clients'],
+        summary: "List an enterprise's API clients (never their secrets)",
+        operationId: 'listEnterpriseClients',
+        params: IdParams,
+        querystring: Type.Object(PageQuery),
+        response: { 200: Type.Ref('ApiClientList'), ...errors },
+      },
+    },
+    async (request) => {
+      await getEnterprise(app.database.db, principalOf(request), request.params.id)
+      return listClients(app.database.db, { ...request.query, enterpriseId: request.params.id })
+    },
+  )
+
+  app.post(
+    '/v1/clients',
+    {
+      config: { access: manageClients },
+      schema: {
+        tags: ['clients'],
+        summary: 'Create a regulator API client (the secret is shown once)',
+        operationId: 'createRegulatorClient',
+        headers: writeHeaders,
+        body: ApiClientCreate,
+        response: { 201: Type.Ref('ApiClientWithSecret'), ...errors },
+      },
+    },
+    async (request, reply) =>
+      sendWrite(
+        reply,
+        await createClient(app.database, writeContextOf(request), {
+          ...request.body,
+          role: 'regulator',
+          enterpriseId: null,
+        }),
+      ),
+  )
+
+  app.get(
+    '/v1/clients',
+    {
+      config: { access: manageClients },
+      schema: {
+        tags: ['clients'],
+        summary: 'List all API clients',
+        operationId: 'listClients',
+        querystring: Type.Object({
+          ...PageQuery,
+          role: Type.Optional(Type.Union([Type.Literal('regulator'), Type.Literal('enterprise')])),
+        }),
+        response: { 200: Type.Ref('ApiClientList'), ...errors },
+      },
+    },
+    async (request) => listClients(app.database.db, request.query),
+  )
+
+  app.delete(
+    '/v1/clients/:id',
+    {
+      config: { access: manageClients },
+      schema: {
+        tags: ['clients'],
+        summary: 'Revoke an API client: its tokens stop working within seconds on every instance',
+        operationId: 'revokeClient',
+        params: IdParams,
+        response: { 200: Type.Ref('ApiClient'), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await revokeClient(app.database, writeContextOf(request), request.params.id)
+      identity.revocations.add(request.params.id)
+      return sendWrite(reply, outcome)
+    },
+  )
+}

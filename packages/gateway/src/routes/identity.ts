@@ -1,0 +1,77 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { principalOf } from '../http/authentication.js'
+import { problemResponse } from '../http/problem-schema.js'
+import { getEnterprise } from '../services/enterprises.js'
+import type { Identity } from '../services/identity/identity.js'
+
+const Jwks = Type.Object(
+  {
+    keys: Type.Array(
+      Type.Object(
+        {
+          kty: Type.String(),
+          crv: Type.String(),
+          x: Type.String(),
+          kid: Type.String(),
+          alg: Type.String(),
+          use: Type.String(),
+        },
+        { additionalProperties: true },
+      ),
+    ),
+  },
+  { $id: 'Jwks' },
+)
+
+/** The public keys (tokens and audit checkpoints) and the caller's own identity. */
+export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> = async (
+  app,
+  { identity },
+) => {
+  app.addSchema(Jwks)
+
+  app.get(
+    '/.well-known/jwks.json',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['identity'],
+        summary: 'Public keys of access tokens and audit checkpoints (JWKS)',
+        operationId: 'getJwks',
+        security: [],
+        response: { 200: Type.Ref('Jwks') },
+      },
+    },
+    async (_request, reply) => {
+      // Verifiers cache the set; a rotation is announced ahead of use, so a short max-age is enough.
+      reply.header('cache-control', 'public, max-age=300')
+      return identity.keys.jwks()
+    },
+  )
+
+  app.get(
+    '/v1/me',
+    {
+      config: { access: { roles: ['regulator', 'enterprise'], scope: 'enterprises:read' } },
+      schema: {
+        tags: ['identity'],
+        summary: 'Who the caller is',
+        operationId: 'getMe',
+        response: { 200: Type.Ref('Me'), 401: problemResponse('No valid access token') },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request)
+      return {
+        object: 'me' as const,
+        role: principal.role,
+        client_id: principal.clientId,
+        scopes: [...principal.scopes],
+        enterprise: principal.enterpriseId
+          ? await getEnterprise(app.database.db, principal, principal.enterpriseId)
+          : null,
+      }
+    },
+  )
+}

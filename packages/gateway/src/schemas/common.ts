@@ -1,0 +1,21 @@
+import { type TSchema, Type } from 'typebox'
+
+/** RFC 3339 UTC with milliseconds, e.g. `2026-11-28T08:00:00.000Z`. */
+export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-11-28T08:00:00.000Z'] })
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
+/** `{ object: "list", data, has_more, next_cursor }` around a shared item schema. */
+export function ListOf(itemId: string, id: string) {
+  return Type.Object(
+    {
+      object: Type.Literal('list'),
+      data: Type.Array(Type.Ref(itemId)),
+      has_more: Type.Boolean(),
+      next_cursor: Nullable(Type.String()),
+    },
+    { $id: id },
+  )
+}
+
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })

@@ -1,0 +1,116 @@
+import { Type } from 'typebox'
+import { allScopes } from '../domain/principal.js'
+import { ListOf, Nullable, Timestamp } from './common.js'
+
+const OdrStatus = Type.Union([Type.Literal('active'), Type.Literal('suspended'), Type.Literal('exited')], {
+  description: '`suspended` and `exited` (动态退出) enterprises receive no new disputes.',
+})
+
+const Contact = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    phone: Type.String({ minLength: 5, maxLength: 30 }),
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+  },
+  { additionalProperties: false },
+)
+
+export const Enterprise = Type.Object(
+  {
+    id: Type.String({ examples: ['ent_01jdq2v8a3k9f0m7c5x4z6w2ht'] }),
+    object: Type.Literal('enterprise'),
+    name: Type.String(),
+    uscc: Type.String({ description: 'Unified social credit code (统一社会信用代码).' }),
+    address: Nullable(Type.String()),
+    contact: Type.Object({ name: Type.String(), phone: Type.String(), email: Nullable(Type.String()) }),
+    odr_status: OdrStatus,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  { $id: 'Enterprise' },
+)
+
+export const EnterpriseList = ListOf('Enterprise', 'EnterpriseList')
+
+export const EnterpriseCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    uscc: Type.String({
+      minLength: 18,
+      maxLength: 18,
+      description: '18 characters with a valid GB 32100-2015 check character.',
+    }),
+    address: Type.Optional(Type.String({ maxLength: 500 })),
+    contact: Contact,
+  },
+  { additionalProperties: false },
+)
+
+export const EnterpriseUpdate = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    address: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+    contact: Type.Optional(Contact),
+    odr_status: Type.Optional(OdrStatus),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+
+const ScopeName = Type.Union(
+  allScopes.map((scope) => Type.Literal(scope)),
+  { description: 'A permission within the role.' },
+)
+
+export const ApiClient = Type.Object(
+  {
+    id: Type.String({ examples: ['cli_01jdq2w1b7r3n8p5t2v9y4e6qa'] }),
+    object: Type.Literal('api_client'),
+    client_id: Type.String({ description: 'The OAuth 2.0 client id (the same as `id`).' }),
+    name: Type.String(),
+    role: Type.Union([Type.Literal('regulator'), Type.Literal('enterprise')]),
+    enterprise_id: Nullable(Type.String()),
+    scopes: Type.Array(ScopeName),
+    created_at: Timestamp,
+    revoked_at: Nullable(Timestamp),
+  },
+  { $id: 'ApiClient' },
+)
+
+export const ApiClientWithSecret = Type.Intersect(
+  [
+    Type.Ref('ApiClient'),
+    Type.Object({
+      client_secret: Type.String({ description: 'Shown this once; only a salted hash is stored.' }),
+    }),
+  ],
+  { $id: 'ApiClientWithSecret' },
+)
+
+export const ApiClientList = ListOf('ApiClient', 'ApiClientList')
+
+export const ApiClientCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    scopes: Type.Optional(
+      Type.Array(ScopeName, {
+        minItems: 1,
+        uniqueItems: true,
+        description: 'Narrows the client; all scopes of its role when absent.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const Me = Type.Object(
+  {
+    object: Type.Literal('me'),
+    role: Type.Union([Type.Literal('regulator'), Type.Literal('enterprise')]),
+    client_id: Type.String(),
+    scopes: Type.Array(ScopeName),
+    enterprise: Nullable(Type.Ref('Enterprise')),
+  },
+  { $id: 'Me' },
+)
+
+export const identitySchemas = [Enterprise, EnterpriseList, ApiClient, ApiClientWithSecret, ApiClientList, Me]

@@ -1,0 +1,169 @@
+import type { Kysely, Transaction } from 'kysely'
+import { newId } from '../domain/ids.js'
+import type { Principal } from '../domain/principal.js'
+import { validateUscc } from '../domain/uscc.js'
+import { problem } from '../errors.js'
+import { decodeCursor, type Page, toPage } from '../http/pagination.js'
+import type { Database } from '../storage/database.js'
+import type { EnterpriseTable, Schema } from '../storage/schema.js'
+import { runWrite, type WriteContext, type WriteOutcome } from './write/run-write.js'
+
+export type OdrStatus = EnterpriseTable['odr_status']
+
+export interface EnterpriseView {
+  id: string
+  object: 'enterprise'
+  name: string
+  uscc: string
+  address: string | null
+  contact: { name: string; phone: string; email: string | null }
+  odr_status: OdrStatus
+  created_at: string
+  updated_at: string
+}
+
+export interface EnterpriseInput {
+  name: string
+  uscc: string
+  address?: string | undefined
+  contact: { name: string; phone: string; email?: string | undefined }
+}
+
+export interface EnterprisePatch {
+  name?: string | undefined
+  address?: string | null | undefined
+  contact?: { name: string; phone: string; email?: string | undefined } | undefined
+  odr_status?: OdrStatus | undefined
+}
+
+export function presentEnterprise(row: EnterpriseTable): EnterpriseView {
+  return {
+    id: row.id,
+    object: 'enterprise',
+    name: row.name,
+    uscc: row.uscc,
+    address: row.address,
+    contact: { name: row.contact_name, phone: row.contact_phone, email: row.contact_email },
+    odr_status: row.odr_status,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  }
+}
+
+/** Enterprises the principal may see: all for a regulator, its own for an enterprise. */
+export function visibleEnterprises(db: Kysely<Schema>, principal: Principal) {
+  const all = db.selectFrom('enterprises').selectAll()
+  return principal.role === 'regulator' ? all : all.where('id', '=', principal.enterpriseId ?? '')
+}
+
+export async function getEnterprise(
+  db: Kysely<Schema>,
+  principal: Principal,
+  id: string,
+): Promise<EnterpriseView> {
+  const row = await visibleEnterprises(db, principal).where('id', '=', id).executeTakeFirst()
+  if (!row) throw problem('not_found', `No enterprise ${id}.`)
+  return presentEnterprise(row)
+}
+
+export async function listEnterprises(
+  db: Kysely<Schema>,
+  principal: Principal,
+  query: { limit: number; cursor?: string | undefined; odr_status?: OdrStatus | undefined },
+): Promise<Page<EnterpriseView>> {
+  let select = visibleEnterprises(db, principal)
+  if (query.odr_status) select = select.where('odr_status', '=', query.odr_status)
+  if (query.cursor) {
+    const [after] = decodeCursor(query.cursor, 1)
+    select = select.where('id', '<', String(after))
+  }
+  const rows = await select
+    .orderBy('id', 'desc')
+    .limit(query.limit + 1)
+    .execute()
+  return toPage(rows, query.limit, presentEnterprise, (row) => [row.id])
+}
+
+function assertValidUscc(uscc: string): void {
+  const check = validateUscc(uscc)
+  if (!check.valid) {
+    throw problem('validation_failed', `uscc: ${check.reason}`, {
+      errors: [{ path: 'body/uscc', message: check.reason }],
+    })
+  }
+}
+
+async function assertUsccFree(trx: Transaction<Schema>, uscc: string): Promise<void> {
+  const existing = await trx
+    .selectFrom('enterprises')
+    .select('id')
+    .where('uscc', '=', uscc)
+    .executeTakeFirst()
+  if (existing) {
+    throw problem('conflict', `An enterprise with this unified social credit code exists: ${existing.id}.`, {
+      extensions: { existing_id: existing.id },
+    })
+  }
+}
+
+export function createEnterprise(
+  database: Database,
+  context: WriteContext,
+  input: EnterpriseInput,
+): Promise<WriteOutcome<EnterpriseView>> {
+  assertValidUscc(input.uscc)
+  return runWrite(database, context, async (tx) => {
+    await assertUsccFree(tx.db, input.uscc)
+    const at = tx.now.toISOString()
+    const row: EnterpriseTable = {
+      id: newId('ent'),
+      name: input.name,
+      uscc: input.uscc,
+      address: input.address ?? null,
+      contact_name: input.contact.name,
+      contact_phone: input.contact.phone,
+      contact_email: input.contact.email ?? null,
+      odr_status: 'active',
+      created_at: at,
+      updated_at: at,
+    }
+    await tx.db.insertInto('enterprises').values(row).execute()
+    const view = presentEnterprise(row)
+    tx.audit({ action: 'enterprise.created', objectId: row.id, enterpriseId: row.id, state: view })
+    return { status: 201, body: view }
+  })
+}
+
+/** `exited` (动态退出) is final: a returning enterprise signs up anew. */
+function assertStatusChange(from: OdrStatus, to: OdrStatus | undefined): void {
+  if (to !== undefined && to !== from && from === 'exited') {
+    throw problem('conflict', 'An enterprise that has exited the ODR programme cannot change its status.')
+  }
+}
+
+export function updateEnterprise(
+  database: Database,
+  context: WriteContext,
+  id: string,
+  patch: EnterprisePatch,
+): Promise<WriteOutcome<EnterpriseView>> {
+  return runWrite(database, context, async (tx) => {
+    const current = await tx.db.selectFrom('enterprises').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!current) throw problem('not_found', `No enterprise ${id}.`)
+    assertStatusChange(current.odr_status, patch.odr_status)
+    const next: EnterpriseTable = {
+      ...current,
+      name: patch.name ?? current.name,
+      address: patch.address === undefined ? current.address : patch.address,
+      contact_name: patch.contact?.name ?? current.contact_name,
+      contact_phone: patch.contact?.phone ?? current.contact_phone,
+      contact_email: patch.contact ? (patch.contact.email ?? null) : current.contact_email,
+      odr_status: patch.odr_status ?? current.odr_status,
+      updated_at: tx.now.toISOString(),
+    }
+    await tx.db.updateTable('enterprises').set(next).where('id', '=', id).execute()
+    const view = presentEnterprise(next)
+    tx.audit({ action: 'enterprise.updated', objectId: id, enterpriseId: id, state: view })
+    return { status: 200, body: view }
+  })
+}

@@ -1,0 +1,156 @@
+import type { Kysely } from 'kysely'
+import { newId } from '../../domain/ids.js'
+import { type Principal, type Role, type Scope, scopesByRole } from '../../domain/principal.js'
+import { problem } from '../../errors.js'
+import { decodeCursor, type Page, toPage } from '../../http/pagination.js'
+import type { Database } from '../../storage/database.js'
+import type { ApiClientTable, Schema } from '../../storage/schema.js'
+import { runWrite, type WriteContext, type WriteOutcome } from '../write/run-write.js'
+import { hashSecret, newClientSecret, verifySecret } from './client-secrets.js'
+
+export interface ApiClientView {
+  id: string
+  object: 'api_client'
+  client_id: string
+  name: string
+  role: Role
+  enterprise_id: string | null
+  scopes: Scope[]
+  created_at: string
+  revoked_at: string | null
+}
+
+export function scopesOf(row: Pick<ApiClientTable, 'role' | 'scopes'>): Scope[] {
+  return row.scopes ? (JSON.parse(row.scopes) as Scope[]) : [...scopesByRole[row.role]]
+}
+
+export function presentClient(row: ApiClientTable): ApiClientView {
+  return {
+    id: row.id,
+    object: 'api_client',
+    client_id: row.id,
+    name: row.name,
+    role: row.role,
+    enterprise_id: row.enterprise_id,
+    scopes: scopesOf(row),
+    created_at: row.created_at,
+    revoked_at: row.revoked_at,
+  }
+}
+
+export interface NewClient {
+  name: string
+  role: Role
+  enterpriseId: string | null
+  scopes?: readonly Scope[] | undefined
+}
+
+function assertScopesFitRole(role: Role, scopes: readonly Scope[] | undefined): void {
+  const allowed = scopesByRole[role] as readonly Scope[]
+  const foreign = (scopes ?? []).filter((scope) => !allowed.includes(scope))
+  if (foreign.length > 0) {
+    throw problem('validation_failed', `Scopes not available to ${role} clients: ${foreign.join(', ')}.`, {
+      errors: [{ path: 'body/scopes', message: `${foreign.join(', ')} not available to ${role} clients` }],
+    })
+  }
+}
+
+/** Creates a client; the secret is in this answer and nowhere else, ever. */
+export function createClient(
+  database: Database,
+  context: WriteContext,
+  input: NewClient,
+): Promise<WriteOutcome<ApiClientView & { client_secret: string }>> {
+  assertScopesFitRole(input.role, input.scopes)
+  return (async () => {
+    const secret = newClientSecret()
+    // Hash outside the transaction: scrypt is deliberately slow and must not hold the writer.
+    const secretHash = await hashSecret(secret)
+    return runWrite(database, context, async (tx) => {
+      if (input.enterpriseId) {
+        const enterprise = await tx.db
+          .selectFrom('enterprises')
+          .select('id')
+          .where('id', '=', input.enterpriseId)
+          .executeTakeFirst()
+        if (!enterprise) throw problem('not_found', `No enterprise ${input.enterpriseId}.`)
+      }
+      const row: ApiClientTable = {
+        id: newId('cli'),
+        name: input.name,
+        role: input.role,
+        enterprise_id: input.enterpriseId,
+        scopes: input.scopes ? JSON.stringify(input.scopes) : null,
+        secret_hash: secretHash,
+        created_at: tx.now.toISOString(),
+        revoked_at: null,
+      }
+      await tx.db.insertInto('api_clients').values(row).execute()
+      const view = presentClient(row)
+      tx.audit({ action: 'client.created', objectId: row.id, enterpriseId: row.enterprise_id, state: view })
+      return { status: 201, body: { ...view, client_secret: secret } }
+    })
+  })()
+}
+
+export async function listClients(
+  db: Kysely<Schema>,
+  query: {
+    limit: number
+    cursor?: string | undefined
+    enterpriseId?: string | undefined
+    role?: Role | undefined
+  },
+): Promise<Page<ApiClientView>> {
+  let select = db.selectFrom('api_clients').selectAll()
+  if (query.enterpriseId) select = select.where('enterprise_id', '=', query.enterpriseId)
+  if (query.role) select = select.where('role', '=', query.role)
+  if (query.cursor) select = select.where('id', '<', String(decodeCursor(query.cursor, 1)[0]))
+  const rows = await select
+    .orderBy('id', 'desc')
+    .limit(query.limit + 1)
+    .execute()
+  return toPage(rows, query.limit, presentClient, (row) => [row.id])
+}
+
+export function revokeClient(
+  database: Database,
+  context: WriteContext,
+  id: string,
+): Promise<WriteOutcome<ApiClientView>> {
+  return runWrite(database, context, async (tx) => {
+    const row = await tx.db.selectFrom('api_clients').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!row) throw problem('not_found', `No API client ${id}.`)
+    if (row.revoked_at) return { status: 200, body: presentClient(row) }
+    const revoked = { ...row, revoked_at: tx.now.toISOString() }
+    await tx.db
+      .updateTable('api_clients')
+      .set({ revoked_at: revoked.revoked_at })
+      .where('id', '=', id)
+      .execute()
+    const view = presentClient(revoked)
+    tx.audit({ action: 'client.revoked', objectId: id, enterpriseId: row.enterprise_id, state: view })
+    return { status: 200, body: view }
+  })
+}
+
+// A syntactically valid hash of a random secret: checked when the client id is unknown, so
+// that "no such client" and "wrong secret" take the same time and cannot be told apart.
+let decoyHash: Promise<string> | undefined
+
+/** The client these credentials belong to, or null; revoked clients authenticate as nobody. */
+export async function authenticateClient(
+  db: Kysely<Schema>,
+  clientId: string,
+  secret: string,
+): Promise<ApiClientTable | null> {
+  const row = await db.selectFrom('api_clients').selectAll().where('id', '=', clientId).executeTakeFirst()
+  decoyHash ??= hashSecret(newClientSecret())
+  const matches = await verifySecret(secret, row?.secret_hash ?? (await decoyHash))
+  if (!row || !matches || row.revoked_at) return null
+  return row
+}
+
+export function principalOfClient(row: ApiClientTable, scopes: readonly Scope[]): Principal {
+  return { role: row.role, clientId: row.id, enterpriseId: row.enterprise_id, scopes: new Set(scopes) }
+}

@@ -1,0 +1,47 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config } from '../../config.js'
+import type { Database } from '../../storage/database.js'
+import { type IntervalWorker, startIntervalWorker } from '../../workers/interval-worker.js'
+import { KeyRing } from './key-ring.js'
+import { MasterKey } from './master-key.js'
+import { Revocations } from './revocations.js'
+import { Tokens } from './tokens.js'
+
+/** Revocations reach every instance within this interval (the contract promises 5 s). */
+export const REVOCATION_REFRESH_MS = 2000
+/** Key rotations by another instance are picked up within this interval (or at the first unknown kid). */
+const KEY_REFRESH_MS = 30_000
+
+/** The identity services of one gateway process: signing keys, revocations and tokens. */
+export class Identity {
+  readonly keys: KeyRing
+  readonly revocations: Revocations
+  readonly tokens: Tokens
+  private workers: IntervalWorker[] = []
+
+  constructor(config: Config, database: Database) {
+    const masterKey = config.masterKey
+      ? MasterKey.fromBase64(config.masterKey)
+      : MasterKey.fromFile(config.masterKeyFile)
+    this.keys = new KeyRing(database, masterKey)
+    this.revocations = new Revocations(database)
+    this.tokens = new Tokens(
+      { issuer: config.tokenIssuer, audience: config.tokenAudience, ttlSeconds: config.tokenTtlSeconds },
+      this.keys,
+      this.revocations,
+    )
+  }
+
+  async start(log: FastifyBaseLogger): Promise<void> {
+    await this.keys.load()
+    await this.revocations.refresh()
+    this.workers = [
+      startIntervalWorker('revocations', REVOCATION_REFRESH_MS, () => this.revocations.refresh(), log),
+      startIntervalWorker('signing-keys', KEY_REFRESH_MS, () => this.keys.refresh(), log),
+    ]
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.stop()))
+  }
+}

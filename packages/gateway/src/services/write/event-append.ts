@@ -1,0 +1,62 @@
+import type { Transaction } from 'kysely'
+import { newId } from '../../domain/ids.js'
+import type { Schema } from '../../storage/schema.js'
+
+export type EventType =
+  | 'dispute.assigned'
+  | 'dispute.updated'
+  | 'dispute.deadline_approaching'
+  | 'dispute.overdue'
+  | 'dispute.escalated'
+  | 'dispute.closed'
+  | 'dispute.reassigned_away'
+  | 'settlement.recorded'
+  | 'refund.recorded'
+  | 'webhook_endpoint.disabled'
+  | 'ping'
+
+/** An event a write emits, delivered to `enterpriseId`'s feed (and to regulators). */
+export interface EventRecord {
+  type: EventType
+  enterpriseId: string | null
+  disputeId?: string | undefined
+  /** Snapshot of the object after the change, as the API presents it to the enterprise. */
+  object: unknown
+}
+
+/**
+ * Writes events into the outbox with the next sequence numbers. The caller holds the append
+ * lock until commit, so sequence order is commit order: a reader paging with `after` can
+ * never see a later sequence commit before an earlier one.
+ */
+export async function appendEvents(
+  trx: Transaction<Schema>,
+  events: readonly EventRecord[],
+  at: string,
+  firstSequence: number,
+): Promise<string[]> {
+  if (events.length === 0) return []
+  const rows = events.map((event, offset) => {
+    const sequence = firstSequence + offset
+    const id = newId('evt')
+    return {
+      sequence,
+      id,
+      type: event.type,
+      enterprise_id: event.enterpriseId,
+      dispute_id: event.disputeId ?? null,
+      created_at: at,
+      data: JSON.stringify({
+        id,
+        object: 'event',
+        type: event.type,
+        sequence,
+        created_at: at,
+        enterprise_id: event.enterpriseId,
+        data: { object: event.object },
+      }),
+    }
+  })
+  await trx.insertInto('events').values(rows).execute()
+  return rows.map((row) => row.id)
+}

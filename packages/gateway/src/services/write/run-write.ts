@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto'
+import { sql, type Transaction } from 'kysely'
+import type { Actor } from '../../domain/principal.js'
+import { problem } from '../../errors.js'
+import type { Database } from '../../storage/database.js'
+import type { Schema } from '../../storage/schema.js'
+import { type AuditRecord, appendAuditEntries, canonicalBytes } from './audit-append.js'
+import { appendEvents, type EventRecord } from './event-append.js'
+
+/** The transaction-scoped advisory lock that serializes appends to the audit log and the outbox. */
+const APPEND_LOCK = 0x68656a6965 // "hejie"
+
+/** How long a request waits for another request with its idempotency key before it gets a 409. */
+const IDEMPOTENCY_WAIT = '10s'
+
+export interface Idempotency {
+  key: string
+  /** SHA-256 over method, path and canonical body: the same key with another request is refused. */
+  requestHash: string
+}
+
+export interface WriteContext {
+  actor: Actor
+  requestId: string
+  idempotency?: Idempotency | undefined
+}
+
+/** What the work of a write sees: its transaction, its clock, and the side effects to record. */
+export interface WriteTransaction {
+  readonly db: Transaction<Schema>
+  readonly now: Date
+  readonly actor: Actor
+  audit(record: AuditRecord): void
+  emit(event: EventRecord): void
+}
+
+export interface WriteResponse<T> {
+  status: number
+  body: T
+}
+
+export interface WriteOutcome<T> extends WriteResponse<T> {
+  /** True when an earlier request with the same idempotency key answered this. */
+  replayed: boolean
+}
+
+export function requestHash(method: string, path: string, body: unknown): string {
+  return createHash('sha256')
+    .update(`${method} ${path}\n`)
+    .update(canonicalBytes(body ?? null))
+    .digest('hex')
+}
+
+/**
+ * Runs one write in one transaction: the change itself, its audit entries, its events and
+ * its idempotency record commit together or not at all. A crash leaves neither the change
+ * nor its record; an acknowledged write has both.
+ */
+export async function runWrite<T>(
+  database: Database,
+  context: WriteContext,
+  work: (tx: WriteTransaction) => Promise<WriteResponse<T>>,
+): Promise<WriteOutcome<T>> {
+  try {
+    return await database.db.transaction().execute(async (trx) => {
+      if (database.dialect === 'postgres') {
+        await sql`set local lock_timeout = ${sql.lit(IDEMPOTENCY_WAIT)}`.execute(trx)
+      }
+      if (context.idempotency) {
+        const earlier = await claimIdempotencyKey(trx, context.actor.clientId, context.idempotency)
+        if (earlier) return { ...earlier, replayed: true } as WriteOutcome<T>
+      }
+
+      const audits: AuditRecord[] = []
+      const events: EventRecord[] = []
+      const now = new Date()
+      const response = await work({
+        db: trx,
+        now,
+        actor: context.actor,
+        audit: (record) => audits.push(record),
+        emit: (event) => events.push(event),
+      })
+
+      if (audits.length > 0 || events.length > 0) {
+        if (database.dialect === 'postgres')
+          await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(trx)
+        const at = new Date().toISOString()
+        const { nextIndex, nextSequence } = await nextPositions(trx)
+        await appendAuditEntries(
+          trx,
+          audits,
+          { actor: context.actor, requestId: context.requestId, at },
+          nextIndex,
+        )
+        await appendEvents(trx, events, at, nextSequence)
+      }
+
+      if (context.idempotency) {
+        await trx
+          .updateTable('idempotency_keys')
+          .set({ response_status: response.status, response_body: JSON.stringify(response.body) })
+          .where('client_id', '=', context.actor.clientId)
+          .where('key', '=', context.idempotency.key)
+          .execute()
+      }
+      return { ...response, replayed: false }
+    })
+  } catch (error) {
+    if ((error as { code?: string }).code === '55P03') {
+      throw problem(
+        'idempotency_key_in_use',
+        'A request with this Idempotency-Key is still running; retry shortly.',
+      )
+    }
+    throw error
+  }
+}
+
+async function nextPositions(trx: Transaction<Schema>): Promise<{ nextIndex: number; nextSequence: number }> {
+  const audit = await trx
+    .selectFrom('audit_entries')
+    .select((eb) => eb.fn.max('leaf_index').as('last'))
+    .executeTakeFirst()
+  const events = await trx
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('sequence').as('last'))
+    .executeTakeFirst()
+  return {
+    nextIndex: audit?.last === null || audit?.last === undefined ? 0 : Number(audit.last) + 1,
+    nextSequence: events?.last === null || events?.last === undefined ? 1 : Number(events.last) + 1,
+  }
+}
+
+/**
+ * Claims the key for this request, or returns the stored response of the request that
+ * claimed it first. On PostgreSQL a concurrent claim of the same key blocks on the first
+ * transaction's row until it commits (then replays it) or rolls back (then proceeds), up to
+ * the lock timeout. SQLite has one writer, so the first request has always finished.
+ */
+async function claimIdempotencyKey(
+  trx: Transaction<Schema>,
+  clientId: string,
+  idempotency: Idempotency,
+): Promise<WriteResponse<unknown> | null> {
+  const claimed = await trx
+    .insertInto('idempotency_keys')
+    .values({
+      client_id: clientId,
+      key: idempotency.key,
+      request_hash: idempotency.requestHash,
+      created_at: new Date().toISOString(),
+    })
+    .onConflict((oc) => oc.columns(['client_id', 'key']).doNothing())
+    .executeTakeFirst()
+  if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 1) return null
+
+  const earlier = await trx
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .where('key', '=', idempotency.key)
+    .executeTakeFirstOrThrow()
+  if (earlier.request_hash !== idempotency.requestHash) {
+    throw problem(
+      'idempotency_key_reused',
+      'This Idempotency-Key was used with a different request; use a new key for a new request.',
+    )
+  }
+  if (earlier.response_status === null || earlier.response_body === null) {
+    throw problem(
+      'idempotency_key_in_use',
+      'A request with this Idempotency-Key is still running; retry shortly.',
+    )
+  }
+  return { status: earlier.response_status, body: JSON.parse(earlier.response_body) }
+}
