@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-import { Command } from 'commander'
-import { ConfigError, loadConfig } from './config.js'
+import { Command, Option } from 'commander'
+import { type Config, ConfigError, loadConfig } from './config.js'
+import { isScope, operator, type Role, type Scope } from './domain/principal.js'
 import { databaseOptionsFrom, startServer } from './server.js'
+import { createClient } from './services/identity/clients.js'
+import { Identity } from './services/identity/identity.js'
+import type { Database } from './storage/database.js'
 import { openDatabase } from './storage/database.js'
 import { migrateToLatest } from './storage/migrator.js'
 
@@ -28,6 +32,79 @@ program
     } finally {
       await database.close()
     }
+  })
+
+/** Opens and migrates the configured database for one administrative command. */
+async function withDatabase<T>(work: (database: Database, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig()
+  const database = openDatabase(databaseOptionsFrom(config))
+  try {
+    await migrateToLatest(database)
+    return await work(database, config)
+  } finally {
+    await database.close()
+  }
+}
+
+const clients = program.command('clients').description('manage API clients from the command line')
+clients
+  .command('create')
+  .description('create an API client and print its credentials (shown once, never stored in the clear)')
+  .requiredOption('--name <name>', 'what the client is for, e.g. "12315 intake centre"')
+  .addOption(
+    new Option('--role <role>', 'regulator, or enterprise with --enterprise')
+      .choices(['regulator', 'enterprise'])
+      .makeOptionMandatory(),
+  )
+  .option('--enterprise <id>', 'the enterprise an enterprise client acts for')
+  .option('--scopes <scopes>', 'comma-separated scopes narrowing the client (default: all of its role)')
+  .action(async (options: { name: string; role: Role; enterprise?: string; scopes?: string }) => {
+    if ((options.role === 'enterprise') !== Boolean(options.enterprise)) {
+      throw new Error(
+        '--enterprise is required for an enterprise client and not allowed for a regulator client',
+      )
+    }
+    const scopes = options.scopes?.split(',').map((scope) => scope.trim())
+    const unknown = scopes?.filter((scope) => !isScope(scope)) ?? []
+    if (unknown.length > 0) throw new Error(`unknown scopes: ${unknown.join(', ')}`)
+    const created = await withDatabase((database) =>
+      createClient(
+        database,
+        { actor: operator, requestId: `cli-${Date.now()}` },
+        {
+          name: options.name,
+          role: options.role,
+          enterpriseId: options.enterprise ?? null,
+          scopes: scopes as Scope[] | undefined,
+        },
+      ),
+    )
+    const { client_id, client_secret, role, scopes: granted } = created.body
+    console.log(`client_id:     ${client_id}`)
+    console.log(`client_secret: ${client_secret}`)
+    console.log(`role:          ${role}`)
+    console.log(`scopes:        ${granted.join(' ')}`)
+    console.log('\nThe secret is shown this once. Get a token with:')
+    console.log(
+      `  curl -s -u '${client_id}:${client_secret}' -d grant_type=client_credentials http://HOST:PORT/v1/oauth/token`,
+    )
+  })
+
+program
+  .command('keys')
+  .description('manage the keys that sign access tokens and audit checkpoints')
+  .command('rotate')
+  .description('make a new signing key current; old public keys stay in the JWKS')
+  .action(async () => {
+    const config = loadConfig()
+    const kid = await withDatabase(async (database) => {
+      const identity = new Identity(config, database)
+      await identity.keys.load()
+      return identity.keys.rotate()
+    })
+    console.log(
+      `published ${kid}; it signs from ${Math.round(config.keyActivationDelayMs / 1000)} s from now, on every instance`,
+    )
   })
 
 try {

@@ -186,6 +186,13 @@ export const variables = {
     integer(1, 100_000),
     'Token requests per minute for one `client_id`; one source address gets five times as many.',
   ),
+  keyActivationDelayMs: variable(
+    'HEJIE_KEY_ACTIVATION_DELAY_MS',
+    60_000,
+    '`60000`',
+    integer(200, 3_600_000),
+    'After `hejie-gateway keys rotate`, how long a new key is published before it signs (every instance refreshes its keys twice in this time).',
+  ),
   masterKey: variable<string | undefined>(
     'HEJIE_MASTER_KEY',
     undefined,

@@ -1,6 +1,10 @@
+import { sql } from 'kysely'
 import t from 'tap'
+import { migrationProvider } from '../src/storage/migrations/index.js'
 import { testApp } from './helpers/app.js'
-import { backend, freshDatabase } from './helpers/database.js'
+import { backend } from './helpers/database.js'
+
+const latestMigration = Object.keys(await migrationProvider('sqlite').getMigrations()).at(-1) ?? ''
 
 t.test(`readiness on ${backend}`, async (t) => {
   t.test('the gateway is live and ready on a migrated database', async (t) => {
@@ -27,12 +31,14 @@ t.test(`readiness on ${backend}`, async (t) => {
     t.equal((await app.inject('/healthz')).statusCode, 200, 'liveness does not depend on the database')
   })
 
-  t.test('readiness is 503 naming the migrations a database has not run', async (t) => {
-    const database = await freshDatabase(t, { migrate: false })
-    const { app } = await testApp(t, { database })
+  t.test('readiness is 503 naming a migration the database has not run', async (t) => {
+    const { app, database } = await testApp(t)
+    // The database falls behind the code: its record of the latest migration is gone.
+    const table = database.schema ? `${database.schema}.hejie_migrations` : 'hejie_migrations'
+    await sql`delete from ${sql.raw(table)} where name = ${latestMigration}`.execute(database.db)
     const ready = await app.inject('/readyz')
     t.equal(ready.statusCode, 503)
-    t.match(ready.json(), { code: 'not_ready', detail: /0001-write-path/ })
+    t.match(ready.json(), { code: 'not_ready', detail: new RegExp(latestMigration) })
   })
 })
 

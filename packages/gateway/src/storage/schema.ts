@@ -90,7 +90,7 @@ export interface SigningKeyTable {
   public_jwk: string
   encrypted_private_jwk: string
   created_at: string
-  /** Set when a newer key takes over signing; the key stays published. */
+  /** When a newer key takes (or took) over signing; the key stays published. */
   retired_at: string | null
 }
 

@@ -9,8 +9,6 @@ import { Tokens } from './tokens.js'
 
 /** Revocations reach every instance within this interval (the contract promises 5 s). */
 export const REVOCATION_REFRESH_MS = 2000
-/** Key rotations by another instance are picked up within this interval (or at the first unknown kid). */
-const KEY_REFRESH_MS = 30_000
 
 /** The identity services of one gateway process: signing keys, revocations and tokens. */
 export class Identity {
@@ -23,7 +21,7 @@ export class Identity {
     const masterKey = config.masterKey
       ? MasterKey.fromBase64(config.masterKey)
       : MasterKey.fromFile(config.masterKeyFile)
-    this.keys = new KeyRing(database, masterKey)
+    this.keys = new KeyRing(database, masterKey, config.keyActivationDelayMs)
     this.revocations = new Revocations(database)
     this.tokens = new Tokens(
       { issuer: config.tokenIssuer, audience: config.tokenAudience, ttlSeconds: config.tokenTtlSeconds },
@@ -37,7 +35,8 @@ export class Identity {
     await this.revocations.refresh()
     this.workers = [
       startIntervalWorker('revocations', REVOCATION_REFRESH_MS, () => this.revocations.refresh(), log),
-      startIntervalWorker('signing-keys', KEY_REFRESH_MS, () => this.keys.refresh(), log),
+      // Refresh twice per activation delay, so every instance publishes a new key before it signs.
+      startIntervalWorker('signing-keys', this.keys.activationDelayMs / 2, () => this.keys.refresh(), log),
     ]
   }
 

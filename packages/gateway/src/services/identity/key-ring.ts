@@ -11,24 +11,29 @@ interface PublishedKey {
 }
 
 /**
- * The gateway's Ed25519 signing keys, shared by every instance through the database. The
- * newest unretired key signs access tokens and audit checkpoints; every key ever used stays
- * in the JWKS, because checkpoints it signed stay auditable for as long as the log exists.
+ * The gateway's Ed25519 signing keys, shared by every instance through the database. Every
+ * key ever used stays in the JWKS, because checkpoints it signed stay auditable for as long
+ * as the log exists.
+ *
+ * A rotation is announced before it is used: a new key is published at once but signs only
+ * after `activationDelayMs`, by which time every instance has refreshed and publishes it, so
+ * a verifier never meets a token whose key a JWKS it fetched from any instance lacks.
  */
 export class KeyRing {
-  private published = new Map<string, PublishedKey>()
-  private signer: { kid: string; privateKey: KeyObject } | undefined
+  private published = new Map<string, PublishedKey & { createdAt: number; sealedPrivateKey: string }>()
+  private privateKeys = new Map<string, KeyObject>()
   private lastRefresh = 0
 
   constructor(
     private readonly database: Database,
     private readonly masterKey: MasterKey,
+    readonly activationDelayMs = 60_000,
   ) {}
 
   /** Loads the keys, creating the first one on a new database. */
   async load(): Promise<void> {
     await this.refresh()
-    if (!this.signer) {
+    if (this.published.size === 0) {
       await this.addKey()
       await this.refresh()
     }
@@ -37,30 +42,29 @@ export class KeyRing {
   /** Re-reads the keys so that a rotation by another instance is picked up. */
   async refresh(): Promise<void> {
     const rows = await this.database.db.selectFrom('signing_keys').selectAll().orderBy('created_at').execute()
-    const published = new Map<string, PublishedKey>()
-    for (const row of rows) {
-      const jwk = JSON.parse(row.public_jwk) as JWK
-      published.set(row.kid, {
-        kid: row.kid,
-        jwk,
-        publicKey: createPublicKey({ key: jwk as never, format: 'jwk' }),
-      })
-    }
-    const active = rows.filter((row) => row.retired_at === null).at(-1)
-    if (active && active.kid !== this.signer?.kid) {
-      const privateJwk = JSON.parse(this.masterKey.decrypt(active.encrypted_private_jwk))
-      this.signer = { kid: active.kid, privateKey: createPrivateKey({ key: privateJwk, format: 'jwk' }) }
-    }
-    this.published = published
+    this.published = new Map(
+      rows.map((row) => {
+        const jwk = JSON.parse(row.public_jwk) as JWK
+        const publicKey = createPublicKey({ key: jwk as never, format: 'jwk' })
+        const entry = {
+          kid: row.kid,
+          jwk,
+          publicKey,
+          createdAt: Date.parse(row.created_at),
+          sealedPrivateKey: row.encrypted_private_jwk,
+        }
+        return [row.kid, entry] as const
+      }),
+    )
     this.lastRefresh = Date.now()
   }
 
-  /** Makes a new key the signer and retires the others (they stay published). */
+  /** Publishes a new key, which takes over signing once every instance has seen it. */
   async rotate(): Promise<string> {
     const kid = await this.addKey()
     await this.database.db
       .updateTable('signing_keys')
-      .set({ retired_at: new Date().toISOString() })
+      .set({ retired_at: new Date(Date.now() + this.activationDelayMs).toISOString() })
       .where('kid', '!=', kid)
       .where('retired_at', 'is', null)
       .execute()
@@ -68,9 +72,23 @@ export class KeyRing {
     return kid
   }
 
-  signingKey(): { kid: string; privateKey: KeyObject } {
-    if (!this.signer) throw new Error('the key ring is not loaded')
-    return this.signer
+  /**
+   * The newest key that has been published for the activation delay; on a new database,
+   * where no key is that old yet, the first key.
+   */
+  signingKey(now = Date.now()): { kid: string; privateKey: KeyObject } {
+    const keys = [...this.published.values()]
+    const ready = keys.filter((key) => key.createdAt + this.activationDelayMs <= now).at(-1) ?? keys[0]
+    if (!ready) throw new Error('the key ring is not loaded')
+    let privateKey = this.privateKeys.get(ready.kid)
+    if (!privateKey) {
+      privateKey = createPrivateKey({
+        key: JSON.parse(this.masterKey.decrypt(ready.sealedPrivateKey)),
+        format: 'jwk',
+      })
+      this.privateKeys.set(ready.kid, privateKey)
+    }
+    return { kid: ready.kid, privateKey }
   }
 
   /**
