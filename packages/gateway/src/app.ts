@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from './config.js'
+import { calendarFromFile, defaultCalendar } from './domain/working-days.js'
 import { authenticationPlugin } from './http/authentication.js'
 import { metricsPlugin } from './http/metrics.js'
 import { openapiPlugin } from './http/openapi.js'
@@ -10,14 +11,19 @@ import { rateLimitPlugin } from './http/rate-limit.js'
 import { requestIdFrom } from './http/request-id.js'
 import { registerValidation } from './http/validation.js'
 import { clientRoutes } from './routes/clients.js'
+import { disputeRoutes } from './routes/disputes.js'
 import { enterpriseRoutes } from './routes/enterprises.js'
 import { identityRoutes } from './routes/identity.js'
 import { oauthRoutes } from './routes/oauth.js'
 import { operationsRoutes } from './routes/operations.js'
+import { disputeSchemas } from './schemas/disputes.js'
 import { identitySchemas } from './schemas/identity.js'
+import type { DeadlinePolicy } from './services/disputes/deadline-policy.js'
+import { scanDeadlines } from './services/disputes/deadline-scan.js'
 import { Identity } from './services/identity/identity.js'
 import type { Database } from './storage/database.js'
 import { storagePlugin } from './storage/plugin.js'
+import { startIntervalWorker } from './workers/interval-worker.js'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
 
@@ -69,6 +75,28 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   await app.register(identityRoutes, { identity })
   await app.register(enterpriseRoutes)
   await app.register(clientRoutes, { identity })
+
+  const deadlines = deadlinePolicyFrom(options.config)
+  for (const schema of disputeSchemas) app.addSchema(schema)
+  await app.register(disputeRoutes, { deadlines })
+  const deadlineScanner = startIntervalWorker(
+    'deadline-scanner',
+    options.config.deadlineScanIntervalMs,
+    async () => void (await scanDeadlines(options.database, deadlines)),
+    app.log,
+  )
+  app.addHook('onClose', () => deadlineScanner.stop())
+}
+
+function deadlinePolicyFrom(config: Config): DeadlinePolicy {
+  return {
+    calendar: config.calendarFile
+      ? calendarFromFile(config.calendarFile, { mode: config.calendarMode })
+      : defaultCalendar(),
+    responseWorkingDays: config.responseWorkingDays,
+    warningWorkingDays: config.deadlineWarningWorkingDays,
+    autoEscalateOverdue: config.autoEscalateOverdue,
+  }
 }
 
 /**

@@ -24,6 +24,8 @@ export const problemTypes = {
     status: 422,
     title: 'The idempotency key was already used with a different request',
   },
+  refund_exceeds_settlement: { status: 422, title: 'The refunds would exceed the settled amount' },
+  enterprise_not_active: { status: 422, title: 'The enterprise does not take new disputes' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal server error' },
   database_unavailable: { status: 503, title: 'The database is not reachable' },

@@ -7,10 +7,11 @@ export type Role = 'regulator' | 'enterprise'
 
 /**
  * Who did something, as the audit log records it. `operator` is a person at the gateway's
- * command line (`hejie-gateway clients create`), acting outside the API.
+ * command line (`hejie-gateway clients create`), acting outside the API; `system` is the
+ * gateway itself (the deadline scanner marking a dispute overdue).
  */
 export interface Actor {
-  role: Role | 'operator'
+  role: Role | 'operator' | 'system'
   clientId: string
   enterpriseId: string | null
 }
@@ -23,6 +24,7 @@ export interface Principal extends Actor {
 }
 
 export const operator: Actor = { role: 'operator', clientId: 'hejie-gateway', enterpriseId: null }
+export const system: Actor = { role: 'system', clientId: 'hejie-gateway', enterpriseId: null }
 
 /** Scopes narrow what a client may do within its role. */
 export const scopesByRole = {

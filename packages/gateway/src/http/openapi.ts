@@ -34,6 +34,10 @@ export const openapiPlugin = fp(
           { name: 'identity', description: 'OAuth 2.0 tokens, the JWKS, and who the caller is.' },
           { name: 'enterprises', description: 'ODR enterprises, registered by the regulator.' },
           { name: 'clients', description: 'API clients of enterprises and regulators.' },
+          {
+            name: 'disputes',
+            description: 'Consumer disputes: intake, routing, settlement, refunds, outcomes.',
+          },
           { name: 'operations', description: 'Health, readiness and metrics for operators.' },
         ],
         security: [{ bearerAuth: [] }],

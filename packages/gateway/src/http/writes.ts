@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Principal } from '../domain/principal.js'
 import { problem } from '../errors.js'
 import { requestHash, type WriteContext, type WriteOutcome } from '../services/write/run-write.js'
 import { principalOf } from './authentication.js'
@@ -13,7 +14,7 @@ export const IdempotencyKeyHeader = {
 } as const
 
 /** The write context of an authenticated request: its actor, its id and its idempotency key. */
-export function writeContextOf(request: FastifyRequest): WriteContext {
+export function writeContextOf(request: FastifyRequest): WriteContext & { actor: Principal } {
   const key = request.headers['idempotency-key']
   if (Array.isArray(key)) throw problem('validation_failed', 'Send one Idempotency-Key header, not several.')
   if (key !== undefined && (key.length < 1 || key.length > 255)) {

@@ -94,7 +94,100 @@ export interface SigningKeyTable {
   retired_at: string | null
 }
 
+/**
+ * A consumer dispute. The settlement, outcome and feedback are kept as JSON snapshots on the
+ * row (their records live in their own tables) so that reading a dispute, or a page of them,
+ * is one single-table query.
+ */
+export interface DisputeTable {
+  id: string
+  external_ref: string
+  channel: string
+  status: 'assigned' | 'in_progress' | 'settled' | 'returned' | 'escalated' | 'closed'
+  resolution: string | null
+  /** Who handles it: an enterprise today; internal handling units will add a type. */
+  assignee_type: 'enterprise'
+  enterprise_id: string
+  /** The regulator node that received it; one implicit root today. */
+  jurisdiction_id: string
+  consumer_name: string | null
+  consumer_phone: string | null
+  personal_data_erased_at: string | null
+  problem_type: string
+  category: string | null
+  claim: string
+  purchase: string | null
+  received_at: string
+  assigned_at: string
+  respond_by: string
+  accepted_at: string | null
+  settled_at: string | null
+  closed_at: string | null
+  overdue: number
+  deadline_warned_at: string | null
+  overdue_notified_at: string | null
+  settlement: string | null
+  refunded_amount: number
+  outcome: string | null
+  feedback: string | null
+  version: number
+  created_at: string
+  updated_at: string
+}
+
+export interface SettlementTable {
+  id: string
+  dispute_id: string
+  enterprise_id: string
+  remedy: string
+  amount: number | null
+  terms: string
+  agreed_at: string
+  consent_method: string
+  consent_reference: string
+  created_at: string
+}
+
+export interface RefundTable {
+  id: string
+  dispute_id: string
+  enterprise_id: string
+  settlement_id: string
+  amount: number
+  method: string
+  reference: string
+  refunded_at: string
+  created_at: string
+}
+
+export interface ContactTable {
+  id: string
+  dispute_id: string
+  enterprise_id: string
+  channel: string
+  contacted_at: string
+  reached: number
+  summary: string
+  created_at: string
+}
+
+/** What happened to a dispute, in order: one row per audit entry about it. */
+export interface TimelineTable {
+  leaf_index: number
+  dispute_id: string
+  action: string
+  actor: string
+  at: string
+  object_id: string
+  details: string
+}
+
 export interface Schema {
+  disputes: DisputeTable
+  settlements: SettlementTable
+  refunds: RefundTable
+  contacts: ContactTable
+  timeline_entries: TimelineTable
   enterprises: EnterpriseTable
   api_clients: ApiClientTable
   signing_keys: SigningKeyTable

@@ -17,6 +17,8 @@ export interface AuditRecord {
   state: unknown
   /** Personal data of the change, committed to with a salt, never logged in the clear. */
   personalData?: unknown
+  /** For a dispute's timeline: what a reader needs to know of the change, no personal data. */
+  details?: Record<string, unknown>
 }
 
 export interface AuditContext {
@@ -115,6 +117,20 @@ export async function appendAuditEntries(
         created_at: context.at,
       })
       .execute()
+    if (record.disputeId) {
+      await trx
+        .insertInto('timeline_entries')
+        .values({
+          leaf_index: index,
+          dispute_id: record.disputeId,
+          action: record.action,
+          actor: JSON.stringify(entry.actor),
+          at: context.at,
+          object_id: record.objectId,
+          details: JSON.stringify(record.details ?? {}),
+        })
+        .execute()
+    }
     // The leaf itself (level 0) and every parent it completes.
     const completed = await nodesCompletedBy(index, hash, nodes)
     for (const node of completed) nodes.remember(node.level, node.position, node.hash)

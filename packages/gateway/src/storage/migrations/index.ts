@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely'
 import type { DialectName } from '../dialect.js'
 import { writePath } from './0001-write-path.js'
 import { identity } from './0002-identity.js'
+import { disputes } from './0003-disputes.js'
 
 /**
  * Every migration, in order. Migrations are forward-only and written for both dialects;
@@ -11,6 +12,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001-write-path': writePath(dialect),
     '0002-identity': identity,
+    '0003-disputes': disputes(dialect),
   }
   return { getMigrations: async () => migrations }
 }

@@ -1,0 +1,164 @@
+import type { Role } from '../principal.js'
+
+/**
+ * The dispute state machine, as pure rules: which action each role may take in which
+ * status, and where it leads. Routes and services ask it; nothing else decides.
+ *
+ *   assigned ──accept──▶ in_progress ──settlement──▶ settled ──outcome: fulfilled──▶ closed (settled)
+ *      │                    │  └──────outcome: not_settled (also from settled)──▶ escalated
+ *      └──decline──▶ returned ──assign──▶ assigned (another enterprise)
+ *   regulator, from any open status: withdraw ▶ closed (withdrawn); escalate ▶ escalated
+ *   regulator: close escalated or returned ▶ closed (mediated | terminated | rejected)
+ */
+export const disputeStatuses = [
+  'assigned',
+  'in_progress',
+  'settled',
+  'returned',
+  'escalated',
+  'closed',
+] as const
+export type DisputeStatus = (typeof disputeStatuses)[number]
+
+export const resolutions = ['settled', 'withdrawn', 'mediated', 'terminated', 'rejected'] as const
+export type Resolution = (typeof resolutions)[number]
+/** What a regulator may close an escalated or returned dispute with. */
+export const regulatorResolutions = ['mediated', 'terminated', 'rejected'] as const
+export type RegulatorResolution = (typeof regulatorResolutions)[number]
+
+/** Actions are named by their path segment under `/v1/disputes/{id}/`. */
+export const disputeActions = [
+  'accept',
+  'decline',
+  'contacts',
+  'settlements',
+  'refunds',
+  'outcome',
+  'assign',
+  'escalate',
+  'withdraw',
+  'close',
+  'feedback',
+  'erase-personal-data',
+] as const
+export type DisputeAction = (typeof disputeActions)[number]
+
+const open: readonly DisputeStatus[] = ['assigned', 'in_progress', 'settled', 'returned', 'escalated']
+
+const rules: Record<DisputeAction, { role: Role; from: readonly DisputeStatus[] }> = {
+  accept: { role: 'enterprise', from: ['assigned'] },
+  decline: { role: 'enterprise', from: ['assigned'] },
+  contacts: { role: 'enterprise', from: ['assigned', 'in_progress', 'settled'] },
+  settlements: { role: 'enterprise', from: ['in_progress'] },
+  refunds: { role: 'enterprise', from: ['settled'] },
+  outcome: { role: 'enterprise', from: ['in_progress', 'settled'] },
+  assign: { role: 'regulator', from: ['returned'] },
+  escalate: { role: 'regulator', from: ['assigned', 'in_progress', 'settled', 'returned'] },
+  withdraw: { role: 'regulator', from: open },
+  close: { role: 'regulator', from: ['escalated', 'returned'] },
+  feedback: { role: 'regulator', from: ['closed'] },
+  'erase-personal-data': { role: 'regulator', from: disputeStatuses },
+}
+
+/** The facts about a dispute that the rules depend on. */
+export interface DisputeFacts {
+  status: DisputeStatus
+  enterpriseId: string
+  hasFeedback: boolean
+  personalDataErased: boolean
+}
+
+/** The role and tenant of whoever asks. */
+export interface Caller {
+  role: Role
+  enterpriseId: string | null
+}
+
+export function roleOf(action: DisputeAction): Role {
+  return rules[action].role
+}
+
+/** Actions this caller may take on this dispute now (the dispute's `allowed_actions`). */
+export function allowedActions(dispute: DisputeFacts, caller: Caller): DisputeAction[] {
+  if (caller.role === 'enterprise' && caller.enterpriseId !== dispute.enterpriseId) return []
+  return disputeActions.filter((action) => {
+    const rule = rules[action]
+    if (rule.role !== caller.role || !rule.from.includes(dispute.status)) return false
+    if (action === 'feedback') return !dispute.hasFeedback
+    if (action === 'erase-personal-data') return !dispute.personalDataErased
+    return true
+  })
+}
+
+export function isOpen(status: DisputeStatus): boolean {
+  return status !== 'closed'
+}
+
+/** Statuses in which the enterprise still owes the consumer an answer (the deadline runs). */
+export function isAwaitingEnterprise(status: DisputeStatus): boolean {
+  return status === 'assigned' || status === 'in_progress'
+}
+
+export type Transition =
+  | { action: 'accept' }
+  | { action: 'decline' }
+  | { action: 'contacts' }
+  | { action: 'settlements' }
+  | { action: 'refunds' }
+  | { action: 'outcome'; result: 'fulfilled' | 'not_settled' }
+  | { action: 'assign' }
+  | { action: 'escalate' }
+  | { action: 'withdraw' }
+  | { action: 'close'; resolution: RegulatorResolution }
+  | { action: 'feedback' }
+  | { action: 'erase-personal-data' }
+
+export type TransitionResult =
+  | { ok: true; status: DisputeStatus; resolution: Resolution | null }
+  | { ok: false; reason: string }
+
+/**
+ * Where an action leads from a status, or why it cannot be taken. The caller has already
+ * checked the role; this answers for the state alone.
+ */
+export function transition(from: DisputeFacts, change: Transition): TransitionResult {
+  const rule = rules[change.action]
+  if (!rule.from.includes(from.status)) {
+    return { ok: false, reason: `A dispute in status ${from.status} does not allow ${change.action}.` }
+  }
+  const stay = { ok: true as const, status: from.status, resolution: null }
+  switch (change.action) {
+    case 'accept':
+      return { ok: true, status: 'in_progress', resolution: null }
+    case 'decline':
+      return { ok: true, status: 'returned', resolution: null }
+    case 'settlements':
+      return { ok: true, status: 'settled', resolution: null }
+    case 'outcome':
+      if (change.result === 'fulfilled') {
+        return from.status === 'settled'
+          ? { ok: true, status: 'closed', resolution: 'settled' }
+          : { ok: false, reason: 'An outcome of fulfilled needs a recorded settlement first.' }
+      }
+      return { ok: true, status: 'escalated', resolution: null }
+    case 'assign':
+      return { ok: true, status: 'assigned', resolution: null }
+    case 'escalate':
+      return { ok: true, status: 'escalated', resolution: null }
+    case 'withdraw':
+      return { ok: true, status: 'closed', resolution: 'withdrawn' }
+    case 'close':
+      return { ok: true, status: 'closed', resolution: change.resolution }
+    case 'feedback':
+      return from.hasFeedback
+        ? { ok: false, reason: 'Feedback has already been recorded for this dispute.' }
+        : stay
+    case 'erase-personal-data':
+      return from.personalDataErased
+        ? { ok: false, reason: 'The personal data of this dispute is already erased.' }
+        : stay
+    case 'contacts':
+    case 'refunds':
+      return stay
+  }
+}

@@ -1,0 +1,191 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
+import { Type } from 'typebox'
+import { type DisputeAction, disputeStatuses, roleOf } from '../domain/disputes/lifecycle.js'
+import { principalOf } from '../http/authentication.js'
+import { PageQuery } from '../http/pagination.js'
+import { problemResponse } from '../http/problem-schema.js'
+import { IdempotencyKeyHeader, sendWrite, writeContextOf } from '../http/writes.js'
+import { IdParams, Timestamp } from '../schemas/common.js'
+import { actionBodies, IntakeBody, problemTypes } from '../schemas/disputes.js'
+import { type ActionRequest, act } from '../services/disputes/actions.js'
+import type { DeadlinePolicy } from '../services/disputes/deadline-policy.js'
+import { intake } from '../services/disputes/intake.js'
+import { disputeTimeline, getDispute, listDisputes } from '../services/disputes/queries.js'
+import type { WriteOutcome } from '../services/write/run-write.js'
+
+const reads = { roles: ['regulator', 'enterprise'], scope: 'disputes:read' } as const
+const writesBy = (action: DisputeAction) => ({ roles: [roleOf(action)], scope: 'disputes:write' }) as const
+
+const errors = {
+  400: problemResponse('The request is not valid'),
+  401: problemResponse('No valid access token'),
+  403: problemResponse('The caller’s role or scopes do not allow this'),
+  404: problemResponse('No such dispute visible to the caller'),
+}
+const actionErrors = {
+  ...errors,
+  409: problemResponse('Not allowed in the current status (`invalid_transition`), or a duplicate'),
+  412: problemResponse('If-Match does not match the dispute’s version'),
+  422: problemResponse('The request cannot be carried out (e.g. `refund_exceeds_settlement`)'),
+}
+const writeHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String(IdempotencyKeyHeader)),
+  'if-match': Type.Optional(
+    Type.String({ description: 'The dispute’s ETag (`"<version>"`): act only on that version.' }),
+  ),
+})
+
+/** How each action is documented and answered: with the dispute (200) or with the record it creates (201). */
+const actionDocs: Record<DisputeAction, { summary: string; created?: string }> = {
+  accept: { summary: 'Accept a dispute assigned to the enterprise' },
+  decline: { summary: 'Decline a dispute (it returns to the regulator)' },
+  contacts: { summary: 'Record a contact with the consumer', created: 'Contact' },
+  settlements: { summary: 'Record the settlement agreed with the consumer', created: 'Settlement' },
+  refunds: { summary: 'Record a refund paid under the settlement', created: 'Refund' },
+  outcome: { summary: 'Report the outcome: fulfilled (closes) or not settled (escalates)' },
+  assign: { summary: 'Route a returned dispute to an enterprise' },
+  escalate: { summary: 'Escalate to administrative mediation' },
+  withdraw: { summary: 'Close a dispute the consumer withdrew' },
+  close: { summary: 'Close an escalated or returned dispute' },
+  feedback: { summary: 'Record the consumer callback (回访) on a closed dispute', created: 'Feedback' },
+  'erase-personal-data': { summary: 'Erase the consumer’s name and phone (PIPL); audit proofs stay valid' },
+}
+
+function operationId(action: DisputeAction): string {
+  const camel = action.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase())
+  return `${camel}Dispute`
+}
+
+function sendDisputeWrite(reply: FastifyReply, outcome: WriteOutcome<unknown>): FastifyReply {
+  const body = outcome.body as { object?: string; version?: number }
+  if (body.object === 'dispute' && body.version !== undefined) reply.header('etag', `"${body.version}"`)
+  return sendWrite(reply, outcome)
+}
+
+/** Disputes: intake and routing by the regulator, settlement and outcome by the enterprise. */
+export const disputeRoutes: FastifyPluginAsyncTypebox<{ deadlines: DeadlinePolicy }> = async (
+  app,
+  { deadlines },
+) => {
+  app.post(
+    '/v1/disputes',
+    {
+      config: { access: { roles: ['regulator'], scope: 'disputes:write' } },
+      schema: {
+        tags: ['disputes'],
+        summary: 'Intake: route a consumer complaint to an ODR enterprise',
+        operationId: 'createDispute',
+        headers: writeHeaders,
+        body: IntakeBody,
+        response: {
+          201: Type.Ref('Dispute'),
+          ...errors,
+          409: problemResponse('The intake ticket (`external_ref`) is already a dispute'),
+          422: problemResponse('The enterprise does not take new disputes'),
+        },
+      },
+    },
+    async (request, reply) =>
+      sendDisputeWrite(reply, await intake(app.database, deadlines, writeContextOf(request), request.body)),
+  )
+
+  app.get(
+    '/v1/disputes',
+    {
+      config: { access: reads },
+      schema: {
+        tags: ['disputes'],
+        summary: 'List disputes, newest first',
+        operationId: 'listDisputes',
+        querystring: Type.Object({
+          ...PageQuery,
+          status: Type.Optional(Type.Array(Type.Union(disputeStatuses.map((s) => Type.Literal(s))))),
+          enterprise_id: Type.Optional(Type.String({ maxLength: 64, description: 'Regulators only.' })),
+          overdue: Type.Optional(Type.Boolean()),
+          problem_type: Type.Optional(Type.Union(problemTypes.map((p) => Type.Literal(p)))),
+          external_ref: Type.Optional(Type.String({ maxLength: 100 })),
+          created_after: Type.Optional(Timestamp),
+          created_before: Type.Optional(Timestamp),
+        }),
+        response: { 200: Type.Ref('DisputeList'), ...errors },
+      },
+    },
+    async (request) => listDisputes(app.database.db, principalOf(request), request.query),
+  )
+
+  app.get(
+    '/v1/disputes/:id',
+    {
+      config: { access: reads },
+      schema: {
+        tags: ['disputes'],
+        summary: 'Get a dispute',
+        operationId: 'getDispute',
+        params: IdParams,
+        response: { 200: Type.Ref('Dispute'), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const dispute = await getDispute(app.database.db, principalOf(request), request.params.id)
+      reply.header('etag', `"${dispute.version}"`)
+      return dispute
+    },
+  )
+
+  app.get(
+    '/v1/disputes/:id/timeline',
+    {
+      config: { access: reads },
+      schema: {
+        tags: ['disputes'],
+        summary: 'Every change to a dispute, in order, with actor and time (each an audit-log entry)',
+        operationId: 'getDisputeTimeline',
+        params: IdParams,
+        querystring: Type.Object({
+          ...PageQuery,
+          limit: Type.Integer({ minimum: 1, maximum: 100, default: 100 }),
+        }),
+        response: { 200: Type.Ref('Timeline'), ...errors },
+      },
+    },
+    async (request) =>
+      disputeTimeline(app.database.db, principalOf(request), request.params.id, request.query),
+  )
+
+  for (const action of Object.keys(actionDocs) as DisputeAction[]) {
+    const docs = actionDocs[action]
+    app.post(
+      `/v1/disputes/:id/${action}`,
+      {
+        config: { access: writesBy(action) },
+        // An action without fields may be sent without a body.
+        preValidation: async (request) => {
+          request.body ??= {}
+        },
+        schema: {
+          tags: ['disputes'],
+          summary: docs.summary,
+          operationId: operationId(action),
+          params: IdParams,
+          headers: writeHeaders,
+          body: actionBodies[action],
+          response: docs.created
+            ? { 201: Type.Ref(docs.created), ...actionErrors }
+            : { 200: Type.Ref('Dispute'), ...actionErrors },
+        },
+      },
+      async (request, reply) => {
+        const outcome = await act(
+          app.database,
+          deadlines,
+          writeContextOf(request),
+          request.params.id,
+          { action, body: request.body } as ActionRequest,
+          request.headers['if-match'],
+        )
+        return sendDisputeWrite(reply, outcome)
+      },
+    )
+  }
+}

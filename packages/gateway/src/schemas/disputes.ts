@@ -1,0 +1,289 @@
+import { type TSchema, Type } from 'typebox'
+import {
+  disputeActions,
+  disputeStatuses,
+  regulatorResolutions,
+  resolutions,
+} from '../domain/disputes/lifecycle.js'
+import { ListOf, Nullable, Timestamp } from './common.js'
+
+const Enum = <const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) =>
+  Type.Union(
+    values.map((value) => Type.Literal(value)),
+    options,
+  )
+
+export const channels = ['hotline_12315', 'hotline_12345', 'web', 'app', 'mini_program', 'walk_in'] as const
+export const problemTypes = [
+  'quality',
+  'after_sales',
+  'contract',
+  'price',
+  'food_safety',
+  'false_advertising',
+  'measurement',
+  'safety',
+  'personal_rights',
+  'other',
+] as const
+export const demands = [
+  'refund',
+  'return',
+  'replacement',
+  'repair',
+  'compensation',
+  'apology',
+  'other',
+] as const
+export const remedies = [
+  'refund',
+  'partial_refund',
+  'return_and_refund',
+  'replacement',
+  'repair',
+  'compensation',
+  'apology',
+  'other',
+] as const
+
+/** Money in minor units (fen): never a float. */
+export const Money = Type.Object(
+  {
+    amount: Type.Integer({ minimum: 0, maximum: 100_000_000_000, description: 'Minor units (fen).' }),
+    currency: Type.Literal('CNY'),
+  },
+  { $id: 'Money', additionalProperties: false },
+)
+const PositiveMoney = Type.Object(
+  { amount: Type.Integer({ minimum: 1, maximum: 100_000_000_000 }), currency: Type.Literal('CNY') },
+  { additionalProperties: false },
+)
+
+const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' })
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength })
+
+const Claim = Type.Object(
+  {
+    description: Text(5000),
+    demands: Type.Array(Enum(demands), { minItems: 1, uniqueItems: true }),
+    amount: Type.Optional(Type.Ref('Money')),
+  },
+  { additionalProperties: false },
+)
+
+const Purchase = Type.Object(
+  {
+    date: Type.Optional(Day),
+    order_ref: Type.Optional(Text(200)),
+    amount: Type.Optional(Type.Ref('Money')),
+    channel: Type.Optional(Enum(['online', 'offline', 'live_stream'] as const)),
+  },
+  { additionalProperties: false },
+)
+
+export const Settlement = Type.Object(
+  {
+    id: Type.String(),
+    object: Type.Literal('settlement'),
+    dispute_id: Type.String(),
+    remedy: Enum(remedies),
+    amount: Nullable(Type.Ref('Money')),
+    terms: Type.String(),
+    agreed_at: Timestamp,
+    consumer_consent: Type.Object({ method: Type.String(), reference: Type.String() }),
+    created_at: Timestamp,
+  },
+  { $id: 'Settlement' },
+)
+
+export const Refund = Type.Object(
+  {
+    id: Type.String(),
+    object: Type.Literal('refund'),
+    dispute_id: Type.String(),
+    settlement_id: Type.String(),
+    amount: Type.Ref('Money'),
+    method: Type.String(),
+    reference: Type.String(),
+    refunded_at: Timestamp,
+    created_at: Timestamp,
+  },
+  { $id: 'Refund' },
+)
+
+export const Contact = Type.Object(
+  {
+    id: Type.String(),
+    object: Type.Literal('contact'),
+    dispute_id: Type.String(),
+    channel: Type.String(),
+    contacted_at: Timestamp,
+    reached: Type.Boolean(),
+    summary: Type.String(),
+    created_at: Timestamp,
+  },
+  { $id: 'Contact' },
+)
+
+export const Feedback = Type.Object(
+  {
+    id: Type.String(),
+    object: Type.Literal('feedback'),
+    dispute_id: Type.String(),
+    resolved: Type.Boolean(),
+    satisfaction: Enum(['satisfied', 'basically_satisfied', 'dissatisfied'] as const),
+    note: Nullable(Type.String()),
+    recorded_at: Timestamp,
+  },
+  { $id: 'Feedback' },
+)
+
+export const Dispute = Type.Object(
+  {
+    id: Type.String({ examples: ['dsp_01jdq3a5m8c2x7v4b9n6k1p3rt'] }),
+    object: Type.Literal('dispute'),
+    external_ref: Type.String({ description: 'The intake ticket number; unique.' }),
+    channel: Enum(channels),
+    status: Enum(disputeStatuses),
+    resolution: Nullable(Enum(resolutions)),
+    enterprise_id: Type.String(),
+    consumer: Type.Object(
+      { name: Nullable(Type.String()), phone: Nullable(Type.String()) },
+      {
+        description:
+          'Full to the assigned enterprise while open, masked once closed, null after erasure; never in events.',
+      },
+    ),
+    problem_type: Enum(problemTypes),
+    category: Nullable(Type.String()),
+    claim: Type.Object({
+      description: Type.String(),
+      demands: Type.Array(Enum(demands)),
+      amount: Type.Optional(Type.Ref('Money')),
+    }),
+    purchase: Type.Object({
+      date: Type.Optional(Type.String()),
+      order_ref: Type.Optional(Type.String()),
+      amount: Type.Optional(Type.Ref('Money')),
+      channel: Type.Optional(Type.String()),
+    }),
+    received_at: Timestamp,
+    assigned_at: Timestamp,
+    respond_by: Timestamp,
+    accepted_at: Nullable(Timestamp),
+    settled_at: Nullable(Timestamp),
+    closed_at: Nullable(Timestamp),
+    overdue: Type.Boolean(),
+    settlement: Nullable(Type.Ref('Settlement')),
+    refunded: Type.Ref('Money'),
+    outcome: Nullable(
+      Type.Object({
+        result: Enum(['fulfilled', 'not_settled'] as const),
+        reason: Nullable(Type.String()),
+        summary: Type.String(),
+        reported_at: Timestamp,
+      }),
+    ),
+    feedback: Nullable(Type.Ref('Feedback')),
+    allowed_actions: Type.Array(Enum(disputeActions)),
+    version: Type.Integer(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  { $id: 'Dispute' },
+)
+
+export const DisputeList = ListOf('Dispute', 'DisputeList')
+
+export const TimelineEntry = Type.Object(
+  {
+    object: Type.Literal('timeline_entry'),
+    audit_index: Type.Integer({
+      description: 'The index of the audit-log entry that commits to this change.',
+    }),
+    action: Type.String(),
+    actor: Type.Object({
+      role: Type.String(),
+      client_id: Type.String(),
+      enterprise_id: Type.Optional(Type.String()),
+    }),
+    at: Timestamp,
+    object_id: Type.String(),
+    details: Type.Object({}, { additionalProperties: true }),
+  },
+  { $id: 'TimelineEntry' },
+)
+export const Timeline = ListOf('TimelineEntry', 'Timeline')
+
+const strict = <T extends Record<string, TSchema>>(properties: T) =>
+  Type.Object(properties, { additionalProperties: false })
+const Note = Type.Optional(Type.String({ maxLength: 2000 }))
+
+export const IntakeBody = strict({
+  external_ref: Type.String({ minLength: 1, maxLength: 100 }),
+  channel: Enum(channels),
+  enterprise_id: Type.String({ minLength: 1, maxLength: 64 }),
+  consumer: strict({ name: Text(100), phone: Type.String({ minLength: 5, maxLength: 30 }) }),
+  problem_type: Enum(problemTypes),
+  category: Type.Optional(Text(200)),
+  claim: Claim,
+  purchase: Type.Optional(Purchase),
+  received_at: Type.Optional(Timestamp),
+})
+
+export const actionBodies = {
+  accept: strict({ note: Note }),
+  decline: strict({
+    reason: Enum(['not_responsible', 'duplicate', 'insufficient_information', 'other'] as const),
+    note: Note,
+  }),
+  contacts: strict({
+    channel: Enum(['phone', 'sms', 'im', 'email', 'in_person'] as const),
+    contacted_at: Timestamp,
+    reached: Type.Boolean(),
+    summary: Text(5000),
+  }),
+  settlements: strict({
+    remedy: Enum(remedies),
+    amount: Type.Optional(PositiveMoney),
+    terms: Text(5000),
+    agreed_at: Timestamp,
+    consumer_consent: strict({
+      method: Enum(['phone_recording', 'sms', 'written', 'in_app'] as const),
+      reference: Text(200),
+    }),
+  }),
+  refunds: strict({
+    amount: PositiveMoney,
+    method: Enum(['original_payment', 'bank_transfer', 'wechat_pay', 'alipay', 'cash', 'other'] as const),
+    reference: Text(200),
+    refunded_at: Timestamp,
+  }),
+  outcome: strict({
+    result: Enum(['fulfilled', 'not_settled'] as const),
+    reason: Type.Optional(Type.String({ maxLength: 2000 })),
+    summary: Text(5000),
+  }),
+  assign: strict({ enterprise_id: Type.String({ minLength: 1, maxLength: 64 }) }),
+  escalate: strict({ reason: Text(2000) }),
+  withdraw: strict({ note: Note }),
+  close: strict({ resolution: Enum(regulatorResolutions), note: Note }),
+  feedback: strict({
+    resolved: Type.Boolean(),
+    satisfaction: Enum(['satisfied', 'basically_satisfied', 'dissatisfied'] as const),
+    note: Note,
+  }),
+  'erase-personal-data': strict({ note: Note }),
+}
+
+export const disputeSchemas = [
+  Money,
+  Settlement,
+  Refund,
+  Contact,
+  Feedback,
+  Dispute,
+  DisputeList,
+  TimelineEntry,
+  Timeline,
+]

@@ -1,0 +1,141 @@
+import { system } from '../../domain/principal.js'
+import type { Database } from '../../storage/database.js'
+import type { DisputeTable } from '../../storage/schema.js'
+import { runWrite, type WriteTransaction } from '../write/run-write.js'
+import type { DeadlinePolicy } from './deadline-policy.js'
+import { auditState, presentDispute } from './presenter.js'
+
+const BATCH = 200
+// Working days never stretch further than this in calendar days (the longest Chinese
+// holiday, Spring Festival, with its weekends is 9 days): candidates for a warning lie within.
+const WARNING_HORIZON_DAYS = 21
+
+export interface ScanResult {
+  warned: number
+  overdue: number
+}
+
+/**
+ * Finds disputes whose deadline is near or past while the enterprise still owes an answer,
+ * and records each once: `dispute.deadline_approaching` when `respond_by` is within the
+ * warning window, `dispute.overdue` (marking the dispute) once it has passed. Each dispute is
+ * its own write, re-checked under its lock, so scanners on several instances never emit twice.
+ */
+export async function scanDeadlines(
+  database: Database,
+  policy: DeadlinePolicy,
+  now = new Date(),
+): Promise<ScanResult> {
+  const result: ScanResult = { warned: 0, overdue: 0 }
+  const nowIso = now.toISOString()
+
+  const late = await database.db
+    .selectFrom('disputes')
+    .select('id')
+    .where('status', 'in', ['assigned', 'in_progress'])
+    .where('overdue_notified_at', 'is', null)
+    .where('respond_by', '<', nowIso)
+    .limit(BATCH)
+    .execute()
+  for (const { id } of late) {
+    if (await markOverdue(database, policy, id, now)) result.overdue += 1
+  }
+
+  const horizon = new Date(now.getTime() + WARNING_HORIZON_DAYS * 86_400_000).toISOString()
+  const soon = await database.db
+    .selectFrom('disputes')
+    .select(['id', 'respond_by'])
+    .where('status', 'in', ['assigned', 'in_progress'])
+    .where('deadline_warned_at', 'is', null)
+    .where('respond_by', '>=', nowIso)
+    .where('respond_by', '<', horizon)
+    .limit(BATCH)
+    .execute()
+  for (const { id, respond_by } of soon) {
+    if (policy.calendar.workingDaysLeft(now, new Date(respond_by)) > policy.warningWorkingDays) continue
+    if (await warn(database, id, now)) result.warned += 1
+  }
+  return result
+}
+
+async function lockedOpen(tx: WriteTransaction, database: Database, id: string) {
+  let query = tx.db
+    .selectFrom('disputes')
+    .selectAll()
+    .where('id', '=', id)
+    .where('status', 'in', ['assigned', 'in_progress'])
+  if (database.dialect === 'postgres') query = query.forUpdate()
+  return query.executeTakeFirst()
+}
+
+async function markOverdue(
+  database: Database,
+  policy: DeadlinePolicy,
+  id: string,
+  now: Date,
+): Promise<boolean> {
+  const { body } = await runWrite(
+    database,
+    { actor: system, requestId: `deadline-scan-${now.getTime()}` },
+    async (tx) => {
+      const current = await lockedOpen(tx, database, id)
+      if (!current || current.overdue_notified_at !== null) return { status: 200, body: false }
+      const at = tx.now.toISOString()
+      const escalate = policy.autoEscalateOverdue
+      const next: DisputeTable = {
+        ...current,
+        overdue: 1,
+        overdue_notified_at: at,
+        status: escalate ? 'escalated' : current.status,
+        version: current.version + 1,
+        updated_at: at,
+      }
+      await tx.db.updateTable('disputes').set(next).where('id', '=', id).execute()
+      tx.audit({
+        action: escalate ? 'dispute.overdue_escalated' : 'dispute.marked_overdue',
+        disputeId: id,
+        enterpriseId: next.enterprise_id,
+        objectId: id,
+        state: auditState(next),
+        details: { respond_by: next.respond_by, auto_escalated: escalate },
+      })
+      const snapshot = presentDispute(next, 'event', tx.now)
+      tx.emit({ type: 'dispute.overdue', enterpriseId: next.enterprise_id, disputeId: id, object: snapshot })
+      if (escalate)
+        tx.emit({
+          type: 'dispute.escalated',
+          enterpriseId: next.enterprise_id,
+          disputeId: id,
+          object: snapshot,
+        })
+      return { status: 200, body: true }
+    },
+  )
+  return body
+}
+
+async function warn(database: Database, id: string, now: Date): Promise<boolean> {
+  const { body } = await runWrite(
+    database,
+    { actor: system, requestId: `deadline-scan-${now.getTime()}` },
+    async (tx) => {
+      const current = await lockedOpen(tx, database, id)
+      if (!current || current.deadline_warned_at !== null) return { status: 200, body: false }
+      const next = { ...current, deadline_warned_at: tx.now.toISOString() }
+      // A reminder changes no state that anyone acts on, so it bumps no version and needs no audit entry.
+      await tx.db
+        .updateTable('disputes')
+        .set({ deadline_warned_at: next.deadline_warned_at })
+        .where('id', '=', id)
+        .execute()
+      tx.emit({
+        type: 'dispute.deadline_approaching',
+        enterpriseId: next.enterprise_id,
+        disputeId: id,
+        object: presentDispute(next, 'event', tx.now),
+      })
+      return { status: 200, body: true }
+    },
+  )
+  return body
+}

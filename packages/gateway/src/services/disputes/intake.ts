@@ -1,0 +1,90 @@
+import type { Static } from 'typebox'
+import { newId } from '../../domain/ids.js'
+import type { Principal } from '../../domain/principal.js'
+import { problem } from '../../errors.js'
+import type { IntakeBody } from '../../schemas/disputes.js'
+import type { Database } from '../../storage/database.js'
+import type { DisputeTable } from '../../storage/schema.js'
+import { runWrite, type WriteContext, type WriteOutcome } from '../write/run-write.js'
+import { type DeadlinePolicy, respondBy } from './deadline-policy.js'
+import { activeEnterprise } from './locking.js'
+import { auditState, type DisputeView, presentDispute } from './presenter.js'
+
+/** Every dispute belongs to the one implicit root jurisdiction until jurisdictions arrive. */
+export const ROOT_JURISDICTION = 'root'
+
+/**
+ * Intake: the regulator's intake centre routes a consumer complaint to an ODR enterprise.
+ * The dispute starts `assigned`, with its deadline counted in working days from now.
+ */
+export function intake(
+  database: Database,
+  deadlines: DeadlinePolicy,
+  context: WriteContext & { actor: Principal },
+  input: Static<typeof IntakeBody>,
+): Promise<WriteOutcome<DisputeView>> {
+  return runWrite(database, context, async (tx) => {
+    const existing = await tx.db
+      .selectFrom('disputes')
+      .select('id')
+      .where('external_ref', '=', input.external_ref)
+      .executeTakeFirst()
+    if (existing) {
+      throw problem('conflict', `Intake ticket ${input.external_ref} is already dispute ${existing.id}.`, {
+        extensions: { existing_id: existing.id },
+      })
+    }
+    await activeEnterprise(tx, input.enterprise_id)
+    const at = tx.now.toISOString()
+    const row: DisputeTable = {
+      id: newId('dsp', tx.now.getTime()),
+      external_ref: input.external_ref,
+      channel: input.channel,
+      status: 'assigned',
+      resolution: null,
+      assignee_type: 'enterprise',
+      enterprise_id: input.enterprise_id,
+      jurisdiction_id: ROOT_JURISDICTION,
+      consumer_name: input.consumer.name,
+      consumer_phone: input.consumer.phone,
+      personal_data_erased_at: null,
+      problem_type: input.problem_type,
+      category: input.category ?? null,
+      claim: JSON.stringify(input.claim),
+      purchase: input.purchase ? JSON.stringify(input.purchase) : null,
+      received_at: input.received_at ?? at,
+      assigned_at: at,
+      respond_by: respondBy(deadlines, tx.now),
+      accepted_at: null,
+      settled_at: null,
+      closed_at: null,
+      overdue: 0,
+      deadline_warned_at: null,
+      overdue_notified_at: null,
+      settlement: null,
+      refunded_amount: 0,
+      outcome: null,
+      feedback: null,
+      version: 1,
+      created_at: at,
+      updated_at: at,
+    }
+    await tx.db.insertInto('disputes').values(row).execute()
+    tx.audit({
+      action: 'dispute.created',
+      disputeId: row.id,
+      enterpriseId: row.enterprise_id,
+      objectId: row.id,
+      state: auditState(row),
+      personalData: { name: input.consumer.name, phone: input.consumer.phone },
+      details: { external_ref: row.external_ref, channel: row.channel, enterprise_id: row.enterprise_id },
+    })
+    tx.emit({
+      type: 'dispute.assigned',
+      enterpriseId: row.enterprise_id,
+      disputeId: row.id,
+      object: presentDispute(row, 'event', tx.now),
+    })
+    return { status: 201, body: presentDispute(row, context.actor, tx.now) }
+  })
+}

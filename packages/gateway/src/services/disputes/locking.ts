@@ -1,0 +1,40 @@
+import type { Principal } from '../../domain/principal.js'
+import { problem } from '../../errors.js'
+import type { Database } from '../../storage/database.js'
+import type { DisputeTable } from '../../storage/schema.js'
+import type { WriteTransaction } from '../write/run-write.js'
+import { visibleDisputes } from './queries.js'
+
+/**
+ * Reads a dispute the principal may see, locked for the rest of the transaction on
+ * PostgreSQL (SQLite has one writer already), so that two actions on one dispute, say two
+ * refunds, cannot both pass their checks against the same state.
+ */
+export async function lockDispute(
+  tx: WriteTransaction,
+  database: Database,
+  principal: Principal,
+  id: string,
+): Promise<DisputeTable> {
+  let query = visibleDisputes(tx.db, principal).where('id', '=', id)
+  if (database.dialect === 'postgres') query = query.forUpdate()
+  const row = await query.executeTakeFirst()
+  if (!row) throw problem('not_found', `No dispute ${id}.`)
+  return row
+}
+
+/** The enterprise a dispute is routed to must exist and take part in the ODR programme. */
+export async function activeEnterprise(tx: WriteTransaction, enterpriseId: string): Promise<void> {
+  const enterprise = await tx.db
+    .selectFrom('enterprises')
+    .select(['id', 'odr_status'])
+    .where('id', '=', enterpriseId)
+    .executeTakeFirst()
+  if (!enterprise) throw problem('not_found', `No enterprise ${enterpriseId}.`)
+  if (enterprise.odr_status !== 'active') {
+    throw problem(
+      'enterprise_not_active',
+      `Enterprise ${enterpriseId} is ${enterprise.odr_status} and takes no new disputes.`,
+    )
+  }
+}

@@ -1,0 +1,88 @@
+import {
+  allowedActions,
+  type Caller,
+  type DisputeStatus,
+  isAwaitingEnterprise,
+} from '../../domain/disputes/lifecycle.js'
+import { maskName, maskPhone } from '../../domain/privacy.js'
+import type { DisputeTable } from '../../storage/schema.js'
+
+/** Who a dispute is presented to: decides personal-data visibility and `allowed_actions`. */
+export type Viewer = Caller | 'event'
+
+export function money(amount: number) {
+  return { amount, currency: 'CNY' as const }
+}
+
+function parsed<T>(json: string | null): T | null {
+  return json === null ? null : (JSON.parse(json) as T)
+}
+
+export function isOverdue(row: Pick<DisputeTable, 'overdue' | 'status' | 'respond_by'>, now: Date): boolean {
+  return row.overdue === 1 || (isAwaitingEnterprise(row.status) && row.respond_by < now.toISOString())
+}
+
+/**
+ * The consumer's name and phone: in full to a regulator, and to the assigned enterprise
+ * while the dispute is open (it must call the consumer); masked to it once closed; never in
+ * an event, which travels to webhooks and is kept for months.
+ */
+function consumerFor(row: DisputeTable, viewer: Viewer) {
+  if (viewer === 'event' || row.consumer_name === null || row.consumer_phone === null) {
+    return { name: null, phone: null }
+  }
+  if (viewer.role === 'enterprise' && row.status === 'closed') {
+    return { name: maskName(row.consumer_name), phone: maskPhone(row.consumer_phone) }
+  }
+  return { name: row.consumer_name, phone: row.consumer_phone }
+}
+
+export function factsOf(row: DisputeTable) {
+  return {
+    status: row.status as DisputeStatus,
+    enterpriseId: row.enterprise_id,
+    hasFeedback: row.feedback !== null,
+    personalDataErased: row.personal_data_erased_at !== null,
+  }
+}
+
+export function presentDispute(row: DisputeTable, viewer: Viewer, now: Date) {
+  const caller: Caller = viewer === 'event' ? { role: 'enterprise', enterpriseId: row.enterprise_id } : viewer
+  return {
+    id: row.id,
+    object: 'dispute' as const,
+    external_ref: row.external_ref,
+    channel: row.channel,
+    status: row.status,
+    resolution: row.resolution,
+    enterprise_id: row.enterprise_id,
+    consumer: consumerFor(row, viewer),
+    problem_type: row.problem_type,
+    category: row.category,
+    claim: JSON.parse(row.claim),
+    purchase: parsed<object>(row.purchase) ?? {},
+    received_at: row.received_at,
+    assigned_at: row.assigned_at,
+    respond_by: row.respond_by,
+    accepted_at: row.accepted_at,
+    settled_at: row.settled_at,
+    closed_at: row.closed_at,
+    overdue: isOverdue(row, now),
+    settlement: parsed<object>(row.settlement),
+    refunded: money(row.refunded_amount),
+    outcome: parsed<object>(row.outcome),
+    feedback: parsed<object>(row.feedback),
+    allowed_actions: allowedActions(factsOf(row), caller),
+    version: row.version,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  }
+}
+
+export type DisputeView = ReturnType<typeof presentDispute>
+
+/** The dispute's state as the audit log commits to it: no personal data, no viewer-specific parts. */
+export function auditState(row: DisputeTable) {
+  const { consumer_name: _name, consumer_phone: _phone, ...rest } = row
+  return rest
+}

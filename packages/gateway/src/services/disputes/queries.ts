@@ -1,0 +1,98 @@
+import { type Kysely, sql } from 'kysely'
+import type { DisputeStatus } from '../../domain/disputes/lifecycle.js'
+import type { Principal } from '../../domain/principal.js'
+import { problem } from '../../errors.js'
+import { decodeCursor, type Page, toPage } from '../../http/pagination.js'
+import type { Schema } from '../../storage/schema.js'
+import { type DisputeView, presentDispute } from './presenter.js'
+
+/**
+ * Disputes the principal may see: every one for a regulator; for an enterprise, those
+ * assigned to it now. Every read of disputes starts here, so tenancy is enforced in the data
+ * layer: another tenant's dispute is simply not found.
+ */
+export function visibleDisputes(db: Kysely<Schema>, principal: Principal) {
+  const all = db.selectFrom('disputes').selectAll()
+  return principal.role === 'regulator' ? all : all.where('enterprise_id', '=', principal.enterpriseId ?? '')
+}
+
+export async function findVisibleDispute(db: Kysely<Schema>, principal: Principal, id: string) {
+  const row = await visibleDisputes(db, principal).where('id', '=', id).executeTakeFirst()
+  if (!row) throw problem('not_found', `No dispute ${id}.`)
+  return row
+}
+
+export async function getDispute(db: Kysely<Schema>, principal: Principal, id: string): Promise<DisputeView> {
+  return presentDispute(await findVisibleDispute(db, principal, id), principal, new Date())
+}
+
+export interface DisputeFilters {
+  limit: number
+  cursor?: string | undefined
+  status?: DisputeStatus[] | undefined
+  enterprise_id?: string | undefined
+  overdue?: boolean | undefined
+  problem_type?: string | undefined
+  external_ref?: string | undefined
+  created_after?: string | undefined
+  created_before?: string | undefined
+}
+
+export async function listDisputes(
+  db: Kysely<Schema>,
+  principal: Principal,
+  filters: DisputeFilters,
+): Promise<Page<DisputeView>> {
+  const now = new Date()
+  let query = visibleDisputes(db, principal)
+  if (filters.status?.length) query = query.where('status', 'in', filters.status)
+  if (filters.enterprise_id) query = query.where('enterprise_id', '=', filters.enterprise_id)
+  if (filters.problem_type) query = query.where('problem_type', '=', filters.problem_type)
+  if (filters.external_ref) query = query.where('external_ref', '=', filters.external_ref)
+  if (filters.created_after) query = query.where('created_at', '>=', filters.created_after)
+  if (filters.created_before) query = query.where('created_at', '<', filters.created_before)
+  if (filters.overdue !== undefined) {
+    const late = sql<boolean>`(overdue = 1 or (status in ('assigned', 'in_progress') and respond_by < ${now.toISOString()}))`
+    query = query.where(filters.overdue ? late : sql<boolean>`not ${late}`)
+  }
+  if (filters.cursor) query = query.where('id', '<', String(decodeCursor(filters.cursor, 1)[0]))
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(filters.limit + 1)
+    .execute()
+  return toPage(
+    rows,
+    filters.limit,
+    (row) => presentDispute(row, principal, now),
+    (row) => [row.id],
+  )
+}
+
+export async function disputeTimeline(
+  db: Kysely<Schema>,
+  principal: Principal,
+  id: string,
+  page: { limit: number; cursor?: string | undefined },
+) {
+  await findVisibleDispute(db, principal, id)
+  let query = db.selectFrom('timeline_entries').selectAll().where('dispute_id', '=', id)
+  if (page.cursor) query = query.where('leaf_index', '>', Number(decodeCursor(page.cursor, 1)[0]))
+  const rows = await query
+    .orderBy('leaf_index', 'asc')
+    .limit(page.limit + 1)
+    .execute()
+  return toPage(
+    rows,
+    page.limit,
+    (row) => ({
+      object: 'timeline_entry' as const,
+      audit_index: Number(row.leaf_index),
+      action: row.action,
+      actor: JSON.parse(row.actor),
+      at: row.at,
+      object_id: row.object_id,
+      details: JSON.parse(row.details),
+    }),
+    (row) => [Number(row.leaf_index)],
+  )
+}

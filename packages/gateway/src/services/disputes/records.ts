@@ -1,0 +1,55 @@
+import type { ContactTable, RefundTable, SettlementTable } from '../../storage/schema.js'
+import { money } from './presenter.js'
+
+/** The API objects of the records enterprises and regulators add to a dispute. */
+
+export function presentSettlement(row: SettlementTable) {
+  return {
+    id: row.id,
+    object: 'settlement' as const,
+    dispute_id: row.dispute_id,
+    remedy: row.remedy,
+    amount: row.amount === null ? null : money(row.amount),
+    terms: row.terms,
+    agreed_at: row.agreed_at,
+    consumer_consent: { method: row.consent_method, reference: row.consent_reference },
+    created_at: row.created_at,
+  }
+}
+
+export function presentRefund(row: RefundTable) {
+  return {
+    id: row.id,
+    object: 'refund' as const,
+    dispute_id: row.dispute_id,
+    settlement_id: row.settlement_id,
+    amount: money(row.amount),
+    method: row.method,
+    reference: row.reference,
+    refunded_at: row.refunded_at,
+    created_at: row.created_at,
+  }
+}
+
+export function presentContact(row: ContactTable) {
+  return {
+    id: row.id,
+    object: 'contact' as const,
+    dispute_id: row.dispute_id,
+    channel: row.channel,
+    contacted_at: row.contacted_at,
+    reached: row.reached === 1,
+    summary: row.summary,
+    created_at: row.created_at,
+  }
+}
+
+export interface FeedbackRecord {
+  id: string
+  object: 'feedback'
+  dispute_id: string
+  resolved: boolean
+  satisfaction: 'satisfied' | 'basically_satisfied' | 'dissatisfied'
+  note: string | null
+  recorded_at: string
+}
