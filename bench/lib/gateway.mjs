@@ -1,0 +1,52 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+/**
+ * The real gateway as `pnpm start` builds it, on a fresh SQLite file in a temporary folder,
+ * listening on the loopback address. Imports come from the built `dist`, which is what
+ * ships. `seed(app, database)` may fill the database before the port is reported.
+ */
+export async function startGateway({ config: overrides = {}, seed } = {}) {
+  const [{ buildApp }, { loadConfig }, { openDatabase }, { migrateToLatest }] = await Promise.all([
+    import('@hejie/gateway/dist/app.js'),
+    import('@hejie/gateway/dist/config.js'),
+    import('@hejie/gateway/dist/storage/database.js'),
+    import('@hejie/gateway/dist/storage/migrator.js'),
+  ])
+  const directory = await mkdtemp(join(tmpdir(), 'hejie-bench-'))
+  try {
+    // An empty environment: a DATABASE_URL or REDIS_URL in the shell must not change what
+    // is measured. The rate limit is raised so that it counts requests but never refuses one.
+    const config = loadConfig(
+      {},
+      {
+        logLevel: 'silent',
+        sqlitePath: join(directory, 'hejie.db'),
+        rateLimitMax: 10_000_000,
+        ...overrides,
+      },
+    )
+    const database = openDatabase({ sqlitePath: config.sqlitePath })
+    await migrateToLatest(database)
+    const app = await buildApp({ config, database })
+    const info = seed ? await seed(app, database) : undefined
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    return {
+      app,
+      database,
+      port: app.server.address().port,
+      info,
+      async close() {
+        try {
+          await app.close()
+        } finally {
+          await rm(directory, { recursive: true, force: true })
+        }
+      },
+    }
+  } catch (error) {
+    await rm(directory, { recursive: true, force: true })
+    throw error
+  }
+}
