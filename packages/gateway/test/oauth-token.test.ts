@@ -83,10 +83,13 @@ t.test('a requested scope narrows the token, and the narrowed token is refused e
   const { app, database } = await testApp(t)
   const credentials = await regulatorCredentials(database)
   const token = await accessToken(app, credentials, 'disputes:read')
+  const enterprises = await as(app, token)({ url: '/v1/enterprises' })
+  t.equal(enterprises.statusCode, 403)
+  t.equal(enterprises.json().code, 'forbidden')
+  t.match(enterprises.headers['www-authenticate'], /insufficient_scope/)
   const me = await as(app, token)({ url: '/v1/me' })
-  t.equal(me.statusCode, 403)
-  t.equal(me.json().code, 'forbidden')
-  t.match(me.headers['www-authenticate'], /insufficient_scope/)
+  t.equal(me.statusCode, 200, 'any valid token may still ask who it is')
+  t.same(me.json().scopes, ['disputes:read'])
 })
 
 t.test('a client created with scopes gets only those', async (t) => {
@@ -144,4 +147,52 @@ t.test('repeated bad secrets on the token endpoint are throttled', async (t) => 
     spread.push(res.statusCode)
   }
   t.ok(spread.includes(429), 'guessing across many client ids from one address is throttled too')
+})
+
+t.test('a malformed Basic header is invalid_client, and scheme names are case-insensitive', async (t) => {
+  const { app, database } = await testApp(t)
+  const credentials = await regulatorCredentials(database)
+  const malformed = await app.inject({
+    method: 'POST',
+    url: '/v1/oauth/token',
+    headers: { authorization: `Basic ${Buffer.from('cli_x:%zz').toString('base64')}` },
+    payload: { grant_type: 'client_credentials' },
+  })
+  t.equal(malformed.statusCode, 401)
+  t.equal(malformed.json().error, 'invalid_client')
+  const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64')
+  const lower = await app.inject({
+    method: 'POST',
+    url: '/v1/oauth/token',
+    headers: { authorization: `basic ${basic}` },
+    payload: { grant_type: 'client_credentials' },
+  })
+  t.equal(lower.statusCode, 200)
+  const me = await app.inject({
+    url: '/v1/me',
+    headers: { authorization: `bearer ${lower.json().access_token}` },
+  })
+  t.equal(me.statusCode, 200)
+})
+
+t.test('an idempotent replay of a client creation does not show, or keep, the secret', async (t) => {
+  const { app, database } = await testApp(t)
+  const regulator = as(app, await accessToken(app, await regulatorCredentials(database)))
+  const request = {
+    method: 'POST' as const,
+    url: '/v1/clients',
+    headers: { 'idempotency-key': 'new-regulator-client' },
+    payload: { name: 'second desk' },
+  }
+  const first = await regulator(request)
+  t.match(first.json().client_secret, /^hjs_/)
+  const replay = await regulator(request)
+  t.equal(replay.headers['idempotent-replayed'], 'true')
+  t.equal(replay.json().client_id, first.json().client_id)
+  t.equal(replay.json().client_secret, null)
+  const stored = await database.db.selectFrom('idempotency_keys').select('response_body').execute()
+  t.notOk(
+    stored.some((row) => row.response_body?.includes(first.json().client_secret)),
+    'the idempotency record holds no secret',
+  )
 })

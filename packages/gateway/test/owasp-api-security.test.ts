@@ -279,3 +279,15 @@ t.test('client secrets are stored only as salted scrypt hashes', async (t) => {
   const [a, b] = rows.map((row) => row.secret_hash.split('$')[4])
   t.not(a, b, 'every hash has its own salt')
 })
+
+t.test('a gateway given another master key refuses to start instead of failing every token', async (t) => {
+  const { database } = await testApp(t)
+  await t.rejects(
+    buildApp({
+      config: testConfig({ masterKey: Buffer.alloc(32, 7).toString('base64') }),
+      database,
+      closeDatabase: false,
+    }),
+    /the master key .* does not open signing key key_/,
+  )
+})

@@ -9,7 +9,7 @@ import type { Tokens } from '../services/identity/tokens.js'
  * Every `/v1` route must declare one; the app refuses to start otherwise, so a route cannot
  * be published unprotected by omission.
  */
-export type AccessRule = 'public' | { roles: readonly Role[]; scope: Scope }
+export type AccessRule = 'public' | { roles: readonly Role[]; scope?: Scope }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -20,7 +20,8 @@ declare module 'fastify' {
   }
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+)$/
+// The scheme name is case-insensitive (RFC 7235 §2.1).
+const BEARER = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+)$/i
 
 export const authenticationPlugin = fp(
   async (app: FastifyInstance, options: { tokens: Tokens }) => {
@@ -39,9 +40,11 @@ export const authenticationPlugin = fp(
       if (!access.roles.includes(principal.role)) {
         throw problem('forbidden', `This operation is for ${access.roles.join(' or ')} clients.`)
       }
-      if (!principal.scopes.has(access.scope)) {
+      if (access.scope && !principal.scopes.has(access.scope)) {
         throw problem('forbidden', `The access token lacks the scope ${access.scope}.`, {
-          headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${access.scope}"` },
+          headers: {
+            'www-authenticate': `Bearer realm="hejie", error="insufficient_scope", scope="${access.scope}"`,
+          },
         })
       }
     })

@@ -66,16 +66,20 @@ function credentialsOf(
 ): { clientId: string; secret: string } {
   const header = request.headers.authorization
   const inBody = { clientId: field(body, 'client_id'), secret: field(body, 'client_secret') }
-  if (header?.startsWith('Basic ')) {
+  if (header && /^basic /i.test(header)) {
     if (inBody.secret !== undefined) {
       throw new OAuthProblem('invalid_request', 'Authenticate with HTTP Basic or with the body, not both.')
     }
     const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8')
     const colon = decoded.indexOf(':')
-    if (colon < 0) throw new OAuthProblem('invalid_client', 'The Basic credentials are malformed.', 401)
-    return {
-      clientId: decodeURIComponent(decoded.slice(0, colon)),
-      secret: decodeURIComponent(decoded.slice(colon + 1)),
+    try {
+      if (colon < 0) throw new URIError('no colon')
+      return {
+        clientId: decodeURIComponent(decoded.slice(0, colon)),
+        secret: decodeURIComponent(decoded.slice(colon + 1)),
+      }
+    } catch {
+      throw new OAuthProblem('invalid_client', 'The Basic credentials are malformed.', 401)
     }
   }
   if (!inBody.clientId || !inBody.secret) {

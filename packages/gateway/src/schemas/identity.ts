@@ -80,7 +80,12 @@ export const ApiClientWithSecret = Type.Intersect(
   [
     Type.Ref('ApiClient'),
     Type.Object({
-      client_secret: Type.String({ description: 'Shown this once; only a salted hash is stored.' }),
+      client_secret: Nullable(
+        Type.String({
+          description:
+            'Shown this once; only a salted hash is stored. An idempotent replay of the request answers null: create another client if the secret was lost.',
+        }),
+      ),
     }),
   ],
   { $id: 'ApiClientWithSecret' },

@@ -25,7 +25,7 @@ export async function regulatorCredentials(database: Database): Promise<Credenti
     { actor: operator, requestId: 'test-bootstrap' },
     { name: 'Test regulator', role: 'regulator', enterpriseId: null },
   )
-  return { clientId: body.client_id, clientSecret: body.client_secret }
+  return { clientId: body.client_id, clientSecret: body.client_secret ?? '' }
 }
 
 export async function accessToken(

@@ -60,7 +60,7 @@ export function createClient(
   database: Database,
   context: WriteContext,
   input: NewClient,
-): Promise<WriteOutcome<ApiClientView & { client_secret: string }>> {
+): Promise<WriteOutcome<ApiClientView & { client_secret: string | null }>> {
   assertScopesFitRole(input.role, input.scopes)
   return (async () => {
     const secret = newClientSecret()
@@ -88,7 +88,11 @@ export function createClient(
       await tx.db.insertInto('api_clients').values(row).execute()
       const view = presentClient(row)
       tx.audit({ action: 'client.created', objectId: row.id, enterpriseId: row.enterprise_id, state: view })
-      return { status: 201, body: { ...view, client_secret: secret } }
+      return {
+        status: 201,
+        body: { ...view, client_secret: secret },
+        replayBody: { ...view, client_secret: null },
+      }
     })
   })()
 }

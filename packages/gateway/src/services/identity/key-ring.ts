@@ -37,6 +37,17 @@ export class KeyRing {
       await this.addKey()
       await this.refresh()
     }
+    // Fail at start-up, not at the first token: a master key that cannot open the stored
+    // keys means this instance was given another deployment's key.
+    for (const key of this.published.values()) {
+      try {
+        this.masterKey.decrypt(key.sealedPrivateKey)
+      } catch {
+        throw new Error(
+          `the master key (HEJIE_MASTER_KEY or HEJIE_MASTER_KEY_FILE) does not open signing key ${key.kid}: every instance must use the key the database was set up with`,
+        )
+      }
+    }
   }
 
   /** Re-reads the keys so that a rotation by another instance is picked up. */

@@ -37,6 +37,11 @@ export interface WriteTransaction {
 export interface WriteResponse<T> {
   status: number
   body: T
+  /**
+   * What a replay of this request answers, when it must differ from `body`: a secret shown
+   * once is not kept in the idempotency record, so a replay answers without it.
+   */
+  replayBody?: unknown
 }
 
 export interface WriteOutcome<T> extends WriteResponse<T> {
@@ -99,12 +104,15 @@ export async function runWrite<T>(
       if (context.idempotency) {
         await trx
           .updateTable('idempotency_keys')
-          .set({ response_status: response.status, response_body: JSON.stringify(response.body) })
+          .set({
+            response_status: response.status,
+            response_body: JSON.stringify(response.replayBody ?? response.body),
+          })
           .where('client_id', '=', context.actor.clientId)
           .where('key', '=', context.idempotency.key)
           .execute()
       }
-      return { ...response, replayed: false }
+      return { status: response.status, body: response.body, replayed: false }
     })
   } catch (error) {
     if ((error as { code?: string }).code === '55P03') {
