@@ -2,7 +2,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from './config.js'
-import { calendarFromFile, defaultCalendar } from './domain/working-days.js'
 import { authenticationPlugin } from './http/authentication.js'
 import { metricsPlugin } from './http/metrics.js'
 import { openapiPlugin } from './http/openapi.js'
@@ -18,7 +17,7 @@ import { oauthRoutes } from './routes/oauth.js'
 import { operationsRoutes } from './routes/operations.js'
 import { disputeSchemas } from './schemas/disputes.js'
 import { identitySchemas } from './schemas/identity.js'
-import type { DeadlinePolicy } from './services/disputes/deadline-policy.js'
+import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
 import { scanDeadlines } from './services/disputes/deadline-scan.js'
 import { Identity } from './services/identity/identity.js'
 import type { Database } from './storage/database.js'
@@ -86,17 +85,6 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
     app.log,
   )
   app.addHook('onClose', () => deadlineScanner.stop())
-}
-
-function deadlinePolicyFrom(config: Config): DeadlinePolicy {
-  return {
-    calendar: config.calendarFile
-      ? calendarFromFile(config.calendarFile, { mode: config.calendarMode })
-      : defaultCalendar(),
-    responseWorkingDays: config.responseWorkingDays,
-    warningWorkingDays: config.deadlineWarningWorkingDays,
-    autoEscalateOverdue: config.autoEscalateOverdue,
-  }
 }
 
 /**

@@ -17,8 +17,9 @@ const program = new Command('hejie-gateway')
 program
   .command('start', { isDefault: true })
   .description('migrate the database and serve the API until SIGTERM or SIGINT')
-  .action(async () => {
-    await startServer(loadConfig())
+  .option('--demo', 'load demo data into an empty database and print credentials to try it')
+  .action(async (options: { demo?: boolean }) => {
+    await startServer(loadConfig(), { demo: options.demo ?? false })
   })
 
 program

@@ -2,7 +2,9 @@ import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import type { Config } from './config.js'
+import { type DemoCredentials, hasData, seedDemo } from './demo/seed.js'
 import { createLogger } from './logger.js'
+import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
 import { openDatabase } from './storage/database.js'
 import { migrateToLatest } from './storage/migrator.js'
 
@@ -15,11 +17,18 @@ export function databaseOptionsFrom(config: Config) {
  * accepting connections, lets in-flight requests and workers finish, closes the database
  * and exits 0.
  */
-export async function startServer(config: Config): Promise<FastifyInstance> {
+export async function startServer(
+  config: Config,
+  options: { demo?: boolean } = {},
+): Promise<FastifyInstance> {
   const logger = createLogger(config)
   const database = openDatabase(databaseOptionsFrom(config))
   const applied = await migrateToLatest(database)
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated')
+  const demo =
+    options.demo && !(await hasData(database))
+      ? await seedDemo(database, deadlinePolicyFrom(config))
+      : undefined
 
   const app = await buildApp({ config, database, logger })
   closeWithGrace(
@@ -32,9 +41,34 @@ export async function startServer(config: Config): Promise<FastifyInstance> {
     },
   )
   await app.listen({ port: config.port, host: config.host })
+  const baseUrl = `http://${config.host}:${(app.server.address() as { port: number }).port}`
   logger.info(
     { database: database.dialect === 'sqlite' ? config.sqlitePath : 'postgresql' },
-    `Hejie gateway ready on http://${config.host}:${(app.server.address() as { port: number }).port}`,
+    `Hejie gateway ready on ${baseUrl}`,
   )
+  if (demo) process.stdout.write(demoWelcome(baseUrl, demo))
   return app
+}
+
+function demoWelcome(baseUrl: string, demo: DemoCredentials): string {
+  const { regulator, enterprise } = demo
+  return `
+  Demo data loaded: 3 ODR enterprises and disputes in every state.
+  These secrets are shown once.
+
+  Regulator (12315 intake centre)
+    client_id      ${regulator.clientId}
+    client_secret  ${regulator.clientSecret}
+
+  Enterprise: ${enterprise.name} (${enterprise.enterpriseId})
+    client_id      ${enterprise.clientId}
+    client_secret  ${enterprise.clientSecret}
+
+  Get a token and list the enterprise's disputes:
+    TOKEN=$(curl -s -u '${enterprise.clientId}:${enterprise.clientSecret}' -d grant_type=client_credentials ${baseUrl}/v1/oauth/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
+    curl -s -H "Authorization: Bearer $TOKEN" ${baseUrl}/v1/disputes
+
+  API reference: ${baseUrl}/docs
+
+`
 }

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { problemTypes } from '../errors.js'
+import { StringEnum } from '../schemas/common.js'
 
 /** The RFC 9457 body of every error, as a shared schema (`#/components/schemas/Problem`). */
 export const ProblemSchema = Type.Object(
@@ -8,10 +9,9 @@ export const ProblemSchema = Type.Object(
     title: Type.String(),
     status: Type.Integer(),
     detail: Type.String(),
-    code: Type.Union(
-      Object.keys(problemTypes).map((code) => Type.Literal(code)),
-      { description: 'Stable identifier; see docs/errors.md.' },
-    ),
+    code: StringEnum(Object.keys(problemTypes) as (keyof typeof problemTypes)[], {
+      description: 'Stable identifier; see docs/errors.md.',
+    }),
     request_id: Type.String(),
     errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
   },

@@ -4,7 +4,7 @@ import { principalOf } from '../http/authentication.js'
 import { PageQuery } from '../http/pagination.js'
 import { problemResponse } from '../http/problem-schema.js'
 import { IdempotencyKeyHeader, sendWrite, writeContextOf } from '../http/writes.js'
-import { IdParams } from '../schemas/common.js'
+import { IdParams, StringEnum } from '../schemas/common.js'
 import { ApiClientCreate } from '../schemas/identity.js'
 import { getEnterprise } from '../services/enterprises.js'
 import { createClient, listClients, revokeClient } from '../services/identity/clients.js'
@@ -99,7 +99,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> = a
         operationId: 'listClients',
         querystring: Type.Object({
           ...PageQuery,
-          role: Type.Optional(Type.Union([Type.Literal('regulator'), Type.Literal('enterprise')])),
+          role: Type.Optional(StringEnum(['regulator', 'enterprise'] as const)),
         }),
         response: { 200: Type.Ref('ApiClientList'), ...errors },
       },

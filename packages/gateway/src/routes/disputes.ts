@@ -6,7 +6,7 @@ import { principalOf } from '../http/authentication.js'
 import { PageQuery } from '../http/pagination.js'
 import { problemResponse } from '../http/problem-schema.js'
 import { IdempotencyKeyHeader, sendWrite, writeContextOf } from '../http/writes.js'
-import { IdParams, Timestamp } from '../schemas/common.js'
+import { IdParams, StringEnum, Timestamp } from '../schemas/common.js'
 import { actionBodies, IntakeBody, problemTypes } from '../schemas/disputes.js'
 import { type ActionRequest, act } from '../services/disputes/actions.js'
 import type { DeadlinePolicy } from '../services/disputes/deadline-policy.js'
@@ -100,10 +100,10 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ deadlines: DeadlinePolic
         operationId: 'listDisputes',
         querystring: Type.Object({
           ...PageQuery,
-          status: Type.Optional(Type.Array(Type.Union(disputeStatuses.map((s) => Type.Literal(s))))),
+          status: Type.Optional(Type.Array(StringEnum(disputeStatuses))),
           enterprise_id: Type.Optional(Type.String({ maxLength: 64, description: 'Regulators only.' })),
           overdue: Type.Optional(Type.Boolean()),
-          problem_type: Type.Optional(Type.Union(problemTypes.map((p) => Type.Literal(p)))),
+          problem_type: Type.Optional(StringEnum(problemTypes)),
           external_ref: Type.Optional(Type.String({ maxLength: 100 })),
           created_after: Type.Optional(Timestamp),
           created_before: Type.Optional(Timestamp),

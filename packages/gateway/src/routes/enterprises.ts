@@ -4,7 +4,7 @@ import { principalOf } from '../http/authentication.js'
 import { PageQuery } from '../http/pagination.js'
 import { problemResponse } from '../http/problem-schema.js'
 import { IdempotencyKeyHeader, sendWrite, writeContextOf } from '../http/writes.js'
-import { IdParams } from '../schemas/common.js'
+import { IdParams, StringEnum } from '../schemas/common.js'
 import { EnterpriseCreate, EnterpriseUpdate } from '../schemas/identity.js'
 import {
   createEnterprise,
@@ -56,9 +56,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listEnterprises',
         querystring: Type.Object({
           ...PageQuery,
-          odr_status: Type.Optional(
-            Type.Union([Type.Literal('active'), Type.Literal('suspended'), Type.Literal('exited')]),
-          ),
+          odr_status: Type.Optional(StringEnum(['active', 'suspended', 'exited'] as const)),
         }),
         response: { 200: Type.Ref('EnterpriseList'), ...errors },
       },

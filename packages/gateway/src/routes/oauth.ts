@@ -4,6 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { isScope, type Scope } from '../domain/principal.js'
 import { problem } from '../errors.js'
+import { StringEnum } from '../schemas/common.js'
 import { authenticateClient, scopesOf } from '../services/identity/clients.js'
 import type { Identity } from '../services/identity/identity.js'
 
@@ -32,11 +33,12 @@ const TokenResponse = Type.Object(
 
 const OAuthErrorBody = Type.Object(
   {
-    error: Type.Union(
-      (['invalid_request', 'invalid_client', 'unsupported_grant_type', 'invalid_scope'] as const).map(
-        (code) => Type.Literal(code),
-      ),
-    ),
+    error: StringEnum([
+      'invalid_request',
+      'invalid_client',
+      'unsupported_grant_type',
+      'invalid_scope',
+    ] as const),
     error_description: Type.String(),
   },
   { $id: 'OAuthError' },

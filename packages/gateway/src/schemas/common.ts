@@ -1,4 +1,4 @@
-import { type TSchema, Type } from 'typebox'
+import { type TEnum, type TSchema, Type } from 'typebox'
 
 /** RFC 3339 UTC with milliseconds, e.g. `2026-11-28T08:00:00.000Z`. */
 export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-11-28T08:00:00.000Z'] })
@@ -19,3 +19,11 @@ export function ListOf(itemId: string, id: string) {
 }
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
+
+/** One of a list of strings: `{ type: "string", enum: [...] }`, typed as the union of its values. */
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+  options: Record<string, unknown> = {},
+): TEnum<[...T]> {
+  return Type.Enum([...values] as [...T], { type: 'string', ...options }) as TEnum<[...T]>
+}

@@ -5,13 +5,9 @@ import {
   regulatorResolutions,
   resolutions,
 } from '../domain/disputes/lifecycle.js'
-import { ListOf, Nullable, Timestamp } from './common.js'
+import { ListOf, Nullable, StringEnum, Timestamp } from './common.js'
 
-const Enum = <const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) =>
-  Type.Union(
-    values.map((value) => Type.Literal(value)),
-    options,
-  )
+const Enum = StringEnum
 
 export const channels = ['hotline_12315', 'hotline_12345', 'web', 'app', 'mini_program', 'walk_in'] as const
 export const problemTypes = [

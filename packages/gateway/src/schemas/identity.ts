@@ -1,8 +1,8 @@
 import { Type } from 'typebox'
 import { allScopes } from '../domain/principal.js'
-import { ListOf, Nullable, Timestamp } from './common.js'
+import { ListOf, Nullable, StringEnum, Timestamp } from './common.js'
 
-const OdrStatus = Type.Union([Type.Literal('active'), Type.Literal('suspended'), Type.Literal('exited')], {
+const OdrStatus = StringEnum(['active', 'suspended', 'exited'] as const, {
   description: '`suspended` and `exited` (动态退出) enterprises receive no new disputes.',
 })
 
@@ -56,10 +56,7 @@ export const EnterpriseUpdate = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 )
 
-const ScopeName = Type.Union(
-  allScopes.map((scope) => Type.Literal(scope)),
-  { description: 'A permission within the role.' },
-)
+const ScopeName = StringEnum(allScopes, { description: 'A permission within the role.' })
 
 export const ApiClient = Type.Object(
   {
@@ -67,7 +64,7 @@ export const ApiClient = Type.Object(
     object: Type.Literal('api_client'),
     client_id: Type.String({ description: 'The OAuth 2.0 client id (the same as `id`).' }),
     name: Type.String(),
-    role: Type.Union([Type.Literal('regulator'), Type.Literal('enterprise')]),
+    role: StringEnum(['regulator', 'enterprise'] as const),
     enterprise_id: Nullable(Type.String()),
     scopes: Type.Array(ScopeName),
     created_at: Timestamp,
@@ -110,7 +107,7 @@ export const ApiClientCreate = Type.Object(
 export const Me = Type.Object(
   {
     object: Type.Literal('me'),
-    role: Type.Union([Type.Literal('regulator'), Type.Literal('enterprise')]),
+    role: StringEnum(['regulator', 'enterprise'] as const),
     client_id: Type.String(),
     scopes: Type.Array(ScopeName),
     enterprise: Nullable(Type.Ref('Enterprise')),

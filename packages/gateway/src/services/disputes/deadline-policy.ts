@@ -1,4 +1,5 @@
-import type { WorkingDayCalendar } from '../../domain/working-days.js'
+import type { Config } from '../../config.js'
+import { calendarFromFile, defaultCalendar, type WorkingDayCalendar } from '../../domain/working-days.js'
 
 /** How deadlines are computed and enforced in this deployment. */
 export interface DeadlinePolicy {
@@ -13,4 +14,15 @@ export interface DeadlinePolicy {
 
 export function respondBy(policy: DeadlinePolicy, assignedAt: Date): string {
   return policy.calendar.respondBy(assignedAt, policy.responseWorkingDays).toISOString()
+}
+
+export function deadlinePolicyFrom(config: Config): DeadlinePolicy {
+  return {
+    calendar: config.calendarFile
+      ? calendarFromFile(config.calendarFile, { mode: config.calendarMode })
+      : defaultCalendar(),
+    responseWorkingDays: config.responseWorkingDays,
+    warningWorkingDays: config.deadlineWarningWorkingDays,
+    autoEscalateOverdue: config.autoEscalateOverdue,
+  }
 }

@@ -1,0 +1,242 @@
+import type { Static } from 'typebox'
+import { type Principal, scopesByRole } from '../domain/principal.js'
+import { usccCheckCharacter } from '../domain/uscc.js'
+import type { IntakeBody } from '../schemas/disputes.js'
+import { type ActionRequest, act } from '../services/disputes/actions.js'
+import type { DeadlinePolicy } from '../services/disputes/deadline-policy.js'
+import { scanDeadlines } from '../services/disputes/deadline-scan.js'
+import { intake } from '../services/disputes/intake.js'
+import { createEnterprise } from '../services/enterprises.js'
+import { createClient } from '../services/identity/clients.js'
+import type { Database } from '../storage/database.js'
+
+/**
+ * A small living system for a first look: a regulator, a few ODR enterprises, and disputes
+ * in every state, all made through the same services as API calls (so the audit log,
+ * events and timelines are real). Loaded only into an empty database.
+ */
+export interface DemoCredentials {
+  regulator: { clientId: string; clientSecret: string }
+  enterprise: { clientId: string; clientSecret: string; enterpriseId: string; name: string }
+}
+
+const enterprises = [
+  { name: '北京爱看视频科技有限公司', district: '110106', address: '北京市丰台区科学城星火路 10 号' },
+  { name: '北京优品电商有限公司', district: '110106', address: '北京市丰台区南四环西路 188 号' },
+  { name: '北京安居家电维修服务有限公司', district: '110106', address: '北京市丰台区丰台北路 32 号' },
+]
+
+function demoUscc(index: number, district: string): string {
+  const first17 = `91${district}MA${String(7731 + index).padStart(7, '0')}`
+  return first17 + usccCheckCharacter(first17)
+}
+
+function complaint(
+  n: number,
+  enterpriseId: string,
+  problem: Partial<Static<typeof IntakeBody>>,
+): Static<typeof IntakeBody> {
+  return {
+    external_ref: `12315-1101062026${String(11000 + n)}`,
+    channel: 'hotline_12315',
+    enterprise_id: enterpriseId,
+    consumer: {
+      name: ['张伟', '王芳', '李娜', '刘洋', '陈静', '杨磊', '赵敏'][n % 7] ?? '张伟',
+      phone: `1381234${String(1000 + n)}`,
+    },
+    problem_type: 'contract',
+    category: 'online services / video membership',
+    claim: {
+      description: 'The annual membership no longer plays the films promised at purchase.',
+      demands: ['refund'],
+      amount: { amount: 2700, currency: 'CNY' },
+    },
+    purchase: {
+      date: '2026-03-01',
+      order_ref: `VIP-8823${n}`,
+      amount: { amount: 19800, currency: 'CNY' },
+      channel: 'online',
+    },
+    ...problem,
+  }
+}
+
+export async function hasData(database: Database): Promise<boolean> {
+  const row = await database.db.selectFrom('enterprises').select('id').limit(1).executeTakeFirst()
+  return row !== undefined
+}
+
+export async function seedDemo(database: Database, deadlines: DeadlinePolicy): Promise<DemoCredentials> {
+  const operatorContext = (requestId: string) => ({
+    actor: { role: 'operator' as const, clientId: 'hejie-demo', enterpriseId: null },
+    requestId,
+  })
+  const regulatorClient = (
+    await createClient(database, operatorContext('demo-regulator'), {
+      name: 'Demo: 12315 intake centre',
+      role: 'regulator',
+      enterpriseId: null,
+    })
+  ).body
+  const regulator: Principal = {
+    role: 'regulator',
+    clientId: regulatorClient.client_id,
+    enterpriseId: null,
+    scopes: new Set(scopesByRole.regulator),
+  }
+  const asRegulator = (requestId: string) => ({ actor: regulator, requestId })
+
+  const ids: string[] = []
+  for (const [index, enterprise] of enterprises.entries()) {
+    const created = await createEnterprise(database, asRegulator(`demo-enterprise-${index}`), {
+      name: enterprise.name,
+      uscc: demoUscc(index, enterprise.district),
+      address: enterprise.address,
+      contact: {
+        name: '客服主管',
+        phone: `010-6378${String(1000 + index)}`,
+        email: `odr${index}@example.com`,
+      },
+    })
+    ids.push(created.body.id)
+  }
+  const [video, shop, repair] = ids as [string, string, string]
+  const videoClient = (
+    await createClient(database, asRegulator('demo-video-client'), {
+      name: 'Demo: customer-service system',
+      role: 'enterprise',
+      enterpriseId: video,
+    })
+  ).body
+  const asEnterprise = (enterpriseId: string): Principal => ({
+    role: 'enterprise',
+    clientId: enterpriseId === video ? videoClient.client_id : `demo-${enterpriseId}`,
+    enterpriseId,
+    scopes: new Set(scopesByRole.enterprise),
+  })
+
+  let n = 0
+  const open = async (enterpriseId: string, overrides: Partial<Static<typeof IntakeBody>> = {}) => {
+    n += 1
+    return (
+      await intake(
+        database,
+        deadlines,
+        asRegulator(`demo-intake-${n}`),
+        complaint(n, enterpriseId, overrides),
+      )
+    ).body.id
+  }
+  const step = async (id: string, principal: Principal, request: ActionRequest) => {
+    n += 1
+    await act(database, deadlines, { actor: principal, requestId: `demo-step-${n}` }, id, request)
+  }
+  const agreed = new Date(Date.now() - 3_600_000).toISOString()
+  const settle = async (id: string, enterpriseId: string, amount: number) => {
+    const by = asEnterprise(enterpriseId)
+    await step(id, by, { action: 'accept', body: {} })
+    await step(id, by, {
+      action: 'contacts',
+      body: {
+        channel: 'phone',
+        contacted_at: agreed,
+        reached: true,
+        summary: 'Consumer reached; a partial refund agreed.',
+      },
+    })
+    await step(id, by, {
+      action: 'settlements',
+      body: {
+        remedy: 'partial_refund',
+        amount: { amount, currency: 'CNY' },
+        terms: `Refund of ${(amount / 100).toFixed(2)} yuan for the unused part.`,
+        agreed_at: agreed,
+        consumer_consent: { method: 'phone_recording', reference: `REC-${id.slice(-8)}` },
+      },
+    })
+  }
+
+  // assigned: new, waiting for the enterprise
+  await open(video)
+  await open(video, { problem_type: 'false_advertising', channel: 'hotline_12345' })
+  // in_progress
+  const inProgress = await open(video)
+  await step(inProgress, asEnterprise(video), {
+    action: 'accept',
+    body: { note: 'Assigned to the membership team.' },
+  })
+  // settled, refund pending
+  const settled = await open(video)
+  await settle(settled, video, 2700)
+  // closed (settled) with a refund and the regulator's callback
+  const done = await open(video)
+  await settle(done, video, 2700)
+  await step(done, asEnterprise(video), {
+    action: 'refunds',
+    body: {
+      amount: { amount: 2700, currency: 'CNY' },
+      method: 'original_payment',
+      reference: `RF-${done.slice(-8)}`,
+      refunded_at: agreed,
+    },
+  })
+  await step(done, asEnterprise(video), {
+    action: 'outcome',
+    body: { result: 'fulfilled', summary: 'Refunded 27.00 yuan.' },
+  })
+  await step(done, regulator, { action: 'feedback', body: { resolved: true, satisfaction: 'satisfied' } })
+  // returned by one enterprise and routed to another
+  const returned = await open(shop, {
+    problem_type: 'quality',
+    category: 'household appliances / rice cooker',
+  })
+  await step(returned, asEnterprise(shop), {
+    action: 'decline',
+    body: { reason: 'not_responsible', note: 'Sold by a third-party shop.' },
+  })
+  const rerouted = await open(shop, {
+    problem_type: 'after_sales',
+    category: 'household appliances / repair',
+  })
+  await step(rerouted, asEnterprise(shop), { action: 'decline', body: { reason: 'not_responsible' } })
+  await step(rerouted, regulator, { action: 'assign', body: { enterprise_id: repair } })
+  // escalated to administrative mediation
+  const escalated = await open(repair, { problem_type: 'after_sales' })
+  await step(escalated, asEnterprise(repair), { action: 'accept', body: {} })
+  await step(escalated, asEnterprise(repair), {
+    action: 'outcome',
+    body: {
+      result: 'not_settled',
+      reason: 'amount_disputed',
+      summary: 'The consumer asks for a full replacement.',
+    },
+  })
+  // closed by the regulator: withdrawn
+  const withdrawn = await open(shop)
+  await step(withdrawn, regulator, {
+    action: 'withdraw',
+    body: { note: 'The consumer withdrew the complaint.' },
+  })
+  // overdue: assigned 3 weeks ago (backdated for the demo), found by the deadline scanner
+  const late = await open(repair)
+  const assignedAt = new Date(Date.now() - 21 * 86_400_000)
+  await database.db
+    .updateTable('disputes')
+    .set({
+      assigned_at: assignedAt.toISOString(),
+      respond_by: deadlines.calendar.respondBy(assignedAt, deadlines.responseWorkingDays).toISOString(),
+    })
+    .where('id', '=', late)
+    .execute()
+  await scanDeadlines(database, deadlines)
+
+  return {
+    regulator: { clientId: regulatorClient.client_id, clientSecret: regulatorClient.client_secret ?? '' },
+    enterprise: {
+      clientId: videoClient.client_id,
+      clientSecret: videoClient.client_secret ?? '',
+      enterpriseId: video,
+      name: enterprises[0]?.name ?? '',
+    },
+  }
+}
