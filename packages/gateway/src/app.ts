@@ -9,14 +9,18 @@ import { registerNotFoundHandler, registerProblemHandler } from './http/problem-
 import { rateLimitPlugin } from './http/rate-limit.js'
 import { requestIdFrom } from './http/request-id.js'
 import { registerValidation } from './http/validation.js'
+import { auditRoutes, auditSchemas } from './routes/audit.js'
 import { clientRoutes } from './routes/clients.js'
 import { disputeRoutes } from './routes/disputes.js'
 import { enterpriseRoutes } from './routes/enterprises.js'
+import { eventRoutes } from './routes/events.js'
 import { identityRoutes } from './routes/identity.js'
 import { oauthRoutes } from './routes/oauth.js'
 import { operationsRoutes } from './routes/operations.js'
 import { disputeSchemas } from './schemas/disputes.js'
+import { eventSchemas } from './schemas/events.js'
 import { identitySchemas } from './schemas/identity.js'
+import { currentCheckpoint } from './services/audit/checkpoints.js'
 import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
 import { scanDeadlines } from './services/disputes/deadline-scan.js'
 import { Identity } from './services/identity/identity.js'
@@ -78,6 +82,17 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   const deadlines = deadlinePolicyFrom(options.config)
   for (const schema of disputeSchemas) app.addSchema(schema)
   await app.register(disputeRoutes, { deadlines })
+  for (const schema of eventSchemas) app.addSchema(schema)
+  await app.register(eventRoutes)
+  for (const schema of auditSchemas) app.addSchema(schema)
+  await app.register(auditRoutes, { identity, origin: options.config.auditOrigin })
+  const checkpointSigner = startIntervalWorker(
+    'checkpoint-signer',
+    options.config.checkpointIntervalMs,
+    async () => void (await currentCheckpoint(options.database, identity.keys, options.config.auditOrigin)),
+    app.log,
+  )
+  app.addHook('onClose', () => checkpointSigner.stop())
   const deadlineScanner = startIntervalWorker(
     'deadline-scanner',
     options.config.deadlineScanIntervalMs,

@@ -249,6 +249,20 @@ export const variables = {
     integer(100, 3_600_000),
     'How often the deadline scanner looks for disputes nearing or past `respond_by`.',
   ),
+  auditOrigin: variable(
+    'HEJIE_AUDIT_ORIGIN',
+    'hejie.audit.v1',
+    '`hejie.audit.v1`',
+    text,
+    "The name of this deployment's audit log, signed into every checkpoint so checkpoints of two logs cannot be confused.",
+  ),
+  checkpointIntervalMs: variable(
+    'HEJIE_CHECKPOINT_INTERVAL_MS',
+    30_000,
+    '`30000`',
+    integer(100, 60_000),
+    'How often a new signed checkpoint is made while audit entries arrive (at most a minute).',
+  ),
   trustProxy: variable(
     'HEJIE_TRUST_PROXY',
     false,

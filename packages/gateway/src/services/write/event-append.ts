@@ -1,19 +1,9 @@
 import type { Transaction } from 'kysely'
 import { newId } from '../../domain/ids.js'
+import type { eventTypes } from '../../schemas/events.js'
 import type { Schema } from '../../storage/schema.js'
 
-export type EventType =
-  | 'dispute.assigned'
-  | 'dispute.updated'
-  | 'dispute.deadline_approaching'
-  | 'dispute.overdue'
-  | 'dispute.escalated'
-  | 'dispute.closed'
-  | 'dispute.reassigned_away'
-  | 'settlement.recorded'
-  | 'refund.recorded'
-  | 'webhook_endpoint.disabled'
-  | 'ping'
+export type EventType = (typeof eventTypes)[number]
 
 /** An event a write emits, delivered to `enterpriseId`'s feed (and to regulators). */
 export interface EventRecord {

@@ -1,0 +1,141 @@
+import { Readable } from 'node:stream'
+import type { Kysely } from 'kysely'
+import { consistencyProof, inclusionProof } from '../../domain/audit/merkle-tree.js'
+import type { Principal } from '../../domain/principal.js'
+import { problem } from '../../errors.js'
+import type { Database } from '../../storage/database.js'
+import type { AuditEntryTable, Schema } from '../../storage/schema.js'
+import type { KeyRing } from '../identity/key-ring.js'
+import { currentCheckpoint } from './checkpoints.js'
+import { storedNodes, treeSize } from './stored-nodes.js'
+
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64')
+
+/**
+ * Entries the principal may read: all for a regulator; for an enterprise, those about
+ * disputes while they were its own (entries keep the enterprise they were written for, so a
+ * dispute routed away later still shows the enterprise its own part of the history).
+ */
+function visibleEntries(db: Kysely<Schema>, principal: Principal) {
+  const all = db.selectFrom('audit_entries').selectAll()
+  return principal.role === 'regulator'
+    ? all
+    : all.where('enterprise_id', '=', principal.enterpriseId ?? '').where('dispute_id', 'is not', null)
+}
+
+function presentEntry(row: AuditEntryTable) {
+  const canonical = Buffer.from(row.canonical)
+  return {
+    index: Number(row.leaf_index),
+    leaf_hash: base64(row.leaf_hash),
+    canonical: canonical.toString('base64'),
+    entry: JSON.parse(canonical.toString('utf8')),
+  }
+}
+
+export async function listEntries(
+  db: Kysely<Schema>,
+  principal: Principal,
+  range: { start: number; end?: number | undefined; limit: number },
+) {
+  const size = await treeSize(db)
+  const end = Math.min(range.end ?? size, size)
+  if (range.start > end) throw problem('validation_failed', `start ${range.start} is past end ${end}.`)
+  const rows = await visibleEntries(db, principal)
+    .where('leaf_index', '>=', range.start)
+    .where('leaf_index', '<', end)
+    .orderBy('leaf_index')
+    .limit(range.limit + 1)
+    .execute()
+  const shown = rows.slice(0, range.limit)
+  const last = shown.at(-1)
+  return {
+    object: 'list' as const,
+    data: shown.map(presentEntry),
+    has_more: rows.length > range.limit,
+    next_cursor: rows.length > range.limit && last ? String(Number(last.leaf_index) + 1) : null,
+  }
+}
+
+async function assertSize(db: Kysely<Schema>, size: number): Promise<void> {
+  const current = await treeSize(db)
+  if (size > current)
+    throw problem(
+      'validation_failed',
+      `The log has ${current} entries; tree_size ${size} does not exist yet.`,
+    )
+}
+
+export async function proveInclusion(
+  db: Kysely<Schema>,
+  principal: Principal,
+  leafIndex: number,
+  size: number,
+) {
+  if (leafIndex >= size) throw problem('validation_failed', `leaf_index must be below tree_size (${size}).`)
+  await assertSize(db, size)
+  const visible = await visibleEntries(db, principal).where('leaf_index', '=', leafIndex).executeTakeFirst()
+  if (!visible) throw problem('not_found', `No audit entry ${leafIndex} visible to the caller.`)
+  const hashes = await inclusionProof(leafIndex, size, storedNodes(db))
+  return { leaf_index: leafIndex, tree_size: size, hashes: hashes.map(base64) }
+}
+
+export async function proveConsistency(db: Kysely<Schema>, first: number, second: number) {
+  if (first < 1 || first > second) throw problem('validation_failed', 'Consistency needs 1 ≤ first ≤ second.')
+  await assertSize(db, second)
+  const hashes = await consistencyProof(first, second, storedNodes(db))
+  return { first, second, hashes: hashes.map(base64) }
+}
+
+/**
+ * The offline-verifiable bundle as NDJSON, streamed in batches (never built in memory): a
+ * manifest, the signed checkpoint the proofs lead to, the JWKS that verifies it, then every
+ * entry in range with its inclusion proof.
+ */
+export async function exportBundle(
+  database: Database,
+  keys: KeyRing,
+  origin: string,
+  principal: Principal,
+  query: { from?: number | undefined; to?: number | undefined; enterprise_id?: string | undefined },
+): Promise<Readable> {
+  const checkpoint = await currentCheckpoint(database, keys, origin)
+  const from = query.from ?? 0
+  const to = Math.min(query.to ?? checkpoint.tree_size, checkpoint.tree_size)
+  const enterpriseId =
+    principal.role === 'enterprise' ? principal.enterpriseId : (query.enterprise_id ?? null)
+  const db = database.db
+  const nodes = storedNodes(db)
+  async function* lines() {
+    yield `${JSON.stringify({
+      type: 'manifest',
+      format: 'hejie-audit-export/1',
+      origin,
+      from,
+      to,
+      enterprise_id: enterpriseId,
+      generated_at: new Date().toISOString(),
+    })}\n`
+    yield `${JSON.stringify({ type: 'checkpoint', ...checkpoint })}\n`
+    yield `${JSON.stringify({ type: 'jwks', ...keys.jwks() })}\n`
+    let next = from
+    while (next < to) {
+      let batch = db
+        .selectFrom('audit_entries')
+        .selectAll()
+        .where('leaf_index', '>=', next)
+        .where('leaf_index', '<', to)
+      if (principal.role === 'enterprise') batch = batch.where('dispute_id', 'is not', null)
+      if (enterpriseId) batch = batch.where('enterprise_id', '=', enterpriseId)
+      const rows = await batch.orderBy('leaf_index').limit(500).execute()
+      if (rows.length === 0) break
+      for (const row of rows) {
+        const index = Number(row.leaf_index)
+        const proof = await inclusionProof(index, checkpoint.tree_size, nodes)
+        yield `${JSON.stringify({ type: 'entry', ...presentEntry(row), proof: proof.map(base64) })}\n`
+      }
+      next = Number(rows.at(-1)?.leaf_index) + 1
+    }
+  }
+  return Readable.from(lines())
+}
