@@ -1,4 +1,86 @@
 /**
- * @hejie/sdk: the typed client of the Hejie settlement API.
+ * @hejie/sdk: the typed client of the Hejie settlement API, webhook verification, and
+ * verification of audit-log proofs. Everything public is named here; `src/internal/` is not.
  */
-export * from './audit/merkle.js'
+export {
+  type ConsistencyCheck,
+  EMPTY_ROOT,
+  HASH_LENGTH,
+  type InclusionCheck,
+  isValidConsistency,
+  isValidInclusion,
+  leafHash,
+  MerkleProofError,
+  nodeHash,
+  rootFromLeafHashes,
+  verifyConsistency,
+  verifyInclusion,
+} from './audit/merkle.js'
+export { type CallInit, Hejie, type HejieOptions } from './client.js'
+export {
+  APIConnectionError,
+  APITimeoutError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  type ErrorCode,
+  HejieError,
+  InternalServerError,
+  NotFoundError,
+  type OAuthErrorBody,
+  PermissionDeniedError,
+  PreconditionFailedError,
+  type Problem,
+  RateLimitError,
+  UnprocessableEntityError,
+} from './errors.js'
+export type { components, operations, paths } from './generated/openapi.js'
+export type { RequestOptions } from './internal/transport.js'
+export type {
+  ApiClient,
+  ApiClientWithSecret,
+  Contact,
+  Dispute,
+  DisputeStatus,
+  Enterprise,
+  Feedback,
+  Me,
+  Money,
+  Refund,
+  Settlement,
+  TimelineEntry,
+} from './models.js'
+export { Page, PagePromise } from './pagination.js'
+export type {
+  ClientCreateParams,
+  ClientListParams,
+  Clients,
+  EnterpriseClientListParams,
+} from './resources/clients.js'
+export type {
+  DisputeAcceptParams,
+  DisputeActionOptions,
+  DisputeAssignParams,
+  DisputeCloseParams,
+  DisputeCreateParams,
+  DisputeDeclineParams,
+  DisputeErasePersonalDataParams,
+  DisputeEscalateParams,
+  DisputeListParams,
+  DisputeRecordContactParams,
+  DisputeRecordFeedbackParams,
+  DisputeRecordRefundParams,
+  DisputeRecordSettlementParams,
+  DisputeReportOutcomeParams,
+  Disputes,
+  DisputeTimelineParams,
+  DisputeWithdrawParams,
+} from './resources/disputes.js'
+export type {
+  EnterpriseCreateParams,
+  EnterpriseListParams,
+  Enterprises,
+  EnterpriseUpdateParams,
+} from './resources/enterprises.js'
+export type { DisputeEventType, EventType, HejieEvent } from './webhooks/events.js'
+export { type WebhookHeaders, WebhookVerificationError, webhooks } from './webhooks/verify.js'

@@ -1,0 +1,3 @@
+export declare const specFile: string
+export declare const typesFile: string
+export declare function generateTypes(): Promise<string>

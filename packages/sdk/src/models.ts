@@ -1,0 +1,18 @@
+import type { components } from './generated/openapi.js'
+
+/** The objects the API returns, named after their schemas in openapi/hejie.openapi.json. */
+type Schemas = components['schemas']
+
+export type Dispute = Schemas['Dispute']
+export type DisputeStatus = Dispute['status']
+export type Settlement = Schemas['Settlement']
+export type Refund = Schemas['Refund']
+export type Contact = Schemas['Contact']
+export type Feedback = Schemas['Feedback']
+export type TimelineEntry = Schemas['TimelineEntry']
+export type Money = Schemas['Money']
+export type Enterprise = Schemas['Enterprise']
+export type ApiClient = Schemas['ApiClient']
+/** An API client as created: `client_secret` is shown this once. */
+export type ApiClientWithSecret = Schemas['ApiClientWithSecret']
+export type Me = Schemas['Me']

@@ -1,0 +1,62 @@
+/**
+ * Compiled by `pnpm typecheck` (part of `pnpm test`), never run: each `@ts-expect-error`
+ * line must be a type error, or the compiler reports the directive as unused, so a change
+ * that loosened the SDK's types fails the suite. The lines without it must compile.
+ */
+import type { Dispute, DisputeRecordSettlementParams, Hejie, HejieEvent } from '../../src/index.js'
+
+const settlement: DisputeRecordSettlementParams = {
+  remedy: 'partial_refund',
+  amount: { amount: 2700, currency: 'CNY' },
+  terms: 'Refund of the unused 27.00 yuan.',
+  agreed_at: '2026-11-28T03:20:00.000Z',
+  consumer_consent: { method: 'phone_recording', reference: 'REC-20261128-0042' },
+}
+
+export async function wrongPaths(hejie: Hejie) {
+  await hejie.get('/v1/disputes/{id}', { path: { id: 'dsp_1' } })
+  // @ts-expect-error a path the API does not have
+  await hejie.get('/v1/dispute/{id}', { path: { id: 'dsp_1' } })
+  // @ts-expect-error a path that exists, but not for this method
+  await hejie.post('/v1/me')
+  // @ts-expect-error a path parameter left out
+  await hejie.get('/v1/disputes/{id}')
+}
+
+export async function missingRequiredFields(hejie: Hejie) {
+  await hejie.disputes.recordSettlement('dsp_1', settlement)
+  const { agreed_at: _, ...withoutAgreedAt } = settlement
+  // @ts-expect-error agreed_at is required
+  await hejie.disputes.recordSettlement('dsp_1', withoutAgreedAt)
+  // @ts-expect-error a refund needs its reference (the merchant's refund transaction id)
+  await hejie.disputes.recordRefund('dsp_1', {
+    amount: { amount: 2700, currency: 'CNY' },
+    method: 'original_payment',
+    refunded_at: '2026-11-28T05:00:00.000Z',
+  })
+  // @ts-expect-error decline needs a reason; accept does not
+  await hejie.disputes.decline('dsp_1')
+  await hejie.disputes.accept('dsp_1')
+}
+
+export async function wrongEnumValues(hejie: Hejie) {
+  // @ts-expect-error not a remedy the API knows
+  await hejie.disputes.recordSettlement('dsp_1', { ...settlement, remedy: 'cash_back' })
+  // @ts-expect-error money is in CNY fen
+  await hejie.disputes.recordSettlement('dsp_1', { ...settlement, amount: { amount: 27, currency: 'USD' } })
+  // @ts-expect-error not a dispute status
+  hejie.disputes.list({ status: ['open'] })
+  hejie.disputes.list({ status: ['assigned', 'in_progress'], limit: 50 })
+}
+
+export function resultsAreTyped(dispute: Dispute, event: HejieEvent) {
+  // @ts-expect-error the field is `respond_by`
+  dispute.respondBy
+  const deadline: string = dispute.respond_by
+  if (event.type === 'refund.recorded') {
+    const fen: number = event.data.object.amount.amount
+    return [deadline, fen]
+  }
+  // @ts-expect-error only refund events carry a refund
+  return event.data.object.amount.amount
+}
