@@ -8,7 +8,7 @@ import { openapiPlugin } from './http/openapi.js'
 import { registerNotFoundHandler, registerProblemHandler } from './http/problem-handler.js'
 import { rateLimitPlugin } from './http/rate-limit.js'
 import { requestIdFrom } from './http/request-id.js'
-import { registerValidation } from './http/validation.js'
+import { validatorFactory } from './http/validation.js'
 import { auditRoutes, auditSchemas } from './routes/audit.js'
 import { clientRoutes } from './routes/clients.js'
 import { disputeRoutes } from './routes/disputes.js'
@@ -45,7 +45,6 @@ export interface AppOptions {
 export const hejieApp = fp(registerGateway, { name: 'hejie', fastify: '5.x' })
 
 async function registerGateway(app: FastifyInstance, options: AppOptions): Promise<void> {
-  registerValidation(app)
   registerProblemHandler(app)
   // Only JSON bodies are accepted (the token endpoint adds form encoding for itself);
   // anything else, text included, is a 415.
@@ -80,6 +79,14 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   await app.register(clientRoutes, { identity })
 
   const deadlines = deadlinePolicyFrom(options.config)
+  const year = new Date().getUTCFullYear()
+  const uncovered = [year, year + 1].filter((y) => !deadlines.calendar.coveredYears.includes(y))
+  if (uncovered.length > 0) {
+    app.log.warn(
+      { years: uncovered },
+      'the holiday calendar does not cover these years: their statutory holidays count as working days until HEJIE_CALENDAR_FILE adds them',
+    )
+  }
   for (const schema of disputeSchemas) app.addSchema(schema)
   await app.register(disputeRoutes, { deadlines })
   for (const schema of eventSchemas) app.addSchema(schema)
@@ -114,6 +121,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: options.config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
+    schemaController: { compilersFactory: { buildValidator: validatorFactory } },
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.register(hejieApp, options)
   return app

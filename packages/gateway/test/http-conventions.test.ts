@@ -133,3 +133,29 @@ t.test('every response carries a request id, echoing a sane one from the caller'
   const failed = await app.inject({ url: '/nope', headers: { 'x-request-id': 'crm-1' } })
   t.equal(failed.json().request_id, 'crm-1', 'problem bodies name the request')
 })
+
+t.test('routes in every part of the API validate bodies strictly, not only the top level', async (t) => {
+  const { app, database } = await testApp(t)
+  const { accessToken, regulatorCredentials } = await import('./helpers/identity.js')
+  const token = await accessToken(app, await regulatorCredentials(database))
+  const unknown = await app.inject({
+    method: 'POST',
+    url: '/v1/enterprises',
+    headers: { authorization: `Bearer ${token}` },
+    payload: {
+      name: 'x',
+      uscc: '91350100M000100Y43',
+      contact: { name: 'a', phone: '13800000000' },
+      extra: 1,
+    },
+  })
+  t.equal(unknown.statusCode, 400)
+  t.match(unknown.json(), { errors: [{ path: 'body/extra', message: 'is not a known property' }] })
+  const coerced = await app.inject({
+    method: 'POST',
+    url: '/v1/clients',
+    headers: { authorization: `Bearer ${token}` },
+    payload: { name: 12345 },
+  })
+  t.equal(coerced.statusCode, 400, 'a number is not a name')
+})

@@ -1,6 +1,6 @@
 import { Ajv, type Options } from 'ajv'
 import addFormats from 'ajv-formats'
-import type { FastifyInstance, FastifySchema } from 'fastify'
+import type { FastifyServerOptions } from 'fastify'
 
 /**
  * Request validation with two Ajv instances. Bodies are validated strictly: no coercion
@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifySchema } from 'fastify'
  * is a 400 rather than a guess. Query strings, parameters and headers arrive as text and
  * are coerced to the schema's types (`?limit=20` → 20, a repeated `status` → an array).
  */
-function ajvWith(options: Options): Ajv {
+function ajvWith(options: Options, sharedSchemas: object[]): Ajv {
   const ajv = new Ajv({
     allErrors: false,
     removeAdditional: false,
@@ -17,22 +17,20 @@ function ajvWith(options: Options): Ajv {
     ...options,
   })
   addFormats.default(ajv)
+  for (const schema of sharedSchemas) ajv.addSchema(schema)
   return ajv
 }
 
-export function registerValidation(app: FastifyInstance): void {
-  const body = ajvWith({ coerceTypes: false })
-  const text = ajvWith({ coerceTypes: 'array' })
-  let sharedAdded = false
-  app.setValidatorCompiler(({ schema, httpPart }) => {
-    if (!sharedAdded) {
-      // Shared schemas (`app.addSchema`) are complete by the time routes compile.
-      for (const shared of Object.values(app.getSchemas())) {
-        body.addSchema(shared as object)
-        text.addSchema(shared as object)
-      }
-      sharedAdded = true
-    }
-    return (httpPart === 'body' ? body : text).compile(schema as FastifySchema & object)
-  })
+/**
+ * Installed through the server's `schemaController` rather than `setValidatorCompiler`:
+ * Fastify rebuilds the validator of every plugin context that adds shared schemas from this
+ * factory, so no route anywhere falls back to the default (coercing, property-stripping) Ajv.
+ */
+export const validatorFactory: NonNullable<
+  NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']
+>['buildValidator'] = (externalSchemas) => {
+  const shared = Object.values(externalSchemas ?? {}) as object[]
+  const body = ajvWith({ coerceTypes: false }, shared)
+  const text = ajvWith({ coerceTypes: 'array' }, shared)
+  return ({ schema, httpPart }) => (httpPart === 'body' ? body : text).compile(schema as object)
 }

@@ -3,6 +3,14 @@ import { type TEnum, type TSchema, Type } from 'typebox'
 /** RFC 3339 UTC with milliseconds, e.g. `2026-11-28T08:00:00.000Z`. */
 export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-11-28T08:00:00.000Z'] })
 
+/**
+ * A validated RFC 3339 time as the API stores and returns times: UTC with milliseconds.
+ * Times compare as text in the database, so every stored or compared time goes through here.
+ */
+export function utc(time: string): string {
+  return new Date(time).toISOString()
+}
+
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
 /** `{ object: "list", data, has_more, next_cursor }` around a shared item schema. */

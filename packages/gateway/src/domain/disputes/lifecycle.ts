@@ -66,6 +66,8 @@ export interface DisputeFacts {
   enterpriseId: string
   hasFeedback: boolean
   personalDataErased: boolean
+  /** Part of the settled amount is not refunded yet. */
+  refundable: boolean
 }
 
 /** The role and tenant of whoever asks. */
@@ -86,6 +88,9 @@ export function allowedActions(dispute: DisputeFacts, caller: Caller): DisputeAc
     if (rule.role !== caller.role || !rule.from.includes(dispute.status)) return false
     if (action === 'feedback') return !dispute.hasFeedback
     if (action === 'erase-personal-data') return !dispute.personalDataErased
+    // Not offered when nothing is left to refund; asked anyway, it is refused with
+    // `refund_exceeds_settlement`, which says why.
+    if (action === 'refunds') return dispute.refundable
     return true
   })
 }

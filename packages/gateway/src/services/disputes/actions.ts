@@ -9,6 +9,7 @@ import {
 import { newId } from '../../domain/ids.js'
 import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
+import { utc } from '../../schemas/common.js'
 import type { actionBodies } from '../../schemas/disputes.js'
 import type { Database } from '../../storage/database.js'
 import type { DisputeTable } from '../../storage/schema.js'
@@ -16,7 +17,7 @@ import type { EventRecord } from '../write/event-append.js'
 import { runWrite, type WriteContext, type WriteOutcome, type WriteTransaction } from '../write/run-write.js'
 import { type DeadlinePolicy, respondBy } from './deadline-policy.js'
 import { activeEnterprise, lockDispute } from './locking.js'
-import { auditState, factsOf, money, presentDispute } from './presenter.js'
+import { auditState, factsOf, isOverdue, money, presentDispute, settledAmount } from './presenter.js'
 import { type FeedbackRecord, presentContact, presentRefund, presentSettlement } from './records.js'
 
 export type ActionBodies = { [A in keyof typeof actionBodies]: Static<(typeof actionBodies)[A]> }
@@ -110,6 +111,9 @@ export function act(
     const at = tx.now.toISOString()
     const next: DisputeTable = {
       ...current,
+      // Late is late: an answer after respond_by keeps the dispute marked overdue, whether
+      // or not the scanner got to it first (its event is the scanner's to send).
+      overdue: isOverdue(current, tx.now) ? 1 : 0,
       ...effect.changes,
       status: result.status,
       resolution: result.resolution ?? current.resolution,
@@ -163,7 +167,7 @@ async function effectOf(
         dispute_id: current.id,
         enterprise_id: current.enterprise_id,
         channel: request.body.channel,
-        contacted_at: request.body.contacted_at,
+        contacted_at: utc(request.body.contacted_at),
         reached: request.body.reached ? 1 : 0,
         summary: request.body.summary,
         created_at: at,
@@ -185,7 +189,7 @@ async function effectOf(
         remedy: request.body.remedy,
         amount: request.body.amount?.amount ?? null,
         terms: request.body.terms,
-        agreed_at: request.body.agreed_at,
+        agreed_at: utc(request.body.agreed_at),
         consent_method: request.body.consumer_consent.method,
         consent_reference: request.body.consumer_consent.reference,
         created_at: at,
@@ -269,11 +273,9 @@ async function recordRefund(
   current: DisputeTable,
   body: ActionBodies['refunds'],
 ): Promise<Effect> {
-  const settlement = current.settlement
-    ? (JSON.parse(current.settlement) as { id: string; amount: { amount: number } | null })
-    : null
+  const settlement = current.settlement ? (JSON.parse(current.settlement) as { id: string }) : null
   if (!settlement) throw problem('invalid_transition', 'A refund needs a recorded settlement.')
-  const settled = settlement.amount?.amount ?? 0
+  const settled = settledAmount(current)
   if (current.refunded_amount + body.amount.amount > settled) {
     throw problem(
       'refund_exceeds_settlement',
@@ -301,7 +303,7 @@ async function recordRefund(
     amount: body.amount.amount,
     method: body.method,
     reference: body.reference,
-    refunded_at: body.refunded_at,
+    refunded_at: utc(body.refunded_at),
     created_at: at,
   }
   await tx.db.insertInto('refunds').values(row).execute()

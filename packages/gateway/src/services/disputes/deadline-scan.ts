@@ -6,9 +6,6 @@ import type { DeadlinePolicy } from './deadline-policy.js'
 import { auditState, presentDispute } from './presenter.js'
 
 const BATCH = 200
-// Working days never stretch further than this in calendar days (the longest Chinese
-// holiday, Spring Festival, with its weekends is 9 days): candidates for a warning lie within.
-const WARNING_HORIZON_DAYS = 21
 
 export interface ScanResult {
   warned: number
@@ -35,24 +32,27 @@ export async function scanDeadlines(
     .where('status', 'in', ['assigned', 'in_progress'])
     .where('overdue_notified_at', 'is', null)
     .where('respond_by', '<', nowIso)
+    .orderBy('respond_by')
     .limit(BATCH)
     .execute()
   for (const { id } of late) {
     if (await markOverdue(database, policy, id, now)) result.overdue += 1
   }
 
-  const horizon = new Date(now.getTime() + WARNING_HORIZON_DAYS * 86_400_000).toISOString()
+  // Due for a warning: respond_by no later than the end of the working day that lies
+  // `warningWorkingDays` ahead. Earliest first, so a backlog never starves the most urgent.
+  const horizon = policy.calendar.respondBy(now, policy.warningWorkingDays).toISOString()
   const soon = await database.db
     .selectFrom('disputes')
-    .select(['id', 'respond_by'])
+    .select('id')
     .where('status', 'in', ['assigned', 'in_progress'])
     .where('deadline_warned_at', 'is', null)
     .where('respond_by', '>=', nowIso)
-    .where('respond_by', '<', horizon)
+    .where('respond_by', '<=', horizon)
+    .orderBy('respond_by')
     .limit(BATCH)
     .execute()
-  for (const { id, respond_by } of soon) {
-    if (policy.calendar.workingDaysLeft(now, new Date(respond_by)) > policy.warningWorkingDays) continue
+  for (const { id } of soon) {
     if (await warn(database, id, now)) result.warned += 1
   }
   return result

@@ -2,6 +2,7 @@ import type { Static } from 'typebox'
 import { newId } from '../../domain/ids.js'
 import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
+import { utc } from '../../schemas/common.js'
 import type { IntakeBody } from '../../schemas/disputes.js'
 import type { Database } from '../../storage/database.js'
 import type { DisputeTable } from '../../storage/schema.js'
@@ -52,7 +53,7 @@ export function intake(
       category: input.category ?? null,
       claim: JSON.stringify(input.claim),
       purchase: input.purchase ? JSON.stringify(input.purchase) : null,
-      received_at: input.received_at ?? at,
+      received_at: input.received_at ? utc(input.received_at) : at,
       assigned_at: at,
       respond_by: respondBy(deadlines, tx.now),
       accepted_at: null,

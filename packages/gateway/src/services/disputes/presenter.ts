@@ -37,12 +37,19 @@ function consumerFor(row: DisputeTable, viewer: Viewer) {
   return { name: row.consumer_name, phone: row.consumer_phone }
 }
 
+/** The amount the settlement agreed to pay back, in fen (0 for a settlement without money). */
+export function settledAmount(row: Pick<DisputeTable, 'settlement'>): number {
+  const settlement = parsed<{ amount: { amount: number } | null }>(row.settlement)
+  return settlement?.amount?.amount ?? 0
+}
+
 export function factsOf(row: DisputeTable) {
   return {
     status: row.status as DisputeStatus,
     enterpriseId: row.enterprise_id,
     hasFeedback: row.feedback !== null,
     personalDataErased: row.personal_data_erased_at !== null,
+    refundable: settledAmount(row) > row.refunded_amount,
   }
 }
 

@@ -3,6 +3,7 @@ import type { DisputeStatus } from '../../domain/disputes/lifecycle.js'
 import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import { decodeCursor, type Page, toPage } from '../../http/pagination.js'
+import { utc } from '../../schemas/common.js'
 import type { Schema } from '../../storage/schema.js'
 import { type DisputeView, presentDispute } from './presenter.js'
 
@@ -49,8 +50,8 @@ export async function listDisputes(
   if (filters.enterprise_id) query = query.where('enterprise_id', '=', filters.enterprise_id)
   if (filters.problem_type) query = query.where('problem_type', '=', filters.problem_type)
   if (filters.external_ref) query = query.where('external_ref', '=', filters.external_ref)
-  if (filters.created_after) query = query.where('created_at', '>=', filters.created_after)
-  if (filters.created_before) query = query.where('created_at', '<', filters.created_before)
+  if (filters.created_after) query = query.where('created_at', '>=', utc(filters.created_after))
+  if (filters.created_before) query = query.where('created_at', '<', utc(filters.created_before))
   if (filters.overdue !== undefined) {
     const late = sql<boolean>`(overdue = 1 or (status in ('assigned', 'in_progress') and respond_by < ${now.toISOString()}))`
     query = query.where(filters.overdue ? late : sql<boolean>`not ${late}`)

@@ -115,14 +115,32 @@ export async function runWrite<T>(
       return { status: response.status, body: response.body, replayed: false }
     })
   } catch (error) {
-    if ((error as { code?: string }).code === '55P03') {
-      throw problem(
-        'idempotency_key_in_use',
-        'A request with this Idempotency-Key is still running; retry shortly.',
-      )
-    }
-    throw error
+    throw translateStorageError(error, context.idempotency !== undefined)
   }
+}
+
+/**
+ * Storage errors that are the caller's concern, as problems. A unique index that a
+ * concurrent request won (two intakes of one ticket at the same instant) is a 409 like the
+ * check that normally catches it; a lock not granted in time is a 409 to retry.
+ */
+function translateStorageError(error: unknown, idempotent: boolean): unknown {
+  const code = (error as { code?: string }).code
+  if (code === '55P03') {
+    return idempotent
+      ? problem(
+          'idempotency_key_in_use',
+          'A request with this Idempotency-Key is still running; retry shortly.',
+        )
+      : problem('conflict', 'The object is busy with another request; retry shortly.')
+  }
+  if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    return problem(
+      'conflict',
+      'A concurrent request created the same object; read it instead of creating it again.',
+    )
+  }
+  return error
 }
 
 async function nextPositions(trx: Transaction<Schema>): Promise<{ nextIndex: number; nextSequence: number }> {
