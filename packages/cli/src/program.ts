@@ -1,0 +1,43 @@
+import { AuthenticationError, HejieError } from '@hejie/sdk'
+import { Command, CommanderError } from 'commander'
+import { disputesCommand } from './commands/disputes.js'
+import { loginCommand } from './commands/login.js'
+import { NotLoggedInError } from './credentials.js'
+
+/** What `hejie` exits with, so that scripts can tell a refusal of credentials from the rest. */
+export const exitCodes = { ok: 0, failure: 1, authentication: 2 } as const
+
+export function createProgram(): Command {
+  const program = new Command('hejie')
+    .description('Work with a Hejie gateway: the disputes routed to you, from the command line.')
+    .showHelpAfterError()
+    .exitOverride()
+    .addHelpText(
+      'after',
+      '\nStart with `hejie login`. Exit codes: 0 done, 1 a usage or API error, 2 not logged in or\n' +
+        'credentials refused.',
+    )
+  loginCommand(program)
+  disputesCommand(program)
+  return program
+}
+
+/** The message and exit code for what a command threw. */
+export function failure(error: unknown): { message?: string; code: number } {
+  if (error instanceof CommanderError) {
+    // Commander has printed the usage error (or the help) itself.
+    return { code: error.exitCode === 0 ? exitCodes.ok : exitCodes.failure }
+  }
+  if (error instanceof NotLoggedInError) return { message: error.message, code: exitCodes.authentication }
+  if (error instanceof AuthenticationError) {
+    return {
+      message: `${error.message}\nThe credentials were refused: check them, or run \`hejie login\` again.`,
+      code: exitCodes.authentication,
+    }
+  }
+  if (error instanceof HejieError) {
+    const requestId = error.requestId ? ` (request id ${error.requestId})` : ''
+    return { message: `${error.message}${requestId}`, code: exitCodes.failure }
+  }
+  return { message: error instanceof Error ? error.message : String(error), code: exitCodes.failure }
+}
