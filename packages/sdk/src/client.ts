@@ -2,9 +2,11 @@ import type { Dispatcher } from 'undici'
 import type { HttpMethod, Operation, PathsFor, RequestParts, ResponseBody } from './internal/openapi-types.js'
 import { type RequestOptions, Transport } from './internal/transport.js'
 import type { Me } from './models.js'
+import { Audit } from './resources/audit.js'
 import { Clients } from './resources/clients.js'
 import { Disputes } from './resources/disputes.js'
 import { Enterprises } from './resources/enterprises.js'
+import { Events } from './resources/events.js'
 import { webhooks } from './webhooks/verify.js'
 
 export interface HejieOptions {
@@ -45,10 +47,12 @@ export class Hejie {
   readonly disputes = new Disputes(this)
   readonly enterprises = new Enterprises(this)
   readonly clients = new Clients(this)
+  readonly events = new Events(this)
+  readonly audit = new Audit(this)
   /** Verifies webhook deliveries; needs no credentials (also exported on its own). */
   readonly webhooks = webhooks
-  // `events`, `webhookEndpoints`, `audit` and `stats` join the resources above when their
-  // paths appear in openapi/hejie.openapi.json.
+  // `webhookEndpoints` and `stats` join the resources above when their paths appear in
+  // openapi/hejie.openapi.json.
 
   readonly #transport: Transport
 

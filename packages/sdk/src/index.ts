@@ -39,11 +39,15 @@ export type { RequestOptions } from './internal/transport.js'
 export type {
   ApiClient,
   ApiClientWithSecret,
+  AuditCheckpoint,
+  AuditEntry,
+  ConsistencyProof,
   Contact,
   Dispute,
   DisputeStatus,
   Enterprise,
   Feedback,
+  InclusionProof,
   Me,
   Money,
   Refund,
@@ -51,6 +55,12 @@ export type {
   TimelineEntry,
 } from './models.js'
 export { Page, PagePromise } from './pagination.js'
+export type {
+  Audit,
+  AuditConsistencyProofParams,
+  AuditEntryListParams,
+  AuditInclusionProofParams,
+} from './resources/audit.js'
 export type {
   ClientCreateParams,
   ClientListParams,
@@ -82,5 +92,6 @@ export type {
   Enterprises,
   EnterpriseUpdateParams,
 } from './resources/enterprises.js'
+export type { EventListParams, Events } from './resources/events.js'
 export type { DisputeEventType, EventType, HejieEvent } from './webhooks/events.js'
 export { type WebhookHeaders, WebhookVerificationError, webhooks } from './webhooks/verify.js'

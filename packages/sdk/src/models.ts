@@ -16,3 +16,7 @@ export type ApiClient = Schemas['ApiClient']
 /** An API client as created: `client_secret` is shown this once. */
 export type ApiClientWithSecret = Schemas['ApiClientWithSecret']
 export type Me = Schemas['Me']
+export type AuditCheckpoint = Schemas['AuditCheckpoint']
+export type AuditEntry = Schemas['AuditEntry']
+export type InclusionProof = Schemas['InclusionProof']
+export type ConsistencyProof = Schemas['ConsistencyProof']

@@ -10,29 +10,34 @@ export type ListPath = {
 
 type ItemOf<P extends ListPath> =
   ResponseBody<Operation<'get', P>> extends ListBody<infer Item> ? Item : never
+type ListQuery<P extends ListPath> = QueryParams<Operation<'get', P>>
 
 /**
  * The parameters of a `list()` method: the operation's query with `limit` optional (the
- * gateway defaults it; the spec marks it required) and a `cursor` to resume from.
+ * gateway defaults it; the spec marks it required).
  */
-export type ListParams<Query> = Omit<Query, 'limit' | 'cursor'> & { limit?: number; cursor?: string }
+export type ListParams<Query> = Omit<Query, 'limit'> & { limit?: number }
 
 /**
- * A `PagePromise` over the list at `path`: its first page starts at `query.cursor` (usually
- * none), each later page after the cursor of the one before.
+ * A `PagePromise` over the list at `path`: the first page for `init.query`, each later one
+ * for the same query moved past the `next_cursor` of the page before, by `resume`: most
+ * lists take it as `cursor`, the event feed as `after`, the audit log as the `start` index.
  */
 export function paginate<P extends ListPath>(
   client: Hejie,
   path: P,
   init: {
     path?: PathParams<Operation<'get', P>>
-    query: ListParams<QueryParams<Operation<'get', P>>>
+    query: ListParams<ListQuery<P>>
     options?: RequestOptions | undefined
   },
+  resume: (cursor: string) => object = (cursor) => ({ cursor }),
 ): PagePromise<ItemOf<P>> {
   // `get` cannot resolve the parts of a path that is only known to be a list path.
   const get = client.get as (path: P, init: object) => Promise<ListBody<ItemOf<P>>>
-  const fetchPage = async (cursor: string | undefined): Promise<Page<ItemOf<P>>> =>
-    new Page(await get.call(client, path, { ...init, query: { ...init.query, cursor } }), fetchPage)
-  return new PagePromise(() => fetchPage(init.query.cursor))
+  const fetchPage = async (query: object): Promise<Page<ItemOf<P>>> =>
+    new Page(await get.call(client, path, { ...init, query }), (cursor) =>
+      fetchPage({ ...init.query, ...resume(cursor) }),
+    )
+  return new PagePromise(() => fetchPage(init.query))
 }

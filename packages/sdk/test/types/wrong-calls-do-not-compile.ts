@@ -47,6 +47,9 @@ export async function wrongEnumValues(hejie: Hejie) {
   // @ts-expect-error not a dispute status
   hejie.disputes.list({ status: ['open'] })
   hejie.disputes.list({ status: ['assigned', 'in_progress'], limit: 50 })
+  // @ts-expect-error not an event type
+  hejie.events.list({ types: ['dispute.created'] })
+  hejie.events.list({ types: ['dispute.assigned', 'refund.recorded'] })
 }
 
 export function resultsAreTyped(dispute: Dispute, event: HejieEvent) {
