@@ -47,7 +47,7 @@ function describe(dispute: Dispute): string {
     ['Problem', [dispute.problem_type, dispute.category].filter(Boolean).join(' / ')],
     ['Claim', claim.description],
     ['Demands', [claim.demands.join(', '), money(claim.amount)].filter(Boolean).join('  ')],
-    ['Received', shanghaiTime(dispute.received_at)],
+    ['Received', `${shanghaiTime(dispute.received_at)} Asia/Shanghai`],
     ['Respond by', `${shanghaiTime(dispute.respond_by)} Asia/Shanghai${dispute.overdue ? '  OVERDUE' : ''}`],
     [
       'Settlement',
