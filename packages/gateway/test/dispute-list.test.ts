@@ -72,11 +72,20 @@ async function eightDisputes(t: Teardown) {
 
 const idsOf = (body: { data: Listed[] }) => body.data.map((dispute) => dispute.id)
 
+/** The same value for every caller, made on the first call (so that no two gateways start at once). */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined
+  return () => {
+    made ??= make()
+    return made
+  }
+}
+
 // The tests below only read, so they share one gateway and its eight disputes.
-const shared = eightDisputes(t)
+const shared = once(() => eightDisputes(t))
 
 t.test(`GET /v1/disputes filters as the regulator asks (${backend})`, async (t) => {
-  const { regulator, a, b, made, names, ids } = await shared
+  const { regulator, a, b, made, names, ids } = await shared()
   const aNames = ['assigned', 'in_progress', 'closed', 'late']
   const between = (first: string, second: string) => {
     const from = Date.parse(made[first]?.created_at ?? '')
@@ -121,7 +130,7 @@ t.test(`GET /v1/disputes filters as the regulator asks (${backend})`, async (t) 
 })
 
 t.test('the list is newest first', async (t) => {
-  const { regulator, made, names } = await shared
+  const { regulator, made, names } = await shared()
   const body = (await regulator({ url: '/v1/disputes' })).json()
   t.same(
     body.data.map((dispute: Listed) => dispute.id),
@@ -134,7 +143,7 @@ t.test('the list is newest first', async (t) => {
 })
 
 t.test('invalid filter values are 400', async (t) => {
-  const { regulator } = await shared
+  const { regulator } = await shared()
   for (const query of [
     'status=open',
     'status=assigned&status=pending',
@@ -150,7 +159,7 @@ t.test('invalid filter values are 400', async (t) => {
 })
 
 t.test('created_after and created_before mean the same instant however RFC 3339 writes it', async (t) => {
-  const { regulator, made, names } = await shared
+  const { regulator, made, names } = await shared()
   const times = names.map((name) => ({
     id: made[name]?.id ?? '',
     at: Date.parse(made[name]?.created_at ?? ''),
@@ -191,7 +200,7 @@ t.test('created_after and created_before mean the same instant however RFC 3339 
 })
 
 t.test('an enterprise lists only its own disputes, whatever it asks for', async (t) => {
-  const { byA, byB, a, b, made } = await shared
+  const { byA, byB, a, b, made } = await shared()
   for (const [who, self, other] of [
     [byA, a, b],
     [byB, b, a],
@@ -274,10 +283,10 @@ async function twentyTwoDisputes(t: Teardown) {
   for (let i = 0; i < 22; i++) await intakeDispute(app, regulatorToken, company.id)
   return { regulator: as(app, regulatorToken) }
 }
-const paged = twentyTwoDisputes(t)
+const paged = once(() => twentyTwoDisputes(t))
 
 t.test('limit is 1 to 100, 20 by default', async (t) => {
-  const { regulator } = await paged
+  const { regulator } = await paged()
   const cases: [query: string, status: number, items?: number][] = [
     ['', 200, 20],
     ['limit=1', 200, 1],
@@ -297,7 +306,7 @@ t.test('limit is 1 to 100, 20 by default', async (t) => {
 })
 
 t.test('a cursor the list did not issue is 400 invalid_cursor', async (t) => {
-  const { regulator } = await paged
+  const { regulator } = await paged()
   const encode = (text: string) => Buffer.from(text).toString('base64url')
   const cursors = [
     'not-a-cursor',
