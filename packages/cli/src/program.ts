@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { AuthenticationError, HejieError } from '@hejie/sdk'
 import { Command, CommanderError } from 'commander'
 import { disputesCommand } from './commands/disputes.js'
@@ -7,9 +8,12 @@ import { NotLoggedInError } from './credentials.js'
 /** What `hejie` exits with, so that scripts can tell a refusal of credentials from the rest. */
 export const exitCodes = { ok: 0, failure: 1, authentication: 2 } as const
 
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+
 export function createProgram(): Command {
   const program = new Command('hejie')
     .description('Work with a Hejie gateway: the disputes routed to you, from the command line.')
+    .version(version)
     .showHelpAfterError()
     .exitOverride()
     .addHelpText(

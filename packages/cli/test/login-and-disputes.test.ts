@@ -39,13 +39,13 @@ function hejie(args: string[], options: { configDir: string; input?: string }) {
   )
 }
 
-// One gateway process for the file, on a database of its own, as an operator runs it.
-const databaseEnv =
+// One gateway process for the file, as an operator runs it, on a database of its own. The
+// database is migrated here first, so that the gateway and `clients create` find it ready.
+const { location } = await freshDatabase(t)
+const databaseEnv: Record<string, string> =
   backend === 'sqlite'
-    ? { HEJIE_SQLITE_PATH: join(temporaryDir('hejie-cli-db-'), 'hejie.db') }
-    : await freshDatabase(t, { migrate: false }).then(({ location }) => ({
-        DATABASE_URL: `${location.databaseUrl}?options=-c%20search_path%3D${location.searchPath}`,
-      }))
+    ? { HEJIE_SQLITE_PATH: location.sqlitePath }
+    : { DATABASE_URL: `${location.databaseUrl}?options=-c%20search_path%3D${location.searchPath}` }
 const gatewayEnv = { ...databaseEnv, HEJIE_MASTER_KEY: randomBytes(32).toString('base64') }
 const gateway = await startGateway(t, gatewayEnv)
 
@@ -194,6 +194,12 @@ t.test('--help explains the commands; a wrong usage exits 1', async (t) => {
   t.match(help.stdout, /login \[options\]\s+save the API client credentials/)
   t.match(help.stdout, /disputes\s+read the disputes routed to you/)
   t.match(help.stdout, /Exit codes: 0 done, 1 a usage or API error, 2 not logged in/)
+
+  const version = await hejie(['--version'], { configDir })
+  t.equal(
+    version.stdout,
+    `${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`,
+  )
 
   const listHelp = await hejie(['disputes', 'list', '--help'], { configDir })
   t.match(listHelp.stdout, /in_progress\s+accepted; settle with the consumer/)

@@ -26,7 +26,7 @@ t.test(`for await walks every page, fetching each only when it is reached (${bac
 
   const seen: string[] = []
   const pagesFetchedWhenSeen: number[] = []
-  for await (const dispute of enterprise.disputes.list({ status: ['assigned'], limit: 3 })) {
+  for await (const dispute of enterprise.disputes.list({ status: 'assigned', limit: 3 })) {
     seen.push(dispute.id)
     pagesFetchedWhenSeen.push(listed().length)
   }

@@ -2,12 +2,23 @@ import type { Hejie } from '../client.js'
 import type { Operation, QueryParams, RequestBody } from '../internal/openapi-types.js'
 import { type ListParams, paginate } from '../internal/paginate.js'
 import type { RequestOptions } from '../internal/transport.js'
-import type { Contact, Dispute, Feedback, Refund, Settlement, TimelineEntry } from '../models.js'
+import type {
+  Contact,
+  Dispute,
+  DisputeStatus,
+  Feedback,
+  Refund,
+  Settlement,
+  TimelineEntry,
+} from '../models.js'
 import type { PagePromise } from '../pagination.js'
 
 type Body<P extends Parameters<Hejie['post']>[0]> = RequestBody<Operation<'post', P>>
 
-export type DisputeListParams = ListParams<QueryParams<Operation<'get', '/v1/disputes'>>>
+export type DisputeListParams = Omit<ListParams<QueryParams<Operation<'get', '/v1/disputes'>>>, 'status'> & {
+  /** One status, or several: disputes in any of them. */
+  status?: DisputeStatus | DisputeStatus[]
+}
 export type DisputeTimelineParams = ListParams<QueryParams<Operation<'get', '/v1/disputes/{id}/timeline'>>>
 export type DisputeCreateParams = Body<'/v1/disputes'>
 export type DisputeAcceptParams = Body<'/v1/disputes/{id}/accept'>
@@ -48,7 +59,9 @@ export class Disputes {
 
   /** Disputes visible to the caller, newest first; `await` for a page, `for await` for all. */
   list(params: DisputeListParams = {}, options?: RequestOptions): PagePromise<Dispute> {
-    return paginate(this.client, '/v1/disputes', { query: params, options })
+    const { status, ...rest } = params
+    const query = status === undefined ? rest : { ...rest, status: [status].flat() }
+    return paginate(this.client, '/v1/disputes', { query, options })
   }
 
   retrieve(id: string, options?: RequestOptions): Promise<Dispute> {

@@ -47,6 +47,9 @@ export async function wrongEnumValues(hejie: Hejie) {
   // @ts-expect-error not a dispute status
   hejie.disputes.list({ status: ['open'] })
   hejie.disputes.list({ status: ['assigned', 'in_progress'], limit: 50 })
+  hejie.disputes.list({ status: 'assigned' })
+  // @ts-expect-error not a dispute status, alone either
+  hejie.disputes.list({ status: 'open' })
   // @ts-expect-error not an event type
   hejie.events.list({ types: ['dispute.created'] })
   hejie.events.list({ types: ['dispute.assigned', 'refund.recorded'] })
