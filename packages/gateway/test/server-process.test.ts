@@ -43,10 +43,11 @@ t.test(`the gateway starts on ${backend} and serves readiness`, async (t) => {
   const gateway = await startGateway(t, await databaseEnv(t))
   const ready = await fetch(`${gateway.baseUrl}/readyz`)
   t.equal(ready.status, 200)
-  t.ok(
-    gateway.output.some((line) => line.includes('"request_id"')),
-    'request logs carry the request id',
-  )
+  // The request's log lines are written after its response: give them a moment to arrive.
+  const logged = () => gateway.output.some((line) => line.includes('"request_id"'))
+  const deadline = Date.now() + 10_000
+  while (!logged() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+  t.ok(logged(), 'request logs carry the request id')
   gateway.child.kill('SIGTERM')
   t.same(await gateway.exited, { code: 0, signal: null })
 })
