@@ -17,9 +17,11 @@ import { eventRoutes } from './routes/events.js'
 import { identityRoutes } from './routes/identity.js'
 import { oauthRoutes } from './routes/oauth.js'
 import { operationsRoutes } from './routes/operations.js'
+import { webhookRoutes } from './routes/webhooks.js'
 import { disputeSchemas } from './schemas/disputes.js'
 import { eventSchemas } from './schemas/events.js'
 import { identitySchemas } from './schemas/identity.js'
+import { webhookSchemas } from './schemas/webhooks.js'
 import { currentCheckpoint } from './services/audit/checkpoints.js'
 import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
 import { scanDeadlines } from './services/disputes/deadline-scan.js'
@@ -27,6 +29,7 @@ import { Identity } from './services/identity/identity.js'
 import type { Database } from './storage/database.js'
 import { storagePlugin } from './storage/plugin.js'
 import { startIntervalWorker } from './workers/interval-worker.js'
+import { startWebhookDispatcher } from './workers/webhook-dispatcher.js'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
 
@@ -91,6 +94,21 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   await app.register(disputeRoutes, { deadlines })
   for (const schema of eventSchemas) app.addSchema(schema)
   await app.register(eventRoutes)
+  for (const schema of webhookSchemas) app.addSchema(schema)
+  await app.register(webhookRoutes, {
+    masterKey: identity.masterKey,
+    allowPrivateTargets: options.config.webhookAllowPrivateTargets,
+  })
+  if (options.config.webhookDispatch) {
+    const dispatcher = startWebhookDispatcher({
+      database: options.database,
+      config: options.config,
+      masterKey: identity.masterKey,
+      log: app.log,
+    })
+    // Registered after the storage plugin's hook, so it runs first: sends finish before the database closes.
+    app.addHook('onClose', () => dispatcher.stop())
+  }
   for (const schema of auditSchemas) app.addSchema(schema)
   await app.register(auditRoutes, { identity, origin: options.config.auditOrigin })
   const checkpointSigner = startIntervalWorker(

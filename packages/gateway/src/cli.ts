@@ -1,13 +1,19 @@
 #!/usr/bin/env node
+import closeWithGrace from 'close-with-grace'
 import { Command, Option } from 'commander'
 import { type Config, ConfigError, loadConfig } from './config.js'
 import { isScope, operator, type Role, type Scope } from './domain/principal.js'
+import { createLogger } from './logger.js'
 import { databaseOptionsFrom, startServer } from './server.js'
+import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
+import { scanDeadlines } from './services/disputes/deadline-scan.js'
 import { createClient } from './services/identity/clients.js'
-import { Identity } from './services/identity/identity.js'
+import { Identity, masterKeyOf } from './services/identity/identity.js'
 import type { Database } from './storage/database.js'
 import { openDatabase } from './storage/database.js'
 import { migrateToLatest } from './storage/migrator.js'
+import { startIntervalWorker } from './workers/interval-worker.js'
+import { startWebhookDispatcher } from './workers/webhook-dispatcher.js'
 
 /** `hejie-gateway`: run the gateway and administer its database. */
 const program = new Command('hejie-gateway')
@@ -20,6 +26,39 @@ program
   .option('--demo', 'load demo data into an empty database and print credentials to try it')
   .action(async (options: { demo?: boolean }) => {
     await startServer(loadConfig(), { demo: options.demo ?? false })
+  })
+
+program
+  .command('worker')
+  .description(
+    'deliver webhooks and scan deadlines without serving HTTP (run any number beside the gateways)',
+  )
+  .action(async () => {
+    const config = loadConfig()
+    const logger = createLogger(config)
+    const database = openDatabase(databaseOptionsFrom(config))
+    await migrateToLatest(database)
+    const dispatcher = startWebhookDispatcher({
+      database,
+      config,
+      masterKey: masterKeyOf(config),
+      log: logger,
+    })
+    const deadlines = deadlinePolicyFrom(config)
+    const scanner = startIntervalWorker(
+      'deadline-scanner',
+      config.deadlineScanIntervalMs,
+      async () => void (await scanDeadlines(database, deadlines)),
+      logger,
+    )
+    closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
+      if (err) logger.error({ err }, 'shutting down after an unexpected error')
+      else logger.info({ signal }, 'shutting down: finishing in-flight deliveries')
+      await Promise.all([dispatcher.stop(), scanner.stop()])
+      await database.close()
+      logger.info('stopped')
+    })
+    logger.info('Hejie worker ready: delivering webhooks and scanning deadlines')
   })
 
 program

@@ -76,6 +76,14 @@ const base64Key: Parser<string> = (raw, name) => {
   return raw
 }
 
+const millisecondList: Parser<number[]> = (raw, name) => {
+  const values = raw.split(',').map((part) => part.trim())
+  if (values.some((value) => !/^\d+$/.test(value))) {
+    throw new ConfigError(name, `expected comma-separated milliseconds, got "${raw}"`)
+  }
+  return values.map(Number)
+}
+
 function variable<T>(
   name: string,
   fallback: T,
@@ -269,6 +277,55 @@ export const variables = {
     '`false`',
     boolean,
     'Trust `X-Forwarded-*` headers (set behind a load balancer, so rate limits see client addresses).',
+  ),
+  webhookAllowPrivateTargets: variable(
+    'HEJIE_WEBHOOK_ALLOW_PRIVATE_TARGETS',
+    false,
+    '`false`',
+    boolean,
+    'Let webhook endpoints use http and private, loopback or link-local addresses. For development and tests only: it disables the SSRF protection.',
+  ),
+  webhookDispatch: variable(
+    'HEJIE_WEBHOOK_DISPATCH',
+    true,
+    '`true`',
+    boolean,
+    'Deliver webhooks from this process. Set `false` on API-only instances when `hejie-gateway worker` processes deliver.',
+  ),
+  webhookRetryScheduleMs: variable(
+    'HEJIE_WEBHOOK_RETRY_SCHEDULE_MS',
+    [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000],
+    '`0,5000,300000,1800000,7200000,18000000,36000000,50400000,72000000,86400000`',
+    millisecondList,
+    'Delay before each delivery attempt, comma-separated milliseconds (the first is the first attempt); ±10 % jitter. After the last, the delivery fails.',
+  ),
+  webhookTimeoutMs: variable(
+    'HEJIE_WEBHOOK_TIMEOUT_MS',
+    10_000,
+    '`10000`',
+    integer(100, 60_000),
+    'How long one delivery attempt may take (connection, headers and body) before it counts as failed.',
+  ),
+  webhookConcurrency: variable(
+    'HEJIE_WEBHOOK_CONCURRENCY',
+    32,
+    '`32`',
+    integer(1, 1000),
+    'Webhook requests one process keeps in flight.',
+  ),
+  webhookPollIntervalMs: variable(
+    'HEJIE_WEBHOOK_POLL_INTERVAL_MS',
+    1000,
+    '`1000`',
+    integer(50, 60_000),
+    'How often the dispatcher looks for due deliveries without a wake-up (retries, and other instances on SQLite).',
+  ),
+  webhookDisableAfterMs: variable(
+    'HEJIE_WEBHOOK_DISABLE_AFTER_MS',
+    432_000_000,
+    '`432000000` (5 days)',
+    integer(1000, 31_536_000_000),
+    'An endpoint failing this long without one success is disabled and `webhook_endpoint.disabled` is emitted.',
   ),
 } as const
 

@@ -26,6 +26,7 @@ export const problemTypes = {
   },
   refund_exceeds_settlement: { status: 422, title: 'The refunds would exceed the settled amount' },
   enterprise_not_active: { status: 422, title: 'The enterprise does not take new disputes' },
+  webhook_url_not_allowed: { status: 422, title: 'The webhook URL is not an allowed target' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal server error' },
   database_unavailable: { status: 503, title: 'The database is not reachable' },

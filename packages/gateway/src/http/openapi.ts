@@ -38,6 +38,10 @@ export const openapiPlugin = fp(
             name: 'disputes',
             description: 'Consumer disputes: intake, routing, settlement, refunds, outcomes.',
           },
+          {
+            name: 'webhooks',
+            description: 'Webhook endpoints and their deliveries: signed, retried, logged.',
+          },
           { name: 'operations', description: 'Health, readiness and metrics for operators.' },
         ],
         security: [{ bearerAuth: [] }],

@@ -182,7 +182,57 @@ export interface TimelineTable {
   details: string
 }
 
+/** Where webhooks go: an enterprise's endpoint, or a regulator's (`enterprise_id` null) receiving every event. */
+export interface WebhookEndpointTable {
+  id: string
+  enterprise_id: string | null
+  url: string
+  /** JSON array of event types; `["*"]` for all. */
+  event_types: string
+  description: string | null
+  status: 'enabled' | 'disabled'
+  disabled_reason: string | null
+  /** The signing secret, sealed with the master key. */
+  encrypted_secret: string
+  /** After a rotation, the old secret keeps signing beside the new one until it expires. */
+  previous_encrypted_secret: string | null
+  previous_secret_expires_at: string | null
+  created_at: string
+  updated_at: string
+  /** The first failure since the last success; null while the endpoint works. */
+  failing_since: string | null
+}
+
+/** One event to one endpoint, written in the event's own transaction. */
+export interface WebhookDeliveryTable {
+  id: string
+  endpoint_id: string
+  event_id: string
+  event_sequence: number
+  status: 'pending' | 'succeeded' | 'failed'
+  attempts: number
+  next_attempt_at: string | null
+  /** While set and in the future, one dispatcher owns the delivery and no other sends it. */
+  lease_until: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface WebhookAttemptTable {
+  delivery_id: string
+  attempt: number
+  started_at: string
+  duration_ms: number
+  status_code: number | null
+  error: string | null
+  response_excerpt: string | null
+}
+
 export interface Schema {
+  webhook_endpoints: WebhookEndpointTable
+  webhook_deliveries: WebhookDeliveryTable
+  webhook_attempts: WebhookAttemptTable
+
   disputes: DisputeTable
   settlements: SettlementTable
   refunds: RefundTable

@@ -10,18 +10,22 @@ import { Tokens } from './tokens.js'
 /** Revocations reach every instance within this interval (the contract promises 5 s). */
 export const REVOCATION_REFRESH_MS = 2000
 
+export function masterKeyOf(config: Pick<Config, 'masterKey' | 'masterKeyFile'>): MasterKey {
+  return config.masterKey ? MasterKey.fromBase64(config.masterKey) : MasterKey.fromFile(config.masterKeyFile)
+}
+
 /** The identity services of one gateway process: signing keys, revocations and tokens. */
 export class Identity {
   readonly keys: KeyRing
   readonly revocations: Revocations
   readonly tokens: Tokens
+  /** Seals secrets at rest: signing keys here, webhook secrets in the webhook services. */
+  readonly masterKey: MasterKey
   private workers: IntervalWorker[] = []
 
   constructor(config: Config, database: Database) {
-    const masterKey = config.masterKey
-      ? MasterKey.fromBase64(config.masterKey)
-      : MasterKey.fromFile(config.masterKeyFile)
-    this.keys = new KeyRing(database, masterKey, config.keyActivationDelayMs)
+    this.masterKey = masterKeyOf(config)
+    this.keys = new KeyRing(database, this.masterKey, config.keyActivationDelayMs)
     this.revocations = new Revocations(database)
     this.tokens = new Tokens(
       { issuer: config.tokenIssuer, audience: config.tokenAudience, ttlSeconds: config.tokenTtlSeconds },

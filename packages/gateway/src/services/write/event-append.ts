@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely'
 import { newId } from '../../domain/ids.js'
 import type { eventTypes } from '../../schemas/events.js'
 import type { Schema } from '../../storage/schema.js'
+import { fanOutEvents, type Subscriber } from '../webhooks/fan-out.js'
 
 export type EventType = (typeof eventTypes)[number]
 
@@ -12,20 +13,24 @@ export interface EventRecord {
   disputeId?: string | undefined
   /** Snapshot of the object after the change, as the API presents it to the enterprise. */
   object: unknown
+  /** Only to this webhook endpoint (a test ping), instead of to every subscriber. */
+  endpointId?: string | undefined
 }
 
 /**
- * Writes events into the outbox with the next sequence numbers. The caller holds the append
- * lock until commit, so sequence order is commit order: a reader paging with `after` can
- * never see a later sequence commit before an earlier one.
+ * Writes events into the outbox with the next sequence numbers, and their webhook
+ * deliveries to `subscribers` beside them. The caller holds the append lock until commit, so sequence order
+ * is commit order: a reader paging with `after` can never see a later sequence commit
+ * before an earlier one. Returns how many deliveries were written.
  */
 export async function appendEvents(
   trx: Transaction<Schema>,
   events: readonly EventRecord[],
   at: string,
   firstSequence: number,
-): Promise<string[]> {
-  if (events.length === 0) return []
+  subscribers: readonly Subscriber[],
+): Promise<number> {
+  if (events.length === 0) return 0
   const rows = events.map((event, offset) => {
     const sequence = firstSequence + offset
     const id = newId('evt')
@@ -48,5 +53,16 @@ export async function appendEvents(
     }
   })
   await trx.insertInto('events').values(rows).execute()
-  return rows.map((row) => row.id)
+  return fanOutEvents(
+    trx,
+    rows.map((row, offset) => ({
+      id: row.id,
+      sequence: row.sequence,
+      type: row.type,
+      enterpriseId: row.enterprise_id,
+      endpointId: events[offset]?.endpointId,
+    })),
+    subscribers,
+    at,
+  )
 }

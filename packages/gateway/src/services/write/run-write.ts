@@ -4,6 +4,8 @@ import type { Actor } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
 import type { Schema } from '../../storage/schema.js'
+import { subscribersOf } from '../webhooks/fan-out.js'
+import { signalDeliveriesDue, WAKE_CHANNEL } from '../webhooks/wake.js'
 import { type AuditRecord, appendAuditEntries, canonicalBytes } from './audit-append.js'
 import { appendEvents, type EventRecord } from './event-append.js'
 
@@ -66,8 +68,9 @@ export async function runWrite<T>(
   context: WriteContext,
   work: (tx: WriteTransaction) => Promise<WriteResponse<T>>,
 ): Promise<WriteOutcome<T>> {
+  let deliveries = 0
   try {
-    return await database.db.transaction().execute(async (trx) => {
+    const outcome = await database.db.transaction().execute(async (trx) => {
       if (database.dialect === 'postgres') {
         await sql`set local lock_timeout = ${sql.lit(IDEMPOTENCY_WAIT)}`.execute(trx)
       }
@@ -88,6 +91,7 @@ export async function runWrite<T>(
       })
 
       if (audits.length > 0 || events.length > 0) {
+        const subscribers = await subscribersOf(trx, events)
         if (database.dialect === 'postgres')
           await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(trx)
         const at = new Date().toISOString()
@@ -98,7 +102,10 @@ export async function runWrite<T>(
           { actor: context.actor, requestId: context.requestId, at },
           nextIndex,
         )
-        await appendEvents(trx, events, at, nextSequence)
+        deliveries = await appendEvents(trx, events, at, nextSequence, subscribers)
+        // Wakes the dispatchers of every instance when this transaction commits (not before).
+        if (deliveries > 0 && database.dialect === 'postgres')
+          await sql`select pg_notify(${WAKE_CHANNEL}, '')`.execute(trx)
       }
 
       if (context.idempotency) {
@@ -114,6 +121,8 @@ export async function runWrite<T>(
       }
       return { status: response.status, body: response.body, replayed: false }
     })
+    if (deliveries > 0) signalDeliveriesDue()
+    return outcome
   } catch (error) {
     throw translateStorageError(error, context.idempotency !== undefined)
   }

@@ -3,6 +3,7 @@ import type { DialectName } from '../dialect.js'
 import { writePath } from './0001-write-path.js'
 import { identity } from './0002-identity.js'
 import { disputes } from './0003-disputes.js'
+import { webhooks } from './0004-webhooks.js'
 
 /**
  * Every migration, in order. Migrations are forward-only and written for both dialects;
@@ -13,6 +14,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0001-write-path': writePath(dialect),
     '0002-identity': identity,
     '0003-disputes': disputes(dialect),
+    '0004-webhooks': webhooks(dialect),
   }
   return { getMigrations: async () => migrations }
 }

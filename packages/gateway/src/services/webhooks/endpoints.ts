@@ -1,0 +1,281 @@
+import { randomBytes } from 'node:crypto'
+import { type Kysely, sql, type Transaction } from 'kysely'
+import { newId } from '../../domain/ids.js'
+import { type Principal, system } from '../../domain/principal.js'
+import { problem } from '../../errors.js'
+import { decodeCursor, type Page, toPage } from '../../http/pagination.js'
+import type { Database } from '../../storage/database.js'
+import type { Schema, WebhookEndpointTable } from '../../storage/schema.js'
+import type { MasterKey } from '../identity/master-key.js'
+import { runWrite, type WriteContext, type WriteOutcome } from '../write/run-write.js'
+import { assertAllowedWebhookUrl } from './targets.js'
+import { WAKE_CHANNEL } from './wake.js'
+
+/** After a rotation, the old secret keeps signing beside the new one this long. */
+export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000
+
+export interface WebhookEndpointView {
+  id: string
+  object: 'webhook_endpoint'
+  enterprise_id: string | null
+  url: string
+  event_types: string[]
+  description: string | null
+  status: 'enabled' | 'disabled'
+  disabled_reason: string | null
+  failing_since: string | null
+  previous_secret_expires_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface WebhookSettings {
+  masterKey: MasterKey
+  allowPrivateTargets: boolean
+}
+
+/** `whsec_` and base64 of 32 random bytes: the secret format of Standard Webhooks. */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`
+}
+
+export function presentEndpoint(row: WebhookEndpointTable): WebhookEndpointView {
+  return {
+    id: row.id,
+    object: 'webhook_endpoint',
+    enterprise_id: row.enterprise_id,
+    url: row.url,
+    event_types: JSON.parse(row.event_types),
+    description: row.description,
+    status: row.status,
+    disabled_reason: row.disabled_reason,
+    failing_since: row.failing_since,
+    previous_secret_expires_at: row.previous_secret_expires_at,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  }
+}
+
+/** An enterprise owns its endpoints; regulators share the regulator endpoints. */
+function ownerOf(principal: Pick<Principal, 'role' | 'enterpriseId'>): string | null {
+  return principal.role === 'enterprise' ? principal.enterpriseId : null
+}
+
+/** The caller's endpoint, or a 404: another tenant's endpoint does not exist for them. */
+export async function findEndpoint(
+  db: Kysely<Schema>,
+  principal: Pick<Principal, 'role' | 'enterpriseId'>,
+  id: string,
+): Promise<WebhookEndpointTable> {
+  const owner = ownerOf(principal)
+  const row = await db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('id', '=', id)
+    .where((eb) => (owner === null ? eb('enterprise_id', 'is', null) : eb('enterprise_id', '=', owner)))
+    .executeTakeFirst()
+  if (!row) throw problem('not_found', `No webhook endpoint ${id}.`)
+  return row
+}
+
+/** Wakes the dispatchers of every instance when the transaction commits. */
+export async function notifyDispatchers(trx: Transaction<Schema>, database: Database): Promise<void> {
+  if (database.dialect === 'postgres') await sql`select pg_notify(${WAKE_CHANNEL}, '')`.execute(trx)
+}
+
+type WithSecret = WebhookEndpointView & { secret: string | null }
+
+export function createEndpoint(
+  database: Database,
+  context: WriteContext & { actor: Principal },
+  settings: WebhookSettings,
+  input: { url: string; event_types: string[]; description?: string | undefined },
+): Promise<WriteOutcome<WithSecret>> {
+  assertAllowedWebhookUrl(input.url, settings.allowPrivateTargets)
+  const secret = newWebhookSecret()
+  return runWrite(database, context, async (tx) => {
+    const at = tx.now.toISOString()
+    const row: WebhookEndpointTable = {
+      id: newId('whe'),
+      enterprise_id: ownerOf(context.actor),
+      url: input.url,
+      event_types: JSON.stringify(input.event_types),
+      description: input.description ?? null,
+      status: 'enabled',
+      disabled_reason: null,
+      encrypted_secret: settings.masterKey.encrypt(secret),
+      previous_encrypted_secret: null,
+      previous_secret_expires_at: null,
+      created_at: at,
+      updated_at: at,
+      failing_since: null,
+    }
+    await tx.db.insertInto('webhook_endpoints').values(row).execute()
+    const view = presentEndpoint(row)
+    tx.audit({
+      action: 'webhook_endpoint.created',
+      objectId: row.id,
+      enterpriseId: row.enterprise_id,
+      state: view,
+    })
+    // The secret is in this answer only: a replay of the request answers without it.
+    return { status: 201, body: { ...view, secret }, replayBody: { ...view, secret: null } }
+  })
+}
+
+export async function listEndpoints(
+  db: Kysely<Schema>,
+  principal: Principal,
+  query: { limit: number; cursor?: string | undefined },
+): Promise<Page<WebhookEndpointView>> {
+  const owner = ownerOf(principal)
+  let select = db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where((eb) => (owner === null ? eb('enterprise_id', 'is', null) : eb('enterprise_id', '=', owner)))
+  if (query.cursor) select = select.where('id', '<', String(decodeCursor(query.cursor, 1)[0]))
+  const rows = await select
+    .orderBy('id', 'desc')
+    .limit(query.limit + 1)
+    .execute()
+  return toPage(rows, query.limit, presentEndpoint, (row) => [row.id])
+}
+
+export function updateEndpoint(
+  database: Database,
+  context: WriteContext & { actor: Principal },
+  settings: WebhookSettings,
+  id: string,
+  patch: {
+    url?: string | undefined
+    event_types?: string[] | undefined
+    description?: string | null | undefined
+    status?: 'enabled' | 'disabled' | undefined
+  },
+): Promise<WriteOutcome<WebhookEndpointView>> {
+  if (patch.url !== undefined) assertAllowedWebhookUrl(patch.url, settings.allowPrivateTargets)
+  return runWrite(database, context, async (tx) => {
+    const row = await findEndpoint(tx.db, context.actor, id)
+    const changes: Partial<WebhookEndpointTable> = { updated_at: tx.now.toISOString() }
+    if (patch.url !== undefined) changes.url = patch.url
+    if (patch.event_types !== undefined) changes.event_types = JSON.stringify(patch.event_types)
+    if (patch.description !== undefined) changes.description = patch.description
+    if (patch.status !== undefined && patch.status !== row.status) {
+      changes.status = patch.status
+      changes.disabled_reason = patch.status === 'disabled' ? 'disabled through the API' : null
+      // Enabled again: the failure clock starts afresh, and waiting deliveries go out.
+      if (patch.status === 'enabled') changes.failing_since = null
+    }
+    await tx.db.updateTable('webhook_endpoints').set(changes).where('id', '=', id).execute()
+    const view = presentEndpoint({ ...row, ...changes })
+    tx.audit({
+      action: 'webhook_endpoint.updated',
+      objectId: id,
+      enterpriseId: row.enterprise_id,
+      state: view,
+    })
+    if (changes.status === 'enabled') await notifyDispatchers(tx.db, database)
+    return { status: 200, body: view }
+  })
+}
+
+/** Deletes the endpoint with its deliveries and their attempts: nothing more is sent to it. */
+export function deleteEndpoint(
+  database: Database,
+  context: WriteContext & { actor: Principal },
+  id: string,
+): Promise<WriteOutcome<WebhookEndpointView>> {
+  return runWrite(database, context, async (tx) => {
+    const row = await findEndpoint(tx.db, context.actor, id)
+    await tx.db
+      .deleteFrom('webhook_attempts')
+      .where(
+        'delivery_id',
+        'in',
+        tx.db.selectFrom('webhook_deliveries').select('id').where('endpoint_id', '=', id),
+      )
+      .execute()
+    await tx.db.deleteFrom('webhook_deliveries').where('endpoint_id', '=', id).execute()
+    await tx.db.deleteFrom('webhook_endpoints').where('id', '=', id).execute()
+    const view = presentEndpoint(row)
+    tx.audit({
+      action: 'webhook_endpoint.deleted',
+      objectId: id,
+      enterpriseId: row.enterprise_id,
+      state: view,
+    })
+    return { status: 200, body: view }
+  })
+}
+
+/** A new secret signs from now on; the current one keeps signing beside it for 24 hours. */
+export function rotateSecret(
+  database: Database,
+  context: WriteContext & { actor: Principal },
+  settings: WebhookSettings,
+  id: string,
+): Promise<WriteOutcome<WithSecret>> {
+  const secret = newWebhookSecret()
+  return runWrite(database, context, async (tx) => {
+    const row = await findEndpoint(tx.db, context.actor, id)
+    const changes = {
+      encrypted_secret: settings.masterKey.encrypt(secret),
+      previous_encrypted_secret: row.encrypted_secret,
+      previous_secret_expires_at: new Date(tx.now.getTime() + ROTATION_OVERLAP_MS).toISOString(),
+      updated_at: tx.now.toISOString(),
+    }
+    await tx.db.updateTable('webhook_endpoints').set(changes).where('id', '=', id).execute()
+    const view = presentEndpoint({ ...row, ...changes })
+    tx.audit({
+      action: 'webhook_endpoint.secret_rotated',
+      objectId: id,
+      enterpriseId: row.enterprise_id,
+      state: view,
+    })
+    return { status: 200, body: { ...view, secret }, replayBody: { ...view, secret: null } }
+  })
+}
+
+/** Emits a `ping` event to this endpoint only, through the outbox like any other event. */
+export function pingEndpoint(
+  database: Database,
+  context: WriteContext & { actor: Principal },
+  id: string,
+): Promise<WriteOutcome<WebhookEndpointView>> {
+  return runWrite(database, context, async (tx) => {
+    const row = await findEndpoint(tx.db, context.actor, id)
+    if (row.status !== 'enabled') {
+      throw problem('unprocessable', 'The endpoint is disabled; enable it before sending a test ping.')
+    }
+    const view = presentEndpoint(row)
+    tx.emit({ type: 'ping', enterpriseId: row.enterprise_id, object: view, endpointId: id })
+    return { status: 202, body: view }
+  })
+}
+
+/**
+ * Disables an endpoint the dispatcher gave up on (410 Gone, or failing for too long) and
+ * emits `webhook_endpoint.disabled` to its owner's other endpoints and to the feed.
+ */
+export async function disableEndpoint(database: Database, id: string, reason: string): Promise<void> {
+  await runWrite(database, { actor: system, requestId: `webhook-dispatcher-${Date.now()}` }, async (tx) => {
+    const row = await tx.db
+      .selectFrom('webhook_endpoints')
+      .selectAll()
+      .where('id', '=', id)
+      .where('status', '=', 'enabled')
+      .executeTakeFirst()
+    if (!row) return { status: 200, body: null }
+    const changes = { status: 'disabled' as const, disabled_reason: reason, updated_at: tx.now.toISOString() }
+    await tx.db.updateTable('webhook_endpoints').set(changes).where('id', '=', id).execute()
+    const view = presentEndpoint({ ...row, ...changes })
+    tx.audit({
+      action: 'webhook_endpoint.disabled',
+      objectId: id,
+      enterpriseId: row.enterprise_id,
+      state: view,
+    })
+    tx.emit({ type: 'webhook_endpoint.disabled', enterpriseId: row.enterprise_id, object: view })
+    return { status: 200, body: null }
+  })
+}

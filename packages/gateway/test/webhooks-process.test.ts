@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto'
+import t, { type Test } from 'tap'
+import { backend, freshDatabase } from './helpers/database.js'
+import { complaint } from './helpers/disputes.js'
+import { regulatorCredentials, testUscc } from './helpers/identity.js'
+import { startGateway } from './helpers/process.js'
+import { startReceiver } from './helpers/receiver.js'
+
+/**
+ * Webhook delivery across real gateway processes sharing one database: a process killed
+ * with SIGKILL in the middle of deliveries, and (on PostgreSQL) two instances dispatching
+ * the same queue.
+ */
+async function sharedDatabase(t: Test) {
+  const database = await freshDatabase(t)
+  const { location } = database
+  const env: Record<string, string> =
+    backend === 'postgres'
+      ? { DATABASE_URL: `${location.databaseUrl}?options=-c%20search_path%3D${location.searchPath}` }
+      : { HEJIE_SQLITE_PATH: location.sqlitePath }
+  return {
+    credentials: await regulatorCredentials(database),
+    env: {
+      ...env,
+      // Every instance and every restart must open the same sealed webhook secrets.
+      HEJIE_MASTER_KEY: randomBytes(32).toString('base64'),
+      HEJIE_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      HEJIE_WEBHOOK_TIMEOUT_MS: '1000',
+      HEJIE_WEBHOOK_RETRY_SCHEDULE_MS: '0,200,200,200,200,200,200,200,200,200',
+      HEJIE_RATE_LIMIT_MAX: '1000000',
+    },
+  }
+}
+
+async function call(baseUrl: string, token: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  })
+  const json = (await res.json()) as { id: string }
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
+  return json
+}
+
+async function tokenFor(baseUrl: string, credentials: { clientId: string; clientSecret: string }) {
+  const res = await fetch(`${baseUrl}/v1/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      grant_type: 'client_credentials',
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+    }),
+  })
+  return ((await res.json()) as { access_token: string }).access_token
+}
+
+function disputeIdsReceived(received: { body: string }[]): Set<string> {
+  return new Set(received.map((request) => JSON.parse(request.body).data.object.id))
+}
+
+t.test(`kill -9 in the middle of deliveries loses no event (${backend})`, async (t) => {
+  const { credentials, env } = await sharedDatabase(t)
+  const receiver = await startReceiver(t, () => ({ status: 200, delayMs: 100 }))
+  const first = await startGateway(t, env)
+  const token = await tokenFor(first.baseUrl, credentials)
+  const enterprise = await call(first.baseUrl, token, 'POST', '/v1/enterprises', {
+    name: '美团',
+    uscc: testUscc(),
+    contact: { name: '王经理', phone: '01088886666' },
+  })
+  await call(first.baseUrl, token, 'POST', '/v1/webhook-endpoints', {
+    url: receiver.url,
+    event_types: ['dispute.assigned'],
+  })
+  const intakes = Array.from({ length: 40 }, () =>
+    call(first.baseUrl, token, 'POST', '/v1/disputes', complaint(enterprise.id)),
+  )
+  const disputes = (await Promise.all(intakes)).map((dispute) => dispute.id as string)
+  await receiver.waitFor((received) => received.length >= 5)
+  first.child.kill('SIGKILL')
+  await first.exited
+  t.ok(
+    disputeIdsReceived(receiver.received).size < disputes.length,
+    'killed before every event was delivered',
+  )
+
+  await startGateway(t, env)
+  await receiver.waitFor((received) => disputes.every((id) => disputeIdsReceived(received).has(id)), 30_000)
+  t.pass(`every one of ${disputes.length} events reached the receiver after the restart`)
+})
+
+t.test(
+  backend === 'postgres'
+    ? 'two gateway instances and four writers: every event arrives, never the same delivery twice at once'
+    : 'one gateway and four writers: every event arrives, never the same delivery twice at once',
+  async (t) => {
+    const shared = await sharedDatabase(t)
+    const { credentials } = shared
+    // No process dies here: the default timeout keeps a slow answer on a busy machine an answer.
+    const env = { ...shared.env, HEJIE_WEBHOOK_TIMEOUT_MS: '10000' }
+    const receiver = await startReceiver(t, () => ({ status: 200, delayMs: 5 }))
+    const instances = [await startGateway(t, env)]
+    if (backend === 'postgres') instances.push(await startGateway(t, env))
+    const baseUrls = instances.map((instance) => instance.baseUrl)
+    const token = await tokenFor(baseUrls[0] ?? '', credentials)
+    const enterprise = await call(baseUrls[0] ?? '', token, 'POST', '/v1/enterprises', {
+      name: '饿了么',
+      uscc: testUscc(),
+      contact: { name: '王经理', phone: '01088886666' },
+    })
+    await call(baseUrls[0] ?? '', token, 'POST', '/v1/webhook-endpoints', {
+      url: receiver.url,
+      event_types: ['dispute.assigned'],
+    })
+    const writes = 100
+    const writers = [0, 1, 2, 3].map(async (writer) => {
+      const baseUrl = baseUrls[writer % baseUrls.length] ?? ''
+      const ids: string[] = []
+      for (let i = 0; i < writes; i++) {
+        ids.push((await call(baseUrl, token, 'POST', '/v1/disputes', complaint(enterprise.id))).id)
+      }
+      return ids
+    })
+    const disputes = (await Promise.all(writers)).flat()
+    await receiver.waitFor((received) => disputes.every((id) => disputeIdsReceived(received).has(id)), 30_000)
+    t.equal(disputeIdsReceived(receiver.received).size, 4 * writes, 'every event at least once')
+    t.equal(receiver.concurrentDuplicates(), 0, 'no delivery was sent by two dispatchers at once')
+    for (const instance of instances) instance.child.kill('SIGTERM')
+    for (const instance of instances)
+      t.same(await instance.exited, { code: 0, signal: null }, 'clean shutdown')
+  },
+)
