@@ -3,6 +3,7 @@ import { sql, type Transaction } from 'kysely'
 import type { Actor } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
+import { transaction } from '../../storage/group-commit.js'
 import type { Schema } from '../../storage/schema.js'
 import { subscribersOf } from '../webhooks/fan-out.js'
 import { signalDeliveriesDue, WAKE_CHANNEL } from '../webhooks/wake.js'
@@ -70,7 +71,7 @@ export async function runWrite<T>(
 ): Promise<WriteOutcome<T>> {
   let deliveries = 0
   try {
-    const outcome = await database.db.transaction().execute(async (trx) => {
+    const outcome = await transaction(database, async (trx) => {
       if (database.dialect === 'postgres') {
         await sql`set local lock_timeout = ${sql.lit(IDEMPOTENCY_WAIT)}`.execute(trx)
       }
