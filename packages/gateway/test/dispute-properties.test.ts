@@ -463,7 +463,17 @@ t.test(`random action sequences by random callers never leave the state diagram 
             count('replayed')
             assert.ok(replayed, `the stored response is replayed: ${context()}`)
             assert.equal(res.statusCode, expected.stored.status, `replayed status: ${context()}`)
-            assert.deepEqual(JSON.parse(res.body), JSON.parse(expected.stored.body), 'replayed body')
+            const storedBody = JSON.parse(expected.stored.body)
+            if (storedBody?.object === 'dispute' && storedBody.consumer) {
+              const shown = await database.db
+                .selectFrom('disputes')
+                .select('personal_data_erased_at')
+                .where('id', '=', storedBody.id)
+                .executeTakeFirst()
+              // Erasure scrubs the consumer from stored responses too: a replay after it carries none.
+              if (shown?.personal_data_erased_at) storedBody.consumer = { name: null, phone: null }
+            }
+            assert.deepEqual(JSON.parse(res.body), storedBody, 'replayed body')
           } else if (expected.kind === 'refused') {
             count(`refused ${res.statusCode}`)
             const problem = res.statusCode >= 300 ? res.json() : {}
