@@ -51,7 +51,11 @@ program
       async () => void (await scanDeadlines(database, deadlines)),
       logger,
     )
+    // The dispatcher's and scanner's timers do not hold a process open (inside the gateway the
+    // HTTP server does); without this handle the worker would exit as soon as it is idle.
+    const keepAlive = setInterval(() => {}, 2 ** 30)
     closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
+      clearInterval(keepAlive)
       if (err) logger.error({ err }, 'shutting down after an unexpected error')
       else logger.info({ signal }, 'shutting down: finishing in-flight deliveries')
       await Promise.all([dispatcher.stop(), scanner.stop()])

@@ -3,7 +3,7 @@ import t, { type Test } from 'tap'
 import { backend, freshDatabase } from './helpers/database.js'
 import { complaint } from './helpers/disputes.js'
 import { regulatorCredentials, testUscc } from './helpers/identity.js'
-import { startGateway } from './helpers/process.js'
+import { runGateway, startGateway } from './helpers/process.js'
 import { startReceiver } from './helpers/receiver.js'
 
 /**
@@ -61,7 +61,10 @@ function disputeIdsReceived(received: { body: string }[]): Set<string> {
 }
 
 t.test(`kill -9 in the middle of deliveries loses no event (${backend})`, async (t) => {
-  const { credentials, env } = await sharedDatabase(t)
+  const shared = await sharedDatabase(t)
+  const { credentials } = shared
+  // Two at a time, so that the kill finds most events still undelivered.
+  const env = { ...shared.env, HEJIE_WEBHOOK_CONCURRENCY: '2' }
   const receiver = await startReceiver(t, () => ({ status: 200, delayMs: 100 }))
   const first = await startGateway(t, env)
   const token = await tokenFor(first.baseUrl, credentials)
@@ -132,3 +135,42 @@ t.test(
       t.same(await instance.exited, { code: 0, signal: null }, 'clean shutdown')
   },
 )
+
+t.test(`an API-only gateway leaves deliveries to a worker process (${backend})`, async (t) => {
+  const { credentials, env } = await sharedDatabase(t)
+  const receiver = await startReceiver(t, () => ({ status: 204 }))
+  const api = await startGateway(t, { ...env, HEJIE_WEBHOOK_DISPATCH: 'false' })
+  const token = await tokenFor(api.baseUrl, credentials)
+  const enterprise = await call(api.baseUrl, token, 'POST', '/v1/enterprises', {
+    name: '携程',
+    uscc: testUscc(),
+    contact: { name: '王经理', phone: '01088886666' },
+  })
+  await call(api.baseUrl, token, 'POST', '/v1/webhook-endpoints', {
+    url: receiver.url,
+    event_types: ['dispute.assigned'],
+  })
+  const before = await call(api.baseUrl, token, 'POST', '/v1/disputes', complaint(enterprise.id))
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  t.equal(receiver.received.length, 0, 'the API-only gateway sends nothing')
+
+  const worker = runGateway(['worker'], env)
+  t.teardown(() => {
+    if (worker.child.exitCode === null) worker.child.kill('SIGKILL')
+  })
+  const after = await call(api.baseUrl, token, 'POST', '/v1/disputes', complaint(enterprise.id))
+  await receiver.waitFor((received) => disputeIdsReceived(received).size === 2, 30_000)
+  t.same(
+    [...disputeIdsReceived(receiver.received)].sort(),
+    [before.id, after.id].sort(),
+    'the worker delivers the waiting event and the new one',
+  )
+  t.ok(
+    worker.output.some((line) => line.includes('Hejie worker ready')),
+    'the worker says it is ready',
+  )
+  await new Promise((resolve) => setTimeout(resolve, 1000))
+  t.equal(worker.child.exitCode, null, 'the worker keeps running while it has nothing to do')
+  worker.child.kill('SIGTERM')
+  t.same(await worker.exited, { code: 0, signal: null }, 'the worker stops cleanly on SIGTERM')
+})

@@ -1,5 +1,4 @@
 import type { FastifyBaseLogger } from 'fastify'
-import pg from 'pg'
 import type { Config } from '../config.js'
 import type { MasterKey } from '../services/identity/master-key.js'
 import { disableEndpoint } from '../services/webhooks/endpoints.js'
@@ -8,6 +7,7 @@ import { nextRetryDelay, retryAfterMs, SecretCache, sendDelivery } from '../serv
 import { webhookAgent } from '../services/webhooks/targets.js'
 import { onDeliveriesDue, WAKE_CHANNEL } from '../services/webhooks/wake.js'
 import type { Database } from '../storage/database.js'
+import { startWakeListener } from './wake-listener.js'
 
 export interface WebhookDispatcher {
   /** Stops claiming and waits for the requests in flight to finish and be recorded. */
@@ -140,7 +140,9 @@ export function startWebhookDispatcher(options: DispatcherOptions): WebhookDispa
   poll.unref()
   const unsubscribe = onDeliveriesDue(wake)
   const listener =
-    database.dialect === 'postgres' && config.databaseUrl ? listen(config.databaseUrl, wake, log) : undefined
+    database.dialect === 'postgres' && config.databaseUrl
+      ? startWakeListener({ url: config.databaseUrl, channel: WAKE_CHANNEL, wake, log })
+      : undefined
   wake()
 
   return {
@@ -151,27 +153,8 @@ export function startWebhookDispatcher(options: DispatcherOptions): WebhookDispa
       unsubscribe()
       await filling
       await Promise.all(inFlight)
-      await listener?.then((client) => client?.end())
+      await listener?.stop()
       await agent.close()
     },
-  }
-}
-
-/**
- * A dedicated connection that LISTENs for commits of other instances. When it fails, the
- * poll still finds the work, only later.
- */
-async function listen(url: string, wake: () => void, log: FastifyBaseLogger): Promise<pg.Client | undefined> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 })
-  client.on('notification', wake)
-  client.on('error', (err) => log.warn({ err }, 'webhook wake-up connection lost; polling only'))
-  try {
-    await client.connect()
-    await client.query(`LISTEN ${WAKE_CHANNEL}`)
-    return client
-  } catch (err) {
-    log.warn({ err }, 'could not LISTEN for webhook wake-ups; polling only')
-    await client.end().catch(() => {})
-    return undefined
   }
 }
