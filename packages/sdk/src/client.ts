@@ -7,6 +7,7 @@ import { Clients } from './resources/clients.js'
 import { Disputes } from './resources/disputes.js'
 import { Enterprises } from './resources/enterprises.js'
 import { Events } from './resources/events.js'
+import { WebhookEndpoints } from './resources/webhook-endpoints.js'
 import { webhooks } from './webhooks/verify.js'
 
 export interface HejieOptions {
@@ -49,10 +50,10 @@ export class Hejie {
   readonly clients = new Clients(this)
   readonly events = new Events(this)
   readonly audit = new Audit(this)
+  readonly webhookEndpoints = new WebhookEndpoints(this)
   /** Verifies webhook deliveries; needs no credentials (also exported on its own). */
   readonly webhooks = webhooks
-  // `webhookEndpoints` and `stats` join the resources above when their paths appear in
-  // openapi/hejie.openapi.json.
+  // `stats` joins the resources above when its path appears in openapi/hejie.openapi.json.
 
   readonly #transport: Transport
 

@@ -53,6 +53,11 @@ export type {
   Refund,
   Settlement,
   TimelineEntry,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointWithSecret,
+  WebhookRecovery,
 } from './models.js'
 export { Page, PagePromise } from './pagination.js'
 export type {
@@ -93,5 +98,13 @@ export type {
   EnterpriseUpdateParams,
 } from './resources/enterprises.js'
 export type { EventListParams, Events } from './resources/events.js'
+export type {
+  WebhookDeliveryListParams,
+  WebhookEndpointCreateParams,
+  WebhookEndpointListParams,
+  WebhookEndpointRecoverParams,
+  WebhookEndpoints,
+  WebhookEndpointUpdateParams,
+} from './resources/webhook-endpoints.js'
 export type { DisputeEventType, EventType, HejieEvent } from './webhooks/events.js'
 export { type WebhookHeaders, WebhookVerificationError, webhooks } from './webhooks/verify.js'

@@ -20,3 +20,10 @@ export type AuditCheckpoint = Schemas['AuditCheckpoint']
 export type AuditEntry = Schemas['AuditEntry']
 export type InclusionProof = Schemas['InclusionProof']
 export type ConsistencyProof = Schemas['ConsistencyProof']
+/** A webhook endpoint as listed and read: never its secret. */
+export type WebhookEndpoint = Schemas['WebhookEndpoint']
+/** A webhook endpoint as created or after `rotateSecret`: `secret` (`whsec_…`) is shown this once. */
+export type WebhookEndpointWithSecret = Schemas['WebhookEndpointWithSecret']
+export type WebhookDelivery = Schemas['WebhookDelivery']
+export type WebhookAttempt = Schemas['WebhookAttempt']
+export type WebhookRecovery = Schemas['WebhookRecovery']
