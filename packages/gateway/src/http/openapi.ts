@@ -56,6 +56,8 @@ export const openapiPlugin = fp(
           },
         },
       },
+      transformObject: (document) =>
+        'openapiObject' in document ? markDefaultsOptional(document.openapiObject) : document.swaggerObject,
       refResolver: {
         // Keep each shared schema's `$id` as its component name, so the spec (and the SDK types
         // generated from it) name `Dispute`, `Problem`, … rather than `def-0`, `def-1`.
@@ -68,3 +70,32 @@ export const openapiPlugin = fp(
   },
   { name: 'hejie-openapi', fastify: '5.x' },
 )
+
+interface OperationObject {
+  parameters?: { in: string; required?: boolean; schema?: { default?: unknown } }[]
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: { required?: unknown[] } }> }
+}
+
+/**
+ * What a caller may leave out is optional in the contract. Fastify's route schemas list a
+ * parameter that has a default (`limit`) as required, because the server always sees it
+ * after defaults are applied; and a body whose fields are all optional as a required body,
+ * though an action without fields may be sent without one. Left as they are, the generated
+ * SDK types would make every caller pass them.
+ */
+export function markDefaultsOptional<T>(document: T): T {
+  const paths = (document as { paths?: Record<string, Record<string, OperationObject>> }).paths ?? {}
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      for (const parameter of operation.parameters ?? []) {
+        if (parameter.in !== 'path' && parameter.schema?.default !== undefined) parameter.required = false
+      }
+      const body = operation.requestBody
+      const schemas = Object.values(body?.content ?? {}).map((media) => media.schema)
+      if (body && schemas.length > 0 && schemas.every((schema) => !schema?.required?.length)) {
+        body.required = false
+      }
+    }
+  }
+  return document
+}

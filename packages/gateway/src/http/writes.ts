@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
 import type { Principal } from '../domain/principal.js'
 import { problem } from '../errors.js'
 import { requestHash, type WriteContext, type WriteOutcome } from '../services/write/run-write.js'
@@ -12,6 +13,11 @@ export const IdempotencyKeyHeader = {
   description:
     'Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h).',
 } as const
+
+/** The headers every write accepts. */
+export const WriteHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String(IdempotencyKeyHeader)),
+})
 
 /** The write context of an authenticated request: its actor, its id and its idempotency key. */
 export function writeContextOf(request: FastifyRequest): WriteContext & { actor: Principal } {

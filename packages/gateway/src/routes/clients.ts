@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { principalOf } from '../http/authentication.js'
 import { PageQuery } from '../http/pagination.js'
 import { problemResponse } from '../http/problem-schema.js'
-import { IdempotencyKeyHeader, sendWrite, writeContextOf } from '../http/writes.js'
+import { sendWrite, WriteHeaders, writeContextOf } from '../http/writes.js'
 import { IdParams, StringEnum } from '../schemas/common.js'
 import { ApiClientCreate } from '../schemas/identity.js'
 import { getEnterprise } from '../services/enterprises.js'
@@ -11,7 +11,6 @@ import { createClient, listClients, revokeClient } from '../services/identity/cl
 import type { Identity } from '../services/identity/identity.js'
 
 const manageClients = { roles: ['regulator'], scope: 'clients:write' } as const
-const writeHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String(IdempotencyKeyHeader)) })
 const errors = {
   400: problemResponse('The request is not valid'),
   401: problemResponse('No valid access token'),
@@ -30,7 +29,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> = a
         summary: 'Create an API client for an enterprise (the secret is shown once)',
         operationId: 'createEnterpriseClient',
         params: IdParams,
-        headers: writeHeaders,
+        headers: WriteHeaders,
         body: ApiClientCreate,
         response: { 201: Type.Ref('ApiClientWithSecret'), ...errors },
       },
@@ -73,7 +72,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> = a
         tags: ['clients'],
         summary: 'Create a regulator API client (the secret is shown once)',
         operationId: 'createRegulatorClient',
-        headers: writeHeaders,
+        headers: WriteHeaders,
         body: ApiClientCreate,
         response: { 201: Type.Ref('ApiClientWithSecret'), ...errors },
       },

@@ -5,7 +5,7 @@ import { type DisputeAction, disputeStatuses, roleOf } from '../domain/disputes/
 import { principalOf } from '../http/authentication.js'
 import { PageQuery } from '../http/pagination.js'
 import { problemResponse } from '../http/problem-schema.js'
-import { IdempotencyKeyHeader, sendWrite, writeContextOf } from '../http/writes.js'
+import { IdempotencyKeyHeader, sendWrite, WriteHeaders, writeContextOf } from '../http/writes.js'
 import { IdParams, StringEnum, Timestamp } from '../schemas/common.js'
 import { actionBodies, IntakeBody, problemTypes } from '../schemas/disputes.js'
 import { type ActionRequest, act } from '../services/disputes/actions.js'
@@ -29,7 +29,8 @@ const actionErrors = {
   412: problemResponse('If-Match does not match the dispute’s version'),
   422: problemResponse('The request cannot be carried out (e.g. `refund_exceeds_settlement`)'),
 }
-const writeHeaders = Type.Object({
+/** An action's headers: a write's, and `If-Match` to act only on the version the caller saw. */
+const ActionHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String(IdempotencyKeyHeader)),
   'if-match': Type.Optional(
     Type.String({ description: 'The dispute’s ETag (`"<version>"`): act only on that version.' }),
@@ -37,24 +38,41 @@ const writeHeaders = Type.Object({
 })
 
 /** How each action is documented and answered: with the dispute (200) or with the record it creates (201). */
-const actionDocs: Record<DisputeAction, { summary: string; created?: string }> = {
-  accept: { summary: 'Accept a dispute assigned to the enterprise' },
-  decline: { summary: 'Decline a dispute (it returns to the regulator)' },
-  contacts: { summary: 'Record a contact with the consumer', created: 'Contact' },
-  settlements: { summary: 'Record the settlement agreed with the consumer', created: 'Settlement' },
-  refunds: { summary: 'Record a refund paid under the settlement', created: 'Refund' },
-  outcome: { summary: 'Report the outcome: fulfilled (closes) or not settled (escalates)' },
-  assign: { summary: 'Route a returned dispute to an enterprise' },
-  escalate: { summary: 'Escalate to administrative mediation' },
-  withdraw: { summary: 'Close a dispute the consumer withdrew' },
-  close: { summary: 'Close an escalated or returned dispute' },
-  feedback: { summary: 'Record the consumer callback (回访) on a closed dispute', created: 'Feedback' },
-  'erase-personal-data': { summary: 'Erase the consumer’s name and phone (PIPL); audit proofs stay valid' },
-}
-
-function operationId(action: DisputeAction): string {
-  const camel = action.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase())
-  return `${camel}Dispute`
+const actionDocs: Record<DisputeAction, { summary: string; operationId: string; created?: string }> = {
+  accept: { summary: 'Accept a dispute assigned to the enterprise', operationId: 'acceptDispute' },
+  decline: { summary: 'Decline a dispute (it returns to the regulator)', operationId: 'declineDispute' },
+  contacts: {
+    summary: 'Record a contact with the consumer',
+    operationId: 'recordDisputeContact',
+    created: 'Contact',
+  },
+  settlements: {
+    summary: 'Record the settlement agreed with the consumer',
+    operationId: 'recordDisputeSettlement',
+    created: 'Settlement',
+  },
+  refunds: {
+    summary: 'Record a refund paid under the settlement',
+    operationId: 'recordDisputeRefund',
+    created: 'Refund',
+  },
+  outcome: {
+    summary: 'Report the outcome: fulfilled (closes) or not settled (escalates)',
+    operationId: 'reportDisputeOutcome',
+  },
+  assign: { summary: 'Route a returned dispute to an enterprise', operationId: 'assignDispute' },
+  escalate: { summary: 'Escalate to administrative mediation', operationId: 'escalateDispute' },
+  withdraw: { summary: 'Close a dispute the consumer withdrew', operationId: 'withdrawDispute' },
+  close: { summary: 'Close an escalated or returned dispute', operationId: 'closeDispute' },
+  feedback: {
+    summary: 'Record the consumer callback (回访) on a closed dispute',
+    operationId: 'recordDisputeFeedback',
+    created: 'Feedback',
+  },
+  'erase-personal-data': {
+    summary: 'Erase the consumer’s name and phone (PIPL); audit proofs stay valid',
+    operationId: 'eraseDisputePersonalData',
+  },
 }
 
 function sendDisputeWrite(reply: FastifyReply, outcome: WriteOutcome<unknown>): FastifyReply {
@@ -76,7 +94,7 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ deadlines: DeadlinePolic
         tags: ['disputes'],
         summary: 'Intake: route a consumer complaint to an ODR enterprise',
         operationId: 'createDispute',
-        headers: writeHeaders,
+        headers: WriteHeaders,
         body: IntakeBody,
         response: {
           201: Type.Ref('Dispute'),
@@ -166,9 +184,9 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ deadlines: DeadlinePolic
         schema: {
           tags: ['disputes'],
           summary: docs.summary,
-          operationId: operationId(action),
+          operationId: docs.operationId,
           params: IdParams,
-          headers: writeHeaders,
+          headers: ActionHeaders,
           body: actionBodies[action],
           response: docs.created
             ? { 201: Type.Ref(docs.created), ...actionErrors }

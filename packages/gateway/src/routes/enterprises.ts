@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { principalOf } from '../http/authentication.js'
 import { PageQuery } from '../http/pagination.js'
 import { problemResponse } from '../http/problem-schema.js'
-import { IdempotencyKeyHeader, sendWrite, writeContextOf } from '../http/writes.js'
+import { sendWrite, WriteHeaders, writeContextOf } from '../http/writes.js'
 import { IdParams, StringEnum } from '../schemas/common.js'
 import { EnterpriseCreate, EnterpriseUpdate } from '../schemas/identity.js'
 import {
@@ -15,7 +15,6 @@ import {
 
 const regulatorWrites = { roles: ['regulator'], scope: 'enterprises:write' } as const
 const anyoneReads = { roles: ['regulator', 'enterprise'], scope: 'enterprises:read' } as const
-const writeHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String(IdempotencyKeyHeader)) })
 const errors = {
   400: problemResponse('The request is not valid'),
   401: problemResponse('No valid access token'),
@@ -33,7 +32,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['enterprises'],
         summary: 'Register an ODR enterprise',
         operationId: 'createEnterprise',
-        headers: writeHeaders,
+        headers: WriteHeaders,
         body: EnterpriseCreate,
         response: {
           201: Type.Ref('Enterprise'),

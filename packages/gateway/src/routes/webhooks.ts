@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { principalOf } from '../http/authentication.js'
 import { PageQuery } from '../http/pagination.js'
 import { problemResponse } from '../http/problem-schema.js'
-import { IdempotencyKeyHeader, sendWrite, writeContextOf } from '../http/writes.js'
+import { sendWrite, WriteHeaders, writeContextOf } from '../http/writes.js'
 import { IdParams, StringEnum, Timestamp, utc } from '../schemas/common.js'
 import { WebhookEndpointCreate, WebhookEndpointUpdate } from '../schemas/webhooks.js'
 import { listDeliveries, recoverEndpoint, retryDelivery } from '../services/webhooks/deliveries.js'
@@ -20,7 +20,6 @@ import {
 } from '../services/webhooks/endpoints.js'
 
 const access = { roles: ['regulator', 'enterprise'], scope: 'webhooks:write' } as const
-const writeHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String(IdempotencyKeyHeader)) })
 const errors = {
   400: problemResponse('The request is not valid'),
   401: problemResponse('No valid access token'),
@@ -42,7 +41,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookSettings> = async (
         tags: ['webhooks'],
         summary: 'Subscribe a URL to events (the signing secret is shown once)',
         operationId: 'createWebhookEndpoint',
-        headers: writeHeaders,
+        headers: WriteHeaders,
         body: WebhookEndpointCreate,
         response: { 201: Type.Ref('WebhookEndpointWithSecret'), ...errors, ...urlErrors },
       },
@@ -91,7 +90,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookSettings> = async (
         summary: 'Change the URL, the event types or the description; enable or disable',
         operationId: 'updateWebhookEndpoint',
         params: IdParams,
-        headers: writeHeaders,
+        headers: WriteHeaders,
         body: WebhookEndpointUpdate,
         response: { 200: Type.Ref('WebhookEndpoint'), ...errors, ...urlErrors },
       },
@@ -134,7 +133,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookSettings> = async (
         summary: 'A new signing secret (shown once); the old one keeps signing beside it for 24 hours',
         operationId: 'rotateWebhookSecret',
         params: IdParams,
-        headers: writeHeaders,
+        headers: WriteHeaders,
         response: { 200: Type.Ref('WebhookEndpointWithSecret'), ...errors },
       },
     },
@@ -154,7 +153,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookSettings> = async (
         summary: 'Send a `ping` event to this endpoint only',
         operationId: 'pingWebhookEndpoint',
         params: IdParams,
-        headers: writeHeaders,
+        headers: WriteHeaders,
         response: {
           202: Type.Ref('WebhookEndpoint'),
           ...errors,
@@ -195,7 +194,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookSettings> = async (
         summary: 'Queue again every failed delivery of the endpoint created since a time',
         operationId: 'recoverWebhookEndpoint',
         params: IdParams,
-        headers: writeHeaders,
+        headers: WriteHeaders,
         body: Type.Object({ since: Timestamp }, { additionalProperties: false }),
         response: { 202: Type.Ref('WebhookRecovery'), ...errors },
       },
@@ -221,7 +220,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookSettings> = async (
         summary: 'Attempt one delivery again now',
         operationId: 'retryWebhookDelivery',
         params: IdParams,
-        headers: writeHeaders,
+        headers: WriteHeaders,
         response: { 202: Type.Ref('WebhookDelivery'), ...errors },
       },
     },

@@ -12,10 +12,7 @@ type ItemOf<P extends ListPath> =
   ResponseBody<Operation<'get', P>> extends ListBody<infer Item> ? Item : never
 type ListQuery<P extends ListPath> = QueryParams<Operation<'get', P>>
 
-/**
- * The parameters of a `list()` method: the operation's query with `limit` optional (the
- * gateway defaults it; the spec marks it required).
- */
+/** The parameters of a `list()` method: the operation's query, `limit` always optional. */
 export type ListParams<Query> = Omit<Query, 'limit'> & { limit?: number }
 
 /**
