@@ -26,6 +26,7 @@ import { currentCheckpoint } from './services/audit/checkpoints.js'
 import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
 import { scanDeadlines } from './services/disputes/deadline-scan.js'
 import { Identity } from './services/identity/identity.js'
+import { purgeIdempotencyRecords } from './services/write/idempotency-retention.js'
 import type { Database } from './storage/database.js'
 import { storagePlugin } from './storage/plugin.js'
 import { startIntervalWorker } from './workers/interval-worker.js'
@@ -125,6 +126,14 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
     app.log,
   )
   app.addHook('onClose', () => deadlineScanner.stop())
+  const retentionMs = options.config.idempotencyRetentionHours * 3_600_000
+  const idempotencyPurge = startIntervalWorker(
+    'idempotency-purge',
+    3_600_000,
+    async () => void (await purgeIdempotencyRecords(options.database, new Date(Date.now() - retentionMs))),
+    app.log,
+  )
+  app.addHook('onClose', () => idempotencyPurge.stop())
 }
 
 /**

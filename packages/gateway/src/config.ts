@@ -250,6 +250,13 @@ export const variables = {
     boolean,
     'Escalate a dispute to administrative mediation as soon as it is overdue.',
   ),
+  idempotencyRetentionHours: variable(
+    'HEJIE_IDEMPOTENCY_RETENTION_HOURS',
+    48,
+    '`48`',
+    integer(24, 8760),
+    'How long the response to a request with an `Idempotency-Key` is kept for replay (at least 24 h); older records are purged every hour.',
+  ),
   deadlineScanIntervalMs: variable(
     'HEJIE_DEADLINE_SCAN_INTERVAL_MS',
     60_000,
