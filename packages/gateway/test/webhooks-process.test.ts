@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import t, { type Test } from 'tap'
-import { backend, freshDatabase } from './helpers/database.js'
+import t from 'tap'
+import { backend } from './helpers/database.js'
 import { complaint } from './helpers/disputes.js'
-import { regulatorCredentials, testUscc } from './helpers/identity.js'
-import { runGateway, startGateway } from './helpers/process.js'
+import { testUscc } from './helpers/identity.js'
+import { call, runGateway, sharedDatabase, startGateway, tokenFor } from './helpers/process.js'
 import { startReceiver } from './helpers/receiver.js'
 
 /**
@@ -11,51 +11,6 @@ import { startReceiver } from './helpers/receiver.js'
  * with SIGKILL in the middle of deliveries, and (on PostgreSQL) two instances dispatching
  * the same queue.
  */
-async function sharedDatabase(t: Test) {
-  const database = await freshDatabase(t)
-  const { location } = database
-  const env: Record<string, string> =
-    backend === 'postgres'
-      ? { DATABASE_URL: `${location.databaseUrl}?options=-c%20search_path%3D${location.searchPath}` }
-      : { HEJIE_SQLITE_PATH: location.sqlitePath }
-  return {
-    credentials: await regulatorCredentials(database),
-    env: {
-      ...env,
-      // Every instance and every restart must open the same sealed webhook secrets.
-      HEJIE_MASTER_KEY: randomBytes(32).toString('base64'),
-      HEJIE_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-      HEJIE_WEBHOOK_TIMEOUT_MS: '1000',
-      HEJIE_WEBHOOK_RETRY_SCHEDULE_MS: '0,200,200,200,200,200,200,200,200,200',
-      HEJIE_RATE_LIMIT_MAX: '1000000',
-    },
-  }
-}
-
-async function call(baseUrl: string, token: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? null : JSON.stringify(body),
-  })
-  const json = (await res.json()) as { id: string }
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
-  return json
-}
-
-async function tokenFor(baseUrl: string, credentials: { clientId: string; clientSecret: string }) {
-  const res = await fetch(`${baseUrl}/v1/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      grant_type: 'client_credentials',
-      client_id: credentials.clientId,
-      client_secret: credentials.clientSecret,
-    }),
-  })
-  return ((await res.json()) as { access_token: string }).access_token
-}
-
 function disputeIdsReceived(received: { body: string }[]): Set<string> {
   return new Set(received.map((request) => JSON.parse(request.body).data.object.id))
 }

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { backend, freshDatabase } from './database.js'
+import { regulatorCredentials } from './identity.js'
 
 export const gatewayBin = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
 
@@ -51,4 +53,63 @@ export async function startGateway(t: Teardown, env: Record<string, string>): Pr
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   throw new Error(`the gateway did not start:\n${output.join('\n')}`)
+}
+
+/**
+ * A fresh database that several gateway processes (and their restarts) open together, the
+ * environment that points them at it, and a regulator's credentials in it.
+ */
+export async function sharedDatabase(t: Teardown) {
+  const database = await freshDatabase(t)
+  const { location } = database
+  const env: Record<string, string> =
+    backend === 'postgres'
+      ? { DATABASE_URL: `${location.databaseUrl}?options=-c%20search_path%3D${location.searchPath}` }
+      : { HEJIE_SQLITE_PATH: location.sqlitePath }
+  return {
+    credentials: await regulatorCredentials(database),
+    env: {
+      ...env,
+      // Every instance and every restart must open the same sealed webhook secrets.
+      HEJIE_MASTER_KEY: randomBytes(32).toString('base64'),
+      HEJIE_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      HEJIE_WEBHOOK_TIMEOUT_MS: '1000',
+      HEJIE_WEBHOOK_RETRY_SCHEDULE_MS: '0,200,200,200,200,200,200,200,200,200',
+      HEJIE_RATE_LIMIT_MAX: '1000000',
+    },
+  }
+}
+
+/** Sends a JSON request with a bearer token; anything but 2xx throws with the problem body. */
+export async function call(
+  baseUrl: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+    body: body === undefined ? null : JSON.stringify(body),
+  })
+  // biome-ignore lint/suspicious/noExplicitAny: callers read the fields the API documents.
+  const json = (await res.json()) as any
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
+  return json
+}
+
+/** An access token for the client, from a running gateway. */
+export async function tokenFor(baseUrl: string, credentials: { clientId: string; clientSecret: string }) {
+  const res = await fetch(`${baseUrl}/v1/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      grant_type: 'client_credentials',
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+    }),
+  })
+  return ((await res.json()) as { access_token: string }).access_token
 }
