@@ -8,6 +8,9 @@
 //   --warmup <s>       seconds of unmeasured load per side first (5)
 //   --no-build         measure packages/gateway/dist as it is instead of building it first
 //
+// A scenario benchmark (lib/scenario.mjs) may set its own defaults for these and take
+// options of its own (`pnpm bench` lists them).
+//
 // Exits non-zero when any request failed or answered non-2xx: a benchmark that measured
 // errors has measured nothing.
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -18,6 +21,7 @@ import { parseArgs } from 'node:util'
 import { loadBenchmark } from './lib/benchmark.mjs'
 import { BenchmarkFailure, runBenchmark } from './lib/harness.mjs'
 import { markdown } from './lib/report.mjs'
+import { runScenario, scenarioMarkdown } from './lib/scenario.mjs'
 
 const benchDirectory = fileURLToPath(new URL('.', import.meta.url))
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -71,30 +75,46 @@ function packageVersion(name) {
   }
 }
 
+const commonDefaults = { duration: 10, connections: 50, rounds: 3, warmup: 5 }
+const benchmarks = await allBenchmarks()
+// The benchmark named decides which options exist and their defaults, so it is found first.
+const named = parseArgs({ allowPositionals: true, strict: false }).positionals
+const chosen = benchmarks.find(({ benchmark }) => benchmark.name === named[0])
+const defaults = { ...commonDefaults, ...chosen?.benchmark.defaults }
+const ownOptions = chosen?.benchmark.options ?? {}
+
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '50' },
-    rounds: { type: 'string', default: '3' },
-    warmup: { type: 'string', default: '5' },
+    duration: { type: 'string', default: String(defaults.duration) },
+    connections: { type: 'string', default: String(defaults.connections) },
+    rounds: { type: 'string', default: String(defaults.rounds) },
+    warmup: { type: 'string', default: String(defaults.warmup) },
+    ...Object.fromEntries(
+      Object.entries(ownOptions).map(([name, spec]) => [
+        name,
+        { type: 'string', default: String(spec.default) },
+      ]),
+    ),
     'no-build': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 })
 
-const benchmarks = await allBenchmarks()
 if (positionals.length === 0 || values.help) {
   console.log(
     'usage: pnpm bench <name> [--duration 10] [--connections 50] [--rounds 3] [--warmup 5] [--no-build]\n',
   )
   console.log('benchmarks:')
-  for (const { benchmark } of benchmarks)
-    console.log(`  ${benchmark.name.padEnd(16)} ${benchmark.description}`)
+  for (const { benchmark } of benchmarks) {
+    console.log(`  ${benchmark.name.padEnd(20)} ${benchmark.description}`)
+    for (const [name, spec] of Object.entries(benchmark.options ?? {})) {
+      console.log(`  ${''.padEnd(20)}   --${name} <n>  ${spec.description} (${spec.default})`)
+    }
+  }
   process.exit(0)
 }
 if (positionals.length > 1) fail(`one benchmark at a time, got ${positionals.join(', ')}`)
-const chosen = benchmarks.find(({ benchmark }) => benchmark.name === positionals[0])
 if (!chosen) {
   fail(
     `no benchmark "${positionals[0]}"; known: ${benchmarks.map(({ benchmark }) => benchmark.name).join(', ')}`,
@@ -106,6 +126,9 @@ const options = {
   connections: positiveInteger('connections', values.connections, { max: 10_000 }),
   rounds: positiveInteger('rounds', values.rounds, { max: 20 }),
   warmup: positiveInteger('warmup', values.warmup, { min: 0, max: 600 }),
+}
+for (const [name, spec] of Object.entries(ownOptions)) {
+  options[name] = positiveInteger(name, values[name], { min: spec.min ?? 1, max: spec.max ?? 100_000_000 })
 }
 
 // What is measured is the built gateway, so a stale dist would measure old code.
@@ -124,13 +147,16 @@ if (!existsSync(gatewayDist)) {
 }
 
 const { benchmark, url } = chosen
+const scenario = typeof benchmark.run === 'function'
 console.log(
-  `\n${benchmark.name}: ${options.rounds} × ${options.duration} s per side, ${options.connections} connections, ` +
-    `${options.warmup} s warm-up\n`,
+  scenario
+    ? `\n${benchmark.name}: ${JSON.stringify(options)}\n`
+    : `\n${benchmark.name}: ${options.rounds} × ${options.duration} s per side, ${options.connections} connections, ` +
+        `${options.warmup} s warm-up\n`,
 )
 let result
 try {
-  result = await runBenchmark(benchmark, url, options)
+  result = scenario ? await runScenario(benchmark, options) : await runBenchmark(benchmark, url, options)
 } catch (error) {
   if (error instanceof BenchmarkFailure) fail(error.message)
   throw error
@@ -140,9 +166,15 @@ result.source = {
   gatewayModified: Boolean(git('status', '--porcelain', '--', 'packages/gateway')),
   built: !values['no-build'],
 }
+if (scenario) {
+  const modified = ['packages/gateway', 'packages/sdk', 'packages/cli'].filter((folder) =>
+    Boolean(git('status', '--porcelain', '--', folder)),
+  )
+  result.source.modified = modified.length > 0 ? modified.join(', ') : undefined
+}
 result.versions = { autocannon: packageVersion('autocannon'), fastify: packageVersion('fastify') }
 
-console.log(`\n${markdown(result)}\n`)
+console.log(`\n${scenario ? scenarioMarkdown(result) : markdown(result)}\n`)
 
 const resultFile = new URL(`${benchmark.name}${result.ok ? '.json' : '.failed.tmp'}`, resultsDirectory)
 // Written beside the target and renamed, so an interrupted run never leaves half a file.
@@ -155,8 +187,10 @@ const shown = fileURLToPath(resultFile).slice(benchDirectory.length)
 if (!result.ok) {
   console.error(JSON.stringify(result.failures, null, 2))
   fail(
-    `FAILED: ${result.failures.length} round(s) had errors, non-2xx answers or stalled; ` +
-      `these numbers mean nothing. Details in bench/${shown}.`,
+    scenario
+      ? `FAILED: ${result.failures.join('; ')}; these numbers mean nothing. Details in bench/${shown}.`
+      : `FAILED: ${result.failures.length} round(s) had errors, non-2xx answers or stalled; ` +
+          `these numbers mean nothing. Details in bench/${shown}.`,
   )
 }
 console.log(`written: bench/${shown}`)

@@ -22,6 +22,9 @@
  *   }
  *
  * The module is imported by both processes, so heavy imports belong inside `start()`.
+ *
+ * A scenario benchmark has `run(context)` instead of `target` and `baseline`: see
+ * lib/scenario.mjs.
  */
 export async function loadBenchmark(moduleUrl) {
   const module = await import(moduleUrl)
@@ -33,7 +36,14 @@ export async function loadBenchmark(moduleUrl) {
       problems.push('name must be lowercase letters, digits and dashes')
     }
     if (typeof benchmark.description !== 'string') problems.push('description is missing')
-    for (const side of ['target', 'baseline']) {
+    // A scenario benchmark (lib/scenario.mjs) drives its own scenario instead of a pair.
+    const sides = typeof benchmark.run === 'function' ? [] : ['target', 'baseline']
+    for (const [option, spec] of Object.entries(benchmark.options ?? {})) {
+      if (!/^[a-z][a-z0-9-]*$/.test(option) || !Number.isInteger(spec?.default)) {
+        problems.push(`option ${option} needs a lowercase name and an integer default`)
+      }
+    }
+    for (const side of sides) {
       const spec = benchmark[side]
       if (!spec || typeof spec.start !== 'function') problems.push(`${side}.start() is missing`)
       else if (typeof spec.label !== 'string') problems.push(`${side}.label is missing`)

@@ -77,5 +77,8 @@ export async function seedDisputes(app, database, { count = 200 } = {}) {
     disputeIds,
     token: await token(client.json()),
     regulatorToken: regulator.authorization.slice(7),
+    // The enterprise client's credentials, for a client that gets its own tokens (the SDK).
+    clientId: client.json().client_id,
+    clientSecret: client.json().client_secret,
   }
 }

@@ -7,8 +7,9 @@ import { join } from 'node:path'
  * The real gateway as `pnpm start` builds it, on a fresh SQLite file in a temporary folder,
  * listening on the loopback address. Imports come from the built `dist`, which is what
  * ships. `seed(app, database)` may fill the database before the port is reported.
+ * `sqlitePath` serves an existing database file instead (left in place on close).
  */
-export async function startGateway({ config: overrides = {}, seed } = {}) {
+export async function startGateway({ config: overrides = {}, seed, sqlitePath } = {}) {
   const [{ buildApp }, { loadConfig }, { openDatabase }, { migrateToLatest }] = await Promise.all([
     import('@hejie/gateway/dist/app.js'),
     import('@hejie/gateway/dist/config.js'),
@@ -23,7 +24,7 @@ export async function startGateway({ config: overrides = {}, seed } = {}) {
       {},
       {
         logLevel: 'silent',
-        sqlitePath: join(directory, 'hejie.db'),
+        sqlitePath: sqlitePath ?? join(directory, 'hejie.db'),
         rateLimitMax: 10_000_000,
         // Signing keys sealed with a throwaway key: a benchmark leaves no key file behind.
         masterKey: randomBytes(32).toString('base64'),
