@@ -1,5 +1,6 @@
-import type { Money } from '@hejie/sdk'
+import type { HejieEvent, Money } from '@hejie/sdk'
 import stringWidth from 'string-width'
+import { eventTypes } from './event-types.js'
 
 /**
  * Columns separated by two spaces, padded by display width so that Chinese text (two
@@ -46,4 +47,54 @@ const shanghai = new Intl.DateTimeFormat('sv-SE', {
 /** A time as read in Asia/Shanghai, where deadlines are counted: `2026-12-12 23:59`. */
 export function shanghaiTime(iso: string | null | undefined): string {
   return iso ? shanghai.format(new Date(iso)) : ''
+}
+
+const shanghaiSeconds = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+})
+
+/** A moment as read in Asia/Shanghai, to the second: `2026-11-28 16:00:05`. */
+export function shanghaiClock(when: Date | string): string {
+  return shanghaiSeconds.format(new Date(when))
+}
+
+const typeWidth = Math.max(...Object.keys(eventTypes).map((type) => type.length))
+
+/** What an event is about, in a few words: `dsp_… in_progress`, `rfd_… ¥27.00 for dsp_…`. */
+function subject(event: HejieEvent): string {
+  switch (event.type) {
+    case 'settlement.recorded':
+    case 'refund.recorded': {
+      const { id, amount, dispute_id } = event.data.object
+      return `${id} ${money(amount)} for ${dispute_id}`
+    }
+    case 'ping':
+    case 'webhook_endpoint.disabled': {
+      const { id, url } = event.data.object
+      return [id, url].filter((part) => typeof part === 'string').join(' ')
+    }
+    default: {
+      const dispute = event.data.object
+      return `${dispute.id} ${dispute.status}${dispute.overdue ? ' overdue' : ''}`
+    }
+  }
+}
+
+/**
+ * One line for an event, read in Asia/Shanghai with seconds:
+ * `2026-11-28 16:00:05  dispute.assigned              evt_…  dsp_… assigned`.
+ */
+export function eventLine(event: HejieEvent): string {
+  return `${eventPrefix(event, event.created_at)}  ${subject(event)}`
+}
+
+/** The time, type and id columns of an event's line, at `when`. */
+export function eventPrefix(event: HejieEvent, when: Date | string): string {
+  return `${shanghaiClock(when)}  ${event.type.padEnd(typeWidth)}  ${event.id}`
 }

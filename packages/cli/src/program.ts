@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs'
 import { AuthenticationError, HejieError } from '@hejie/sdk'
 import { Command, CommanderError } from 'commander'
 import { disputesCommand } from './commands/disputes.js'
+import { eventsCommand } from './commands/events.js'
 import { loginCommand } from './commands/login.js'
+import { webhooksCommand } from './commands/webhooks.js'
 import { NotLoggedInError } from './credentials.js'
 
 /** What `hejie` exits with, so that scripts can tell a refusal of credentials from the rest. */
@@ -23,6 +25,8 @@ export function createProgram(): Command {
     )
   loginCommand(program)
   disputesCommand(program)
+  eventsCommand(program)
+  webhooksCommand(program)
   return program
 }
 
