@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { AuthenticationError, HejieError } from '@hejie/sdk'
 import { Command, CommanderError } from 'commander'
+import { auditCommand } from './commands/audit.js'
 import { disputesCommand } from './commands/disputes.js'
 import { eventsCommand } from './commands/events.js'
 import { loginCommand } from './commands/login.js'
@@ -25,6 +26,7 @@ export function createProgram(): Command {
     )
   loginCommand(program)
   disputesCommand(program)
+  auditCommand(program)
   eventsCommand(program)
   webhooksCommand(program)
   return program

@@ -2,6 +2,29 @@
  * @hejie/sdk: the typed client of the Hejie settlement API, webhook verification, and
  * verification of audit-log proofs. Everything public is named here; `src/internal/` is not.
  */
+
+export {
+  AUDIT_BUNDLE_FORMAT,
+  AuditBundleError,
+  type AuditBundleProgress,
+  type AuditBundleReport,
+  type AuditBundleSource,
+  CHECKPOINT_TYPE,
+  CheckpointError,
+  type EntryFailure,
+  type EntryProblem,
+  readTrustedCheckpoint,
+  SAVED_CHECKPOINT_FORMAT,
+  type SavedCheckpoint,
+  type SignatureCheck,
+  type SignedCheckpoint,
+  savedCheckpoint,
+  type TrustedCheckpoint,
+  type TrustedCheckpointCheck,
+  type TrustedStatus,
+  type VerifyAuditBundleOptions,
+  verifyAuditBundle,
+} from './audit/bundle.js'
 export {
   type ConsistencyCheck,
   EMPTY_ROOT,

@@ -142,13 +142,22 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ identity: Identity; origin
       config: { access: reads },
       schema: {
         tags: ['audit'],
-        summary: 'NDJSON bundle: manifest, checkpoint, JWKS, then every entry with its inclusion proof',
+        summary:
+          'NDJSON bundle: manifest, checkpoint, JWKS, optionally a consistency proof, then every entry with its inclusion proof',
         operationId: 'exportAuditLog',
         querystring: Type.Object({
           from: Type.Optional(Index),
           to: Type.Optional(Index),
           enterprise_id: Type.Optional(
             Type.String({ maxLength: 64, description: "Regulators: only this enterprise's entries." }),
+          ),
+          consistency_from: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: Number.MAX_SAFE_INTEGER,
+              description:
+                'A tree size the verifier already trusts (an earlier checkpoint): the bundle then carries the consistency proof from it to its checkpoint.',
+            }),
           ),
         }),
         response: {

@@ -663,7 +663,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** NDJSON bundle: manifest, checkpoint, JWKS, then every entry with its inclusion proof */
+        /** NDJSON bundle: manifest, checkpoint, JWKS, optionally a consistency proof, then every entry with its inclusion proof */
         get: operations["exportAuditLog"];
         put?: never;
         post?: never;
@@ -4416,6 +4416,8 @@ export interface operations {
                 to?: number;
                 /** @description Regulators: only this enterprise's entries. */
                 enterprise_id?: string;
+                /** @description A tree size the verifier already trusts (an earlier checkpoint): the bundle then carries the consistency proof from it to its checkpoint. */
+                consistency_from?: number;
             };
             header?: never;
             path?: never;

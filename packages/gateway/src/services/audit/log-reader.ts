@@ -33,6 +33,23 @@ function presentEntry(row: AuditEntryTable) {
   }
 }
 
+/**
+ * An entry as the export carries it. Stored bytes that no longer parse (a damaged or altered
+ * row) are exported without the parsed `entry`, so that the bundle still reaches the
+ * verifier, which works from `canonical` and names the entry.
+ */
+function exportedEntry(row: AuditEntryTable) {
+  try {
+    return presentEntry(row)
+  } catch {
+    return {
+      index: Number(row.leaf_index),
+      leaf_hash: base64(row.leaf_hash),
+      canonical: Buffer.from(row.canonical).toString('base64'),
+    }
+  }
+}
+
 export async function listEntries(
   db: Kysely<Schema>,
   principal: Principal,
@@ -89,23 +106,46 @@ export async function proveConsistency(db: Kysely<Schema>, first: number, second
 
 /**
  * The offline-verifiable bundle as NDJSON, streamed in batches (never built in memory): a
- * manifest, the signed checkpoint the proofs lead to, the JWKS that verifies it, then every
- * entry in range with its inclusion proof.
+ * manifest, the signed checkpoint the proofs lead to, the JWKS that verifies it, with
+ * `consistency_from` the proof that the tree of that size is a prefix of the checkpoint's,
+ * then every entry in range with its inclusion proof.
  */
 export async function exportBundle(
   database: Database,
   keys: KeyRing,
   origin: string,
   principal: Principal,
-  query: { from?: number | undefined; to?: number | undefined; enterprise_id?: string | undefined },
+  query: {
+    from?: number | undefined
+    to?: number | undefined
+    enterprise_id?: string | undefined
+    consistency_from?: number | undefined
+  },
 ): Promise<Readable> {
   const checkpoint = await currentCheckpoint(database, keys, origin)
+  const consistencyFrom = query.consistency_from
+  if (consistencyFrom !== undefined && consistencyFrom > checkpoint.tree_size) {
+    throw problem(
+      'validation_failed',
+      `consistency_from ${consistencyFrom} is past the checkpoint's tree_size ${checkpoint.tree_size}.`,
+    )
+  }
   const from = query.from ?? 0
   const to = Math.min(query.to ?? checkpoint.tree_size, checkpoint.tree_size)
   const enterpriseId =
     principal.role === 'enterprise' ? principal.enterpriseId : (query.enterprise_id ?? null)
   const db = database.db
   const nodes = storedNodes(db)
+  // Proved before the first byte is sent, so that a bad size is a 400, not a broken stream.
+  const consistency =
+    consistencyFrom === undefined
+      ? undefined
+      : {
+          type: 'consistency',
+          first: consistencyFrom,
+          second: checkpoint.tree_size,
+          hashes: (await consistencyProof(consistencyFrom, checkpoint.tree_size, nodes)).map(base64),
+        }
   async function* lines() {
     yield `${JSON.stringify({
       type: 'manifest',
@@ -118,6 +158,7 @@ export async function exportBundle(
     })}\n`
     yield `${JSON.stringify({ type: 'checkpoint', ...checkpoint })}\n`
     yield `${JSON.stringify({ type: 'jwks', ...keys.jwks() })}\n`
+    if (consistency) yield `${JSON.stringify(consistency)}\n`
     let next = from
     while (next < to) {
       let batch = db
@@ -132,7 +173,7 @@ export async function exportBundle(
       for (const row of rows) {
         const index = Number(row.leaf_index)
         const proof = await inclusionProof(index, checkpoint.tree_size, nodes)
-        yield `${JSON.stringify({ type: 'entry', ...presentEntry(row), proof: proof.map(base64) })}\n`
+        yield `${JSON.stringify({ type: 'entry', ...exportedEntry(row), proof: proof.map(base64) })}\n`
       }
       next = Number(rows.at(-1)?.leaf_index) + 1
     }

@@ -1,0 +1,574 @@
+/**
+ * Offline verification of an audit export bundle (`GET /v1/audit/export`): NDJSON of a
+ * manifest, the signed checkpoint, the JWKS, optionally a consistency proof, then every entry
+ * with its inclusion proof. The bundle is read as a stream, one line at a time, so its size
+ * is bounded by the disk, not by memory.
+ */
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import type { JWK } from 'jose'
+import {
+  type CheckpointError,
+  checkSignature,
+  readTrustedCheckpoint,
+  type SignatureCheck,
+  type SignedCheckpoint,
+  type TrustedCheckpoint,
+} from './checkpoint.js'
+import { InclusionWalk, rootOfPrefix } from './inclusion-walk.js'
+import { ndjsonLines } from './lines.js'
+import { HASH_LENGTH, isValidConsistency } from './merkle.js'
+
+/** The `format` of the bundles this verifier reads. */
+export const AUDIT_BUNDLE_FORMAT = 'hejie-audit-export/1'
+
+/** A file path, or the bundle's bytes as a stream (a `Readable`, a response body). */
+export type AuditBundleSource = string | URL | AsyncIterable<Uint8Array | string>
+
+export interface AuditBundleProgress {
+  bytesRead: number
+  /** The size of the bundle, when it is a file. */
+  totalBytes?: number
+  entries: number
+  /** How many entries the manifest's range holds, when the bundle is not filtered. */
+  expectedEntries?: number
+}
+
+export interface VerifyAuditBundleOptions {
+  /**
+   * A checkpoint verified earlier: the bundle's checkpoint must extend it (same entries
+   * first) or, at the same size, equal it. Without one, the bundle is only checked against
+   * itself, and its keys are the ones it carries.
+   */
+  trustedCheckpoint?: TrustedCheckpoint
+  /** Public keys to check the checkpoint signature with instead of the JWKS in the bundle. */
+  trustedKeys?: readonly JWK[]
+  /** Called every few thousand entries and at the end. */
+  onProgress?: (progress: AuditBundleProgress) => void
+  /** How many failing entries the report lists (the rest are counted); default 20. */
+  listLimit?: number
+}
+
+/** Raised when the source cannot be read as an audit bundle at all. */
+export class AuditBundleError extends Error {
+  override name = 'AuditBundleError'
+}
+
+export type EntryProblem = 'leaf_hash' | 'inclusion' | 'index' | 'missing' | 'order' | 'malformed'
+
+/** An entry that did not verify, named as precisely as the bundle allows. */
+export interface EntryFailure {
+  /** The leaf index. */
+  index: number
+  problems: EntryProblem[]
+  message: string
+  /** From the entry's own bytes, when they parse. */
+  disputeId?: string
+  objectId?: string
+  action?: string
+  at?: string
+}
+
+/**
+ * How the bundle's checkpoint relates to the trusted one: `consistent` (it extends it),
+ * `same` (equal), `fork` (same size, another root), `inconsistent` (a proof shows it does not
+ * extend it: history was rewritten), `shrunk` (it is smaller: entries were lost, or the bundle
+ * is older), `other_log` (another origin), `untrusted` (the trusted checkpoint's own signature
+ * fails), `unproven` (the bundle carries nothing that proves either way).
+ */
+export type TrustedStatus =
+  | 'consistent'
+  | 'same'
+  | 'fork'
+  | 'inconsistent'
+  | 'shrunk'
+  | 'other_log'
+  | 'untrusted'
+  | 'unproven'
+
+export interface TrustedCheckpointCheck {
+  ok: boolean
+  status: TrustedStatus
+  /** How consistency was shown: by the bundle's consistency proof, or from its entries. */
+  method?: 'consistency_proof' | 'entries' | 'same_size'
+  treeSize: number
+  rootHash: string
+  message: string
+}
+
+export interface AuditBundleReport {
+  /** True only when every check passed. */
+  ok: boolean
+  manifest: {
+    ok: boolean
+    origin?: string
+    from?: number
+    to?: number
+    enterpriseId?: string | null
+    generatedAt?: string
+    problems: string[]
+  }
+  checkpoint?: SignedCheckpoint
+  signature: SignatureCheck
+  entries: {
+    /** Whether every index from `from` to `to` must be present (an export not filtered by enterprise). */
+    contiguous: boolean
+    /** Entry lines read. */
+    read: number
+    verified: number
+    /** Entry lines that failed a check. */
+    failed: number
+    /** Indices in range that are not in the bundle (contiguous bundles only). */
+    missing: number
+    /** The first failures, in the order found (`listLimit` of them). */
+    failures: EntryFailure[]
+  }
+  trusted?: TrustedCheckpointCheck
+  bytesRead: number
+}
+
+const LEAF_PREFIX = Buffer.of(0x00)
+const PROGRESS_EVERY = 4096
+const MISSING_REMEMBERED = 10_000
+
+interface Manifest {
+  origin: string
+  from: number
+  to: number
+  enterpriseId: string | null
+}
+
+interface ConsistencyLine {
+  first: number
+  second: number
+  hashes: Buffer[]
+}
+
+/**
+ * Verifies an export bundle offline and reports every check: the checkpoint's signature,
+ * the manifest, each entry's leaf hash (SHA-256 of 0x00 and its stored bytes) and inclusion
+ * proof against the checkpoint root, that no index in range is missing, and, given a trusted
+ * checkpoint, that the bundle's checkpoint extends it. Throws AuditBundleError only when the
+ * source is not an audit bundle at all; everything wrong inside one is in the report.
+ */
+export async function verifyAuditBundle(
+  source: AuditBundleSource,
+  options: VerifyAuditBundleOptions = {},
+): Promise<AuditBundleReport> {
+  const { chunks, totalBytes } = await open(source)
+  const limit = options.listLimit ?? 20
+  const trusted = options.trustedCheckpoint
+  const report: AuditBundleReport = {
+    ok: false,
+    manifest: { ok: true, problems: [] },
+    signature: { ok: false, pinned: false, message: 'the bundle has no checkpoint' },
+    entries: { contiguous: false, read: 0, verified: 0, failed: 0, missing: 0, failures: [] },
+    bytesRead: 0,
+  }
+  const problem = (text: string) => {
+    report.manifest.ok = false
+    if (report.manifest.problems.length < limit) report.manifest.problems.push(text)
+  }
+  const fail = (failure: EntryFailure) => {
+    if (report.entries.failures.length < limit) report.entries.failures.push(failure)
+  }
+
+  let manifest: Manifest | undefined
+  let checkpoint: SignedCheckpoint | undefined
+  let jwks: JWK[] | undefined
+  let consistency: ConsistencyLine | undefined
+  let walk: InclusionWalk | undefined
+  let headerDone = false
+  let next = 0
+  let prefixRoot: Buffer | undefined
+  const prefixLeaf = trusted && trusted.tree_size > 0 ? trusted.tree_size - 1 : undefined
+
+  const progress = () =>
+    options.onProgress?.({
+      bytesRead: report.bytesRead,
+      ...(totalBytes === undefined ? {} : { totalBytes }),
+      entries: report.entries.read,
+      ...(manifest && report.entries.contiguous ? { expectedEntries: manifest.to - manifest.from } : {}),
+    })
+
+  /** Once the header lines are read: check the checkpoint and its signature, ready the proofs. */
+  const finishHeader = async () => {
+    headerDone = true
+    if (!manifest) return
+    if (!checkpoint) {
+      problem('the bundle has no checkpoint before its entries: no proof can be checked')
+      return
+    }
+    if (checkpoint.origin !== manifest.origin) {
+      problem(`the manifest is of log "${manifest.origin}", the checkpoint of "${checkpoint.origin}"`)
+    }
+    if (manifest.to > checkpoint.tree_size) {
+      problem(
+        `the manifest's range ends at ${manifest.to}, past the checkpoint's tree size ${checkpoint.tree_size}`,
+      )
+    }
+    if (!jwks && !options.trustedKeys)
+      problem('the bundle has no JWKS to check the checkpoint signature with')
+    report.signature = await checkSignature(checkpoint, {
+      pinned: options.trustedKeys ?? (trusted?.key ? [trusted.key] : undefined),
+      ...(options.trustedKeys ? {} : { published: jwks ?? [] }),
+    })
+    walk = new InclusionWalk(checkpoint.tree_size, Buffer.from(checkpoint.root_hash, 'base64'))
+    next = manifest.from
+  }
+
+  // Indices found missing, remembered (up to a bound) so that one arriving late is reported as
+  // out of order rather than as missing.
+  const missingSeen = new Set<number>()
+  const missingUpTo = (end: number) => {
+    if (!report.entries.contiguous || end <= next) return
+    for (let index = next; index < end && report.entries.failures.length < limit; index += 1) {
+      fail({ index, problems: ['missing'], message: 'missing from the bundle' })
+    }
+    for (let index = next; index < end && missingSeen.size < MISSING_REMEMBERED; index += 1)
+      missingSeen.add(index)
+    report.entries.missing += end - next
+  }
+  const arrivedLate = (index: number) => {
+    if (!missingSeen.delete(index)) return false
+    report.entries.missing -= 1
+    const listed = report.entries.failures.findIndex(
+      (failure) => failure.index === index && failure.problems[0] === 'missing',
+    )
+    if (listed !== -1) report.entries.failures.splice(listed, 1)
+    return true
+  }
+
+  const checkEntry = (line: Record<string, unknown>, lineNumber: number) => {
+    report.entries.read += 1
+    const { index, canonical, leaf_hash, proof } = line
+    if (!Number.isSafeInteger(index) || (index as number) < 0) {
+      report.entries.failed += 1
+      fail({
+        index: -1,
+        problems: ['malformed'],
+        message: `line ${lineNumber}: an entry without a valid index`,
+      })
+      return
+    }
+    const leafIndex = index as number
+    const problems: EntryProblem[] = []
+    const reasons: string[] = []
+    const add = (kind: EntryProblem, reason: string) => {
+      problems.push(kind)
+      reasons.push(reason)
+    }
+    if (manifest) {
+      if (leafIndex < next) {
+        add(
+          'order',
+          arrivedLate(leafIndex)
+            ? `out of order: it comes after entry ${next - 1}`
+            : `it appears twice, or out of order after entry ${next - 1}`,
+        )
+      } else if (leafIndex < manifest.from || leafIndex >= manifest.to) {
+        add('order', `outside the manifest's range ${manifest.from}–${manifest.to}`)
+      } else {
+        missingUpTo(leafIndex)
+        next = leafIndex + 1
+      }
+    }
+    let named: Pick<EntryFailure, 'disputeId' | 'objectId' | 'action' | 'at'> = {}
+    if (
+      typeof canonical !== 'string' ||
+      typeof leaf_hash !== 'string' ||
+      !Array.isArray(proof) ||
+      !proof.every((hash) => typeof hash === 'string')
+    ) {
+      add('malformed', 'the line lacks canonical, leaf_hash or proof')
+    } else {
+      const bytes = Buffer.from(canonical, 'base64')
+      const hash = createHash('sha256').update(LEAF_PREFIX).update(bytes).digest()
+      if (hash.toString('base64') !== leaf_hash) {
+        add('leaf_hash', 'its stored bytes do not hash to its leaf_hash')
+      }
+      const parsed = parseEntry(bytes)
+      if (parsed === undefined) {
+        add('malformed', 'its stored bytes are not a JSON entry')
+      } else {
+        named = nameOf(parsed)
+        if (parsed.index !== leafIndex) {
+          add('index', `its bytes say index ${String(parsed.index)}, but it is leaf ${leafIndex}`)
+        }
+      }
+      if (walk) {
+        const wrong = walk.verify(leafIndex, hash, proof as string[])
+        if (wrong) add('inclusion', `its inclusion proof fails: ${wrong}`)
+        else if (leafIndex === prefixLeaf && checkpoint) {
+          prefixRoot = rootOfPrefix(
+            leafIndex,
+            checkpoint.tree_size,
+            hash,
+            (proof as string[]).map((sibling) => Buffer.from(sibling, 'base64')),
+          )
+        }
+      }
+    }
+    if (problems.length === 0 && walk) {
+      report.entries.verified += 1
+      return
+    }
+    if (problems.length > 0) {
+      report.entries.failed += 1
+      fail({ index: leafIndex, problems, message: reasons.join('; '), ...named })
+    }
+  }
+
+  for await (const { number, text, bytesRead } of ndjsonLines(chunks)) {
+    report.bytesRead = bytesRead
+    let line: unknown
+    try {
+      line = JSON.parse(text)
+    } catch {
+      line = undefined
+    }
+    if (number === 1 || manifest === undefined) {
+      manifest = readManifest(line, number)
+      Object.assign(report.manifest, {
+        origin: manifest.origin,
+        from: manifest.from,
+        to: manifest.to,
+        enterpriseId: manifest.enterpriseId,
+        generatedAt: (line as { generated_at?: string }).generated_at,
+      })
+      report.entries.contiguous = manifest.enterpriseId === null
+      continue
+    }
+    if (typeof line !== 'object' || line === null || Array.isArray(line)) {
+      problem(`line ${number} is not a JSON object`)
+      continue
+    }
+    const record = line as Record<string, unknown>
+    if (record.type === 'entry') {
+      if (!headerDone) await finishHeader()
+      checkEntry(record, number)
+      if (report.entries.read % PROGRESS_EVERY === 0) progress()
+      continue
+    }
+    if (headerDone) {
+      problem(`line ${number}: a ${String(record.type)} line after the entries`)
+      continue
+    }
+    if (record.type === 'checkpoint') {
+      if (checkpoint) problem(`line ${number}: a second checkpoint`)
+      else {
+        try {
+          checkpoint = readTrustedCheckpoint(record)
+          const { origin, tree_size, root_hash, timestamp, signature } = checkpoint
+          checkpoint = { origin, tree_size, root_hash, timestamp, signature }
+          report.checkpoint = checkpoint
+        } catch (error) {
+          problem(`line ${number}: ${(error as CheckpointError).message}`)
+        }
+      }
+    } else if (record.type === 'jwks') {
+      if (jwks) problem(`line ${number}: a second JWKS`)
+      else if (!Array.isArray(record.keys)) problem(`line ${number}: the JWKS has no keys`)
+      else jwks = record.keys as JWK[]
+    } else if (record.type === 'consistency') {
+      const read = readConsistency(record)
+      if (consistency || !read)
+        problem(`line ${number}: ${read ? 'a second' : 'an unreadable'} consistency proof`)
+      else consistency = read
+    } else {
+      problem(`line ${number}: unknown line type ${JSON.stringify(record.type)}`)
+    }
+  }
+  if (!manifest) throw new AuditBundleError('the bundle is empty: it has no manifest line')
+  if (!headerDone) await finishHeader()
+  missingUpTo(manifest.to)
+  progress()
+
+  if (trusted)
+    report.trusted = await compareWithTrusted(trusted, { checkpoint, jwks, consistency, prefixRoot, options })
+  report.ok =
+    report.manifest.ok &&
+    report.signature.ok &&
+    report.entries.failed === 0 &&
+    report.entries.missing === 0 &&
+    (report.trusted?.ok ?? true)
+  return report
+}
+
+async function open(source: AuditBundleSource) {
+  if (typeof source !== 'string' && !(source instanceof URL)) return { chunks: source, totalBytes: undefined }
+  const path = source instanceof URL ? fileURLToPath(source) : source
+  let totalBytes: number
+  try {
+    totalBytes = (await stat(path)).size
+  } catch (error) {
+    throw new AuditBundleError(`cannot read ${path}: ${(error as Error).message}`)
+  }
+  return { chunks: createReadStream(path, { highWaterMark: 1 << 20 }), totalBytes }
+}
+
+function readManifest(line: unknown, number: number): Manifest {
+  const record = (typeof line === 'object' && line !== null ? line : {}) as Record<string, unknown>
+  if (number !== 1 || record.type !== 'manifest') {
+    throw new AuditBundleError('this is not a Hejie audit bundle: its first line is not a manifest')
+  }
+  if (record.format !== AUDIT_BUNDLE_FORMAT) {
+    throw new AuditBundleError(
+      `the bundle's format is ${JSON.stringify(record.format)}; this verifier reads ${AUDIT_BUNDLE_FORMAT}`,
+    )
+  }
+  const { origin, from, to, enterprise_id } = record
+  const count = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0
+  if (typeof origin !== 'string' || !count(from) || !count(to) || (from as number) > (to as number)) {
+    throw new AuditBundleError('the manifest lacks its origin or a range from ≤ to')
+  }
+  if (enterprise_id !== null && typeof enterprise_id !== 'string') {
+    throw new AuditBundleError('the manifest has no enterprise_id (null when not filtered)')
+  }
+  return { origin, from: from as number, to: to as number, enterpriseId: enterprise_id }
+}
+
+function readConsistency(record: Record<string, unknown>): ConsistencyLine | undefined {
+  const { first, second, hashes } = record
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(second) || !Array.isArray(hashes))
+    return undefined
+  const decoded = hashes.map((hash) =>
+    typeof hash === 'string' ? Buffer.from(hash, 'base64') : Buffer.alloc(0),
+  )
+  if (decoded.some((hash) => hash.length !== HASH_LENGTH)) return undefined
+  return { first: first as number, second: second as number, hashes: decoded }
+}
+
+function parseEntry(bytes: Buffer): Record<string, unknown> | undefined {
+  try {
+    const parsed = JSON.parse(bytes.toString('utf8'))
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function nameOf(
+  entry: Record<string, unknown>,
+): Pick<EntryFailure, 'disputeId' | 'objectId' | 'action' | 'at'> {
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
+  const named = {
+    disputeId: text(entry.dispute_id),
+    objectId: text(entry.object_id),
+    action: text(entry.action),
+    at: text(entry.at),
+  }
+  return Object.fromEntries(Object.entries(named).filter(([, value]) => value !== undefined))
+}
+
+async function compareWithTrusted(
+  trusted: TrustedCheckpoint,
+  found: {
+    checkpoint: SignedCheckpoint | undefined
+    jwks: JWK[] | undefined
+    consistency: ConsistencyLine | undefined
+    prefixRoot: Buffer | undefined
+    options: VerifyAuditBundleOptions
+  },
+): Promise<TrustedCheckpointCheck> {
+  const { checkpoint, jwks, consistency, prefixRoot, options } = found
+  const base = { treeSize: trusted.tree_size, rootHash: trusted.root_hash }
+  const result = (
+    ok: boolean,
+    status: TrustedStatus,
+    message: string,
+    method?: TrustedCheckpointCheck['method'],
+  ) => ({
+    ok,
+    status,
+    ...(method ? { method } : {}),
+    ...base,
+    message,
+  })
+  const own = await checkSignature(trusted, {
+    pinned: options.trustedKeys ?? (trusted.key ? [trusted.key] : undefined),
+    ...(options.trustedKeys ? {} : { published: jwks ?? [] }),
+  })
+  // Signed with a key that neither it, the verifier nor the bundle has (retired long ago):
+  // the checkpoint is trusted as given, since it came from outside the bundle.
+  const unverifiable = !own.ok && !own.key
+  if (!own.ok && !unverifiable) {
+    return result(false, 'untrusted', `the trusted checkpoint's own signature fails: ${own.message}`)
+  }
+  if (!checkpoint) return result(false, 'unproven', 'the bundle has no checkpoint to compare with it')
+  if (trusted.origin !== checkpoint.origin) {
+    return result(
+      false,
+      'other_log',
+      `the trusted checkpoint is of log "${trusted.origin}", the bundle of "${checkpoint.origin}"`,
+    )
+  }
+  const m = trusted.tree_size
+  const n = checkpoint.tree_size
+  if (m > n) {
+    return result(
+      false,
+      'shrunk',
+      `the bundle's checkpoint has ${n} entries, fewer than the ${m} of the trusted checkpoint: the log lost entries, or the bundle is older than the trusted checkpoint`,
+    )
+  }
+  if (m === n) {
+    return checkpoint.root_hash === trusted.root_hash
+      ? result(true, 'same', `the bundle's checkpoint is the trusted checkpoint (size ${n})`, 'same_size')
+      : result(
+          false,
+          'fork',
+          `FORK: two checkpoints of size ${n} with different roots (trusted ${trusted.root_hash}, bundle ${checkpoint.root_hash}): the log was rewritten, or shows different histories to different readers`,
+          'same_size',
+        )
+  }
+  if (m === 0) return result(true, 'consistent', `every log extends the empty one`, 'same_size')
+  const trustedRoot = Buffer.from(trusted.root_hash, 'base64')
+  const rewritten = `the log was rewritten: the bundle's checkpoint (size ${n}) does not extend the trusted checkpoint (size ${m})`
+  if (consistency && consistency.first === m && consistency.second === n) {
+    const consistent = isValidConsistency({
+      firstSize: m,
+      secondSize: n,
+      proof: consistency.hashes,
+      firstRoot: trustedRoot,
+      secondRoot: Buffer.from(checkpoint.root_hash, 'base64'),
+    })
+    return consistent
+      ? result(
+          true,
+          'consistent',
+          `the bundle's checkpoint (size ${n}) extends the trusted checkpoint (size ${m})`,
+          'consistency_proof',
+        )
+      : result(false, 'inconsistent', `${rewritten} (its consistency proof fails)`, 'consistency_proof')
+  }
+  if (prefixRoot) {
+    return prefixRoot.equals(trustedRoot)
+      ? result(
+          true,
+          'consistent',
+          `the bundle's checkpoint (size ${n}) extends the trusted checkpoint (size ${m})`,
+          'entries',
+        )
+      : result(false, 'inconsistent', `${rewritten} (its first ${m} entries have another root)`, 'entries')
+  }
+  return result(
+    false,
+    'unproven',
+    `the bundle does not show whether its checkpoint (size ${n}) extends the trusted one (size ${m}): it lacks verified entry ${m - 1}; export it with consistency_from=${m}`,
+  )
+}
+
+export {
+  CHECKPOINT_TYPE,
+  CheckpointError,
+  readTrustedCheckpoint,
+  SAVED_CHECKPOINT_FORMAT,
+  type SavedCheckpoint,
+  type SignatureCheck,
+  type SignedCheckpoint,
+  savedCheckpoint,
+  type TrustedCheckpoint,
+} from './checkpoint.js'
