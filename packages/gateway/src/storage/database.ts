@@ -1,7 +1,15 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+} from 'kysely'
 import pg from 'pg'
 import type { DialectName } from './dialect.js'
 import type { Schema } from './schema.js'
@@ -40,7 +48,7 @@ function openSqlite(path: string): Database {
   connection.pragma('synchronous = FULL')
   connection.pragma('foreign_keys = ON')
   connection.pragma('busy_timeout = 5000')
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) })
+  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: connection }) })
   return {
     db,
     dialect: 'sqlite',
@@ -50,6 +58,23 @@ function openSqlite(path: string): Database {
     async close() {
       await db.destroy()
     },
+  }
+}
+
+/**
+ * SQLite's default `BEGIN` is deferred: a transaction that reads before it writes takes the
+ * write lock only at its first write, and if another process (a `hejie-gateway worker`
+ * beside the gateway, an administrative command) committed in between, SQLite fails it at
+ * once with SQLITE_BUSY instead of waiting out `busy_timeout`. Every transaction here may
+ * write, so each takes the lock when it begins and waits its turn.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver()
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+    }
+    return driver
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Database } from '../../storage/database.js'
+import { transaction } from '../../storage/group-commit.js'
 import type { WebhookAttemptTable, WebhookDeliveryTable } from '../../storage/schema.js'
 
 /** A delivery this dispatcher holds the lease of, with what it needs to send it. */
@@ -19,7 +20,8 @@ export interface ClaimedDelivery {
 
 /**
  * Claims up to `limit` due deliveries of enabled endpoints by setting their lease, in one
- * short transaction. On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets any number of dispatchers
+ * short transaction (on SQLite it shares the commit of writes and attempt records arriving
+ * at the same time, as every write there does). On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets any number of dispatchers
  * claim at once without waiting on each other or taking the same row; a row another
  * dispatcher claimed a moment ago fails the lease condition when it is re-checked. A lease
  * outlives the longest attempt, so a delivery is never sent by two dispatchers at once, and
@@ -33,7 +35,7 @@ export async function claimDueDeliveries(
 ): Promise<ClaimedDelivery[]> {
   const nowIso = now.toISOString()
   const lease = new Date(now.getTime() + leaseMs).toISOString()
-  const ids = await database.db.transaction().execute(async (trx) => {
+  const ids = await transaction(database, async (trx) => {
     let due = trx
       .selectFrom('webhook_deliveries')
       .select('id')
@@ -98,7 +100,7 @@ export async function recordAttempt(
   outcome: AttemptOutcome,
 ): Promise<{ failingSince: string | null } | undefined> {
   const at = new Date().toISOString()
-  return database.db.transaction().execute(async (trx) => {
+  return transaction(database, async (trx) => {
     const updated = await trx
       .updateTable('webhook_deliveries')
       .set({
