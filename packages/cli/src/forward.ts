@@ -73,6 +73,18 @@ export interface ForwarderOptions {
 
 const excerptBytes = 200
 
+/** The start of an answer's body, for the report; leaving the loop early discards the rest. */
+async function excerpt(body: AsyncIterable<Buffer>): Promise<string> {
+  const chunks: Buffer[] = []
+  let kept = 0
+  for await (const chunk of body) {
+    chunks.push(chunk)
+    kept += chunk.length
+    if (kept >= excerptBytes) break
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, excerptBytes)
+}
+
 /**
  * Sends events to a local receiver as the gateway delivers them: the event JSON as the
  * body, with Standard Webhooks v1 headers signed by the reference `standardwebhooks`
@@ -132,7 +144,7 @@ export class Forwarder {
         body,
         signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
       })
-      const answer = (await response.body.text()).trim().slice(0, excerptBytes)
+      const answer = (await excerpt(response.body)).trim()
       const ok = response.statusCode >= 200 && response.statusCode < 300
       return {
         status: response.statusCode,
