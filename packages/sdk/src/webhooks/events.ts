@@ -1,5 +1,5 @@
 import type { components } from '../generated/openapi.js'
-import type { Dispute, Refund, Settlement } from '../models.js'
+import type { Dispute, Refund, Settlement, WebhookEndpoint } from '../models.js'
 
 type Event = components['schemas']['Event']
 
@@ -15,9 +15,6 @@ type EventOf<Type extends Event['type'], Object> = Omit<Event, 'type' | 'data'> 
   data: { object: Object }
 }
 
-/** An object the spec does not describe yet (webhook endpoints, pings). */
-type Unpublished = { [field: string]: unknown }
-
 export type DisputeEventType =
   | 'dispute.assigned'
   | 'dispute.updated'
@@ -31,7 +28,7 @@ export type HejieEvent =
   | EventOf<DisputeEventType, Dispute>
   | EventOf<'settlement.recorded', Settlement>
   | EventOf<'refund.recorded', Refund>
-  | EventOf<'webhook_endpoint.disabled', Unpublished>
-  | EventOf<'ping', Unpublished>
+  | EventOf<'webhook_endpoint.disabled', WebhookEndpoint>
+  | EventOf<'ping', WebhookEndpoint>
 
 export type EventType = HejieEvent['type']

@@ -66,3 +66,12 @@ export function resultsAreTyped(dispute: Dispute, event: HejieEvent) {
   // @ts-expect-error only refund events carry a refund
   return event.data.object.amount.amount
 }
+
+export function endpointEventsCarryTheEndpoint(event: HejieEvent) {
+  if (event.type === 'webhook_endpoint.disabled' || event.type === 'ping') {
+    const url: string = event.data.object.url
+    // @ts-expect-error an endpoint has no `respond_by`
+    return [url, event.data.object.respond_by]
+  }
+  return []
+}
