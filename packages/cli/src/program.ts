@@ -22,7 +22,7 @@ export function createProgram(): Command {
     .addHelpText(
       'after',
       '\nStart with `hejie login`. Exit codes: 0 done, 1 a usage or API error, 2 not logged in or\n' +
-        'credentials refused.',
+        'credentials refused, 3 `hejie audit verify` found the log does not verify.',
     )
   loginCommand(program)
   disputesCommand(program)
