@@ -17,10 +17,12 @@ import { eventRoutes } from './routes/events.js'
 import { identityRoutes } from './routes/identity.js'
 import { oauthRoutes } from './routes/oauth.js'
 import { operationsRoutes } from './routes/operations.js'
+import { statsRoutes } from './routes/stats.js'
 import { webhookRoutes } from './routes/webhooks.js'
 import { disputeSchemas } from './schemas/disputes.js'
 import { eventSchemas } from './schemas/events.js'
 import { identitySchemas } from './schemas/identity.js'
+import { statsSchemas } from './schemas/stats.js'
 import { webhookSchemas } from './schemas/webhooks.js'
 import { currentCheckpoint } from './services/audit/checkpoints.js'
 import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
@@ -93,6 +95,8 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   }
   for (const schema of disputeSchemas) app.addSchema(schema)
   await app.register(disputeRoutes, { deadlines })
+  for (const schema of statsSchemas) app.addSchema(schema)
+  await app.register(statsRoutes)
   for (const schema of eventSchemas) app.addSchema(schema)
   await app.register(eventRoutes)
   for (const schema of webhookSchemas) app.addSchema(schema)

@@ -7,6 +7,7 @@ import { Clients } from './resources/clients.js'
 import { Disputes } from './resources/disputes.js'
 import { Enterprises } from './resources/enterprises.js'
 import { Events } from './resources/events.js'
+import { Stats } from './resources/stats.js'
 import { WebhookEndpoints } from './resources/webhook-endpoints.js'
 import { webhooks } from './webhooks/verify.js'
 
@@ -51,9 +52,9 @@ export class Hejie {
   readonly events = new Events(this)
   readonly audit = new Audit(this)
   readonly webhookEndpoints = new WebhookEndpoints(this)
+  readonly stats = new Stats(this)
   /** Verifies webhook deliveries; needs no credentials (also exported on its own). */
   readonly webhooks = webhooks
-  // `stats` joins the resources above when its path appears in openapi/hejie.openapi.json.
 
   readonly #transport: Transport
 

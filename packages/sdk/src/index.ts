@@ -75,6 +75,8 @@ export type {
   Money,
   Refund,
   Settlement,
+  StatsGroup,
+  StatsReport,
   TimelineEntry,
   WebhookAttempt,
   WebhookDelivery,
@@ -121,6 +123,7 @@ export type {
   EnterpriseUpdateParams,
 } from './resources/enterprises.js'
 export type { EventListParams, Events } from './resources/events.js'
+export type { Stats, StatsRetrieveParams } from './resources/stats.js'
 export type {
   WebhookDeliveryListParams,
   WebhookEndpointCreateParams,

@@ -27,3 +27,6 @@ export type WebhookEndpointWithSecret = Schemas['WebhookEndpointWithSecret']
 export type WebhookDelivery = Schemas['WebhookDelivery']
 export type WebhookAttempt = Schemas['WebhookAttempt']
 export type WebhookRecovery = Schemas['WebhookRecovery']
+/** The regulator's indicators over a window (`GET /v1/stats`): `data` holds one group, or the totals. */
+export type StatsReport = Schemas['StatsReport']
+export type StatsGroup = Schemas['StatsGroup']

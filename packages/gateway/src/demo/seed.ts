@@ -185,6 +185,17 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
     body: { result: 'fulfilled', summary: 'Refunded 27.00 yuan.' },
   })
   await step(done, regulator, { action: 'feedback', body: { resolved: true, satisfaction: 'satisfied' } })
+  // Handled over two days rather than the seconds the seed takes (backdated for the demo, like
+  // the overdue dispute below), so that the average handling time of /v1/stats says something.
+  const doneAssignedAt = new Date(Date.now() - 50 * 3_600_000)
+  await database.db
+    .updateTable('disputes')
+    .set({
+      assigned_at: doneAssignedAt.toISOString(),
+      respond_by: deadlines.calendar.respondBy(doneAssignedAt, deadlines.responseWorkingDays).toISOString(),
+    })
+    .where('id', '=', done)
+    .execute()
   // returned by one enterprise and routed to another
   const returned = await open(shop, {
     problem_type: 'quality',

@@ -289,7 +289,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Record a contact with the consumer */
-        post: operations["contactsDispute"];
+        post: operations["recordDisputeContact"];
         delete?: never;
         options?: never;
         head?: never;
@@ -306,7 +306,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Record the settlement agreed with the consumer */
-        post: operations["settlementsDispute"];
+        post: operations["recordDisputeSettlement"];
         delete?: never;
         options?: never;
         head?: never;
@@ -323,7 +323,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Record a refund paid under the settlement */
-        post: operations["refundsDispute"];
+        post: operations["recordDisputeRefund"];
         delete?: never;
         options?: never;
         head?: never;
@@ -340,7 +340,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Report the outcome: fulfilled (closes) or not settled (escalates) */
-        post: operations["outcomeDispute"];
+        post: operations["reportDisputeOutcome"];
         delete?: never;
         options?: never;
         head?: never;
@@ -425,7 +425,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Record the consumer callback (回访) on a closed dispute */
-        post: operations["feedbackDispute"];
+        post: operations["recordDisputeFeedback"];
         delete?: never;
         options?: never;
         head?: never;
@@ -442,7 +442,24 @@ export interface paths {
         get?: never;
         put?: never;
         /** Erase the consumer’s name and phone (PIPL); audit proofs stay valid */
-        post: operations["erasePersonalDataDispute"];
+        post: operations["eraseDisputePersonalData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Indicators over the disputes assigned in a window: totals, or per enterprise, problem type or month */
+        get: operations["getStats"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -968,6 +985,52 @@ export interface components {
             has_more: boolean;
             next_cursor: string | null;
         };
+        StatsGroup: {
+            /** @description The enterprise id, the problem type, or the month as `YYYY-MM` in UTC+8; null for the totals. */
+            group: string | null;
+            /** @description Disputes assigned in the window (to the enterprise they are assigned to now). */
+            received: number;
+            /** @description Of those, accepted by the enterprise. */
+            accepted: number;
+            /** @description Closed after the enterprise reported its settlement fulfilled (resolution `settled`). */
+            settled: number;
+            /** @description Sent to administrative mediation: `escalated` now, or closed by the regulator after it. */
+            escalated: number;
+            /** @description Declined by the enterprise: `returned` now, or closed by the regulator without mediation. */
+            returned: number;
+            /** @description Closed because the consumer withdrew the complaint. */
+            withdrawn: number;
+            /** @description Still awaiting the enterprise after `respond_by`, now or at some point. */
+            overdue: number;
+            /** @description 和解成功率: settled ÷ (settled + escalated + returned). Null when the denominator is 0. */
+            settlement_rate: number | null;
+            /** @description 按时办结率: concluded without ever being overdue ÷ (settled + escalated + returned). Null when the denominator is 0. */
+            on_time_rate: number | null;
+            /** @description 响应率: accepted with a contact recorded by `respond_by` ÷ received. Null when the denominator is 0. */
+            response_rate: number | null;
+            /** @description 满意率: feedback satisfied or basically satisfied ÷ feedback given. Null when the denominator is 0. */
+            satisfaction_rate: number | null;
+            /** @description 解决率: feedback saying the problem was resolved ÷ feedback given. Null when the denominator is 0. */
+            resolution_rate: number | null;
+            /** @description Mean hours from assignment to closing over the settled disputes, to 0.01 h. Null when none is settled. */
+            avg_handling_hours: number | null;
+            refunded: components["schemas"]["Money"];
+        };
+        StatsReport: {
+            /** @enum {string} */
+            object: "stats";
+            /** @description The window’s start as applied, in UTC; null: since the first dispute. */
+            from: string | null;
+            /**
+             * Format: date-time
+             * @description The window’s end (exclusive) as applied, in UTC.
+             * @example 2026-01-31T16:00:00.000Z
+             */
+            to: string;
+            /** @description The grouping asked for; null for the totals. */
+            group_by: ("enterprise" | "problem_type" | "month") | null;
+            data: components["schemas"]["StatsGroup"][];
+        };
         Event: {
             /** @example evt_01jdq3c0k2m4n6p8r0t2v4x6z8 */
             id: string;
@@ -1368,9 +1431,9 @@ export interface operations {
     };
     listEnterprises: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Items per page (1–100). */
-                limit: number;
+                limit?: number;
                 /** @description Opaque cursor from `next_cursor`. */
                 cursor?: string;
                 odr_status?: "active" | "suspended" | "exited";
@@ -1578,7 +1641,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     name?: string;
@@ -1656,9 +1719,9 @@ export interface operations {
     };
     listEnterpriseClients: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Items per page (1–100). */
-                limit: number;
+                limit?: number;
                 /** @description Opaque cursor from `next_cursor`. */
                 cursor?: string;
             };
@@ -1788,9 +1851,9 @@ export interface operations {
     };
     listClients: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Items per page (1–100). */
-                limit: number;
+                limit?: number;
                 /** @description Opaque cursor from `next_cursor`. */
                 cursor?: string;
                 role?: "regulator" | "enterprise";
@@ -1975,9 +2038,9 @@ export interface operations {
     };
     listDisputes: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Items per page (1–100). */
-                limit: number;
+                limit?: number;
                 /** @description Opaque cursor from `next_cursor`. */
                 cursor?: string;
                 status?: ("assigned" | "in_progress" | "settled" | "returned" | "escalated" | "closed")[];
@@ -2050,8 +2113,6 @@ export interface operations {
             header?: {
                 /** @description Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h). */
                 "idempotency-key"?: string;
-                /** @description The dispute’s ETag (`"<version>"`): act only on that version. */
-                "if-match"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2220,8 +2281,8 @@ export interface operations {
     };
     getDisputeTimeline: {
         parameters: {
-            query: {
-                limit: number;
+            query?: {
+                limit?: number;
                 /** @description Opaque cursor from `next_cursor`. */
                 cursor?: string;
             };
@@ -2294,7 +2355,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     note?: string;
@@ -2474,7 +2535,7 @@ export interface operations {
             };
         };
     };
-    contactsDispute: {
+    recordDisputeContact: {
         parameters: {
             query?: never;
             header?: {
@@ -2578,7 +2639,7 @@ export interface operations {
             };
         };
     };
-    settlementsDispute: {
+    recordDisputeSettlement: {
         parameters: {
             query?: never;
             header?: {
@@ -2691,7 +2752,7 @@ export interface operations {
             };
         };
     };
-    refundsDispute: {
+    recordDisputeRefund: {
         parameters: {
             query?: never;
             header?: {
@@ -2799,7 +2860,7 @@ export interface operations {
             };
         };
     };
-    outcomeDispute: {
+    reportDisputeOutcome: {
         parameters: {
             query?: never;
             header?: {
@@ -3104,7 +3165,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     note?: string;
@@ -3284,7 +3345,7 @@ export interface operations {
             };
         };
     };
-    feedbackDispute: {
+    recordDisputeFeedback: {
         parameters: {
             query?: never;
             header?: {
@@ -3383,7 +3444,7 @@ export interface operations {
             };
         };
     };
-    erasePersonalDataDispute: {
+    eraseDisputePersonalData: {
         parameters: {
             query?: never;
             header?: {
@@ -3397,7 +3458,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     note?: string;
@@ -3479,14 +3540,85 @@ export interface operations {
             };
         };
     };
+    getStats: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Start of the window (inclusive): disputes assigned at or after it. Any offset; `+08:00` for Beijing time. Default: since the first dispute.
+                 * @example 2026-01-01T00:00:00+08:00
+                 */
+                from?: string;
+                /**
+                 * @description End of the window (exclusive): disputes assigned before it. Default: now.
+                 * @example 2026-02-01T00:00:00+08:00
+                 */
+                to?: string;
+                /** @description Only this enterprise (regulators; an enterprise always sees only its own). */
+                enterprise_id?: string;
+                /** @description One element per enterprise, problem type or month (China Standard Time, UTC+8); without it, one element: the totals. */
+                group_by?: "enterprise" | "problem_type" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsReport"];
+                };
+            };
+            /** @description Bad parameters, or `from` not before `to` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks stats:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such enterprise visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listEvents: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Return events after this event id. */
                 after?: string;
                 /** @description Event types to return, repeated or comma-separated. */
                 types?: string[];
-                limit: number;
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -3534,9 +3666,9 @@ export interface operations {
     };
     listWebhookEndpoints: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Items per page (1–100). */
-                limit: number;
+                limit?: number;
                 /** @description Opaque cursor from `next_cursor`. */
                 cursor?: string;
             };
@@ -3802,7 +3934,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     /**
@@ -4008,9 +4140,9 @@ export interface operations {
     };
     listWebhookDeliveries: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Items per page (1–100). */
-                limit: number;
+                limit?: number;
                 /** @description Opaque cursor from `next_cursor`. */
                 cursor?: string;
                 status?: "pending" | "succeeded" | "failed";
@@ -4254,7 +4386,7 @@ export interface operations {
             query: {
                 start: number;
                 end?: number;
-                limit: number;
+                limit?: number;
             };
             header?: never;
             path?: never;

@@ -4,6 +4,7 @@ import { writePath } from './0001-write-path.js'
 import { identity } from './0002-identity.js'
 import { disputes } from './0003-disputes.js'
 import { webhooks } from './0004-webhooks.js'
+import { statsIndexes } from './0005-stats-indexes.js'
 
 /**
  * Every migration, in order. Migrations are forward-only and written for both dialects;
@@ -15,6 +16,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0002-identity': identity,
     '0003-disputes': disputes(dialect),
     '0004-webhooks': webhooks(dialect),
+    '0005-stats-indexes': statsIndexes,
   }
   return { getMigrations: async () => migrations }
 }

@@ -1,0 +1,60 @@
+import type { Static } from 'typebox'
+import { type Indicators, indicators } from '../../domain/indicators.js'
+import type { Principal } from '../../domain/principal.js'
+import { problem } from '../../errors.js'
+import { utc } from '../../schemas/common.js'
+import type { StatsGrouping, StatsQuery } from '../../schemas/stats.js'
+import type { Database } from '../../storage/database.js'
+import { getEnterprise } from '../enterprises.js'
+import { countIndicators } from './aggregate.js'
+
+export interface StatsReport {
+  object: 'stats'
+  from: string | null
+  to: string
+  group_by: StatsGrouping | null
+  data: (Indicators & { group: string | null })[]
+}
+
+/**
+ * The regulator's indicators over the disputes assigned in [from, to): all of them for a
+ * regulator (or one enterprise's), an enterprise's own for an enterprise. An enterprise the
+ * caller cannot see is not found, exactly as one that does not exist.
+ */
+export async function statsReport(
+  database: Database,
+  principal: Principal,
+  query: Static<typeof StatsQuery>,
+  now: Date,
+): Promise<StatsReport> {
+  const from = query.from === undefined ? null : utc(query.from)
+  const to = query.to === undefined ? now.toISOString() : utc(query.to)
+  if (from !== null && from >= to) {
+    const detail =
+      query.to === undefined
+        ? `from (${from}) must be before to, which is now (${to}) when not given.`
+        : `from (${from}) must be before to (${to}).`
+    throw problem('validation_failed', detail, {
+      errors: [{ path: 'querystring/from', message: 'must be before to' }],
+    })
+  }
+  let enterpriseId = principal.role === 'enterprise' ? (principal.enterpriseId ?? '') : null
+  if (query.enterprise_id !== undefined) {
+    enterpriseId = (await getEnterprise(database.db, principal, query.enterprise_id)).id
+  }
+  const groupBy = query.group_by ?? null
+  const groups = await countIndicators(database.db, database.dialect, {
+    from,
+    to,
+    enterpriseId,
+    groupBy,
+    now: now.toISOString(),
+  })
+  return {
+    object: 'stats',
+    from,
+    to,
+    group_by: groupBy,
+    data: groups.map(({ group, counts }) => ({ group, ...indicators(counts) })),
+  }
+}
