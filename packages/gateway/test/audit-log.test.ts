@@ -160,3 +160,26 @@ t.test('proof requests beyond the log are refused with 400', async (t) => {
     t.equal(res.json().code, 'validation_failed')
   }
 })
+
+t.test(
+  `an entry whose stored bytes were altered is listed without its parsed form, not as an error (${backend})`,
+  async (t) => {
+    const { database, regulator } = await busyLog(t)
+    await database.db
+      .updateTable('audit_entries')
+      .set({ canonical: new Uint8Array(Buffer.from('{"v":1,"index":1,')) })
+      .where('leaf_index', '=', 1)
+      .execute()
+    const res = await regulator({ url: '/v1/audit/entries?start=0&limit=3' })
+    t.equal(res.statusCode, 200)
+    const [first, altered] = res.json().data
+    t.equal(first.entry.index, 0, 'an intact entry keeps its parsed form')
+    t.equal(altered.index, 1)
+    t.notOk('entry' in altered, 'the altered entry has no parsed form')
+    t.equal(
+      Buffer.from(altered.canonical, 'base64').toString(),
+      '{"v":1,"index":1,',
+      'its stored bytes are shown as they are',
+    )
+  },
+)

@@ -27,7 +27,15 @@ const AuditEntry = Type.Object(
     index: Type.Integer(),
     leaf_hash: Type.String({ description: 'SHA-256(0x00 ‖ canonical), base64' }),
     canonical: Type.String({ description: 'The RFC 8785 bytes exactly as hashed, base64' }),
-    entry: Type.Object({}, { additionalProperties: true, description: 'The same bytes parsed, for reading' }),
+    entry: Type.Optional(
+      Type.Object(
+        {},
+        {
+          additionalProperties: true,
+          description: 'The same bytes parsed, for reading; absent when they do not parse (a damaged row)',
+        },
+      ),
+    ),
   },
   { $id: 'AuditEntry' },
 )

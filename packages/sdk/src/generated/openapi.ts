@@ -1189,8 +1189,8 @@ export interface components {
             leaf_hash: string;
             /** @description The RFC 8785 bytes exactly as hashed, base64 */
             canonical: string;
-            /** @description The same bytes parsed, for reading */
-            entry: {
+            /** @description The same bytes parsed, for reading; absent when they do not parse (a damaged row) */
+            entry?: {
                 [key: string]: unknown;
             };
         };

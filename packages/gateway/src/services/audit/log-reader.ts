@@ -23,30 +23,23 @@ function visibleEntries(db: Kysely<Schema>, principal: Principal) {
     : all.where('enterprise_id', '=', principal.enterpriseId ?? '').where('dispute_id', 'is not', null)
 }
 
+/**
+ * An entry as the API shows it: the stored bytes exactly as hashed, and the same bytes
+ * parsed for reading. Bytes that no longer parse (a damaged or altered row) are shown
+ * without `entry`, so that the reader, and the verifier working from `canonical`, still get
+ * the entry and can name it.
+ */
 function presentEntry(row: AuditEntryTable) {
   const canonical = Buffer.from(row.canonical)
-  return {
+  const presented = {
     index: Number(row.leaf_index),
     leaf_hash: base64(row.leaf_hash),
     canonical: canonical.toString('base64'),
-    entry: JSON.parse(canonical.toString('utf8')),
   }
-}
-
-/**
- * An entry as the export carries it. Stored bytes that no longer parse (a damaged or altered
- * row) are exported without the parsed `entry`, so that the bundle still reaches the
- * verifier, which works from `canonical` and names the entry.
- */
-function exportedEntry(row: AuditEntryTable) {
   try {
-    return presentEntry(row)
+    return { ...presented, entry: JSON.parse(canonical.toString('utf8')) as Record<string, unknown> }
   } catch {
-    return {
-      index: Number(row.leaf_index),
-      leaf_hash: base64(row.leaf_hash),
-      canonical: Buffer.from(row.canonical).toString('base64'),
-    }
+    return presented
   }
 }
 
@@ -173,7 +166,7 @@ export async function exportBundle(
       for (const row of rows) {
         const index = Number(row.leaf_index)
         const proof = await inclusionProof(index, checkpoint.tree_size, nodes)
-        yield `${JSON.stringify({ type: 'entry', ...exportedEntry(row), proof: proof.map(base64) })}\n`
+        yield `${JSON.stringify({ type: 'entry', ...presentEntry(row), proof: proof.map(base64) })}\n`
       }
       next = Number(rows.at(-1)?.leaf_index) + 1
     }
