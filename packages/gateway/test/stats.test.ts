@@ -1,5 +1,6 @@
 import t from 'tap'
 import { deadlinePolicyFrom, respondBy } from '../src/services/disputes/deadline-policy.js'
+import { scanDeadlines } from '../src/services/disputes/deadline-scan.js'
 import { testApp } from './helpers/app.js'
 import { backend } from './helpers/database.js'
 import { intakeDispute } from './helpers/disputes.js'
@@ -28,6 +29,8 @@ import { accessToken, as, enrolEnterprise, regulatorCredentials } from './helper
  *  A5      A   02     still assigned, deadline passed                  overdue
  *  A6      A   02     accepted, contact in time, still in progress     overdue, responded
  *  A7      A   01     withdrawn                                        withdrawn
+ *  A8      A   01     escalated by the deadline scanner when overdue   escalated, overdue, late
+ *                     (auto-escalation on), closed (mediated)
  *  B1      B   01     declined                                         returned, on time
  *  B2      B   01     declined, closed by the regulator (rejected)     returned, on time
  *  B3      B   01     accepted, unanswered call in time, settled       settled, on time, responded,
@@ -101,6 +104,11 @@ const scenario = (async () => {
   const callback = (id: string, resolved: boolean, satisfaction: string) =>
     act(regulatorToken, id, 'feedback', { resolved, satisfaction })
 
+  // A8 first: the scan that escalates it looks at every dispute past its deadline.
+  const a8 = await open(a.id)
+  await place(a8, '2026-01-21T02:00:00.000Z')
+  await scanDeadlines(database, { ...policy, autoEscalateOverdue: true })
+  await act(regulatorToken, a8, 'close', { resolution: 'mediated' })
   // A1
   const a1 = await open(a.id)
   await act(a.token, a1, 'accept')
@@ -192,16 +200,16 @@ const money = (amount: number) => ({ amount, currency: 'CNY' })
 
 const totals = {
   group: null,
-  received: 11,
+  received: 12,
   accepted: 6,
   settled: 3,
-  escalated: 2,
+  escalated: 3,
   returned: 2,
   withdrawn: 1,
-  overdue: 3,
-  settlement_rate: 3 / 7,
-  on_time_rate: 6 / 7,
-  response_rate: 4 / 11,
+  overdue: 4,
+  settlement_rate: 3 / 8,
+  on_time_rate: 6 / 8,
+  response_rate: 4 / 12,
   satisfaction_rate: 3 / 4,
   resolution_rate: 2 / 4,
   avg_handling_hours: 48,
@@ -209,16 +217,16 @@ const totals = {
 }
 
 const enterpriseA = {
-  received: 7,
+  received: 8,
   accepted: 4,
   settled: 2,
-  escalated: 2,
+  escalated: 3,
   returned: 0,
   withdrawn: 1,
-  overdue: 3,
-  settlement_rate: 2 / 4,
-  on_time_rate: 3 / 4,
-  response_rate: 3 / 7,
+  overdue: 4,
+  settlement_rate: 2 / 5,
+  on_time_rate: 3 / 5,
+  response_rate: 3 / 8,
   satisfaction_rate: 2 / 3,
   resolution_rate: 1 / 3,
   avg_handling_hours: 36,
@@ -311,16 +319,16 @@ t.test('per month: months are China Standard Time, so 31 January 16:30 UTC is Fe
   t.strictSame(res.json().data, [
     {
       group: '2026-01',
-      received: 7,
+      received: 8,
       accepted: 3,
       settled: 2,
-      escalated: 2,
+      escalated: 3,
       returned: 2,
       withdrawn: 1,
-      overdue: 1,
-      settlement_rate: 2 / 6,
-      on_time_rate: 5 / 6,
-      response_rate: 2 / 7,
+      overdue: 2,
+      settlement_rate: 2 / 7,
+      on_time_rate: 5 / 7,
+      response_rate: 2 / 8,
       satisfaction_rate: 2 / 3,
       resolution_rate: 2 / 3,
       avg_handling_hours: 60,
@@ -353,16 +361,16 @@ t.test('per problem type, in order of the type', async (t) => {
   t.strictSame(res.json().data, [
     {
       group: 'contract',
-      received: 8,
+      received: 9,
       accepted: 6,
       settled: 3,
-      escalated: 2,
+      escalated: 3,
       returned: 0,
       withdrawn: 1,
-      overdue: 2,
-      settlement_rate: 3 / 5,
-      on_time_rate: 4 / 5,
-      response_rate: 4 / 8,
+      overdue: 3,
+      settlement_rate: 3 / 6,
+      on_time_rate: 4 / 6,
+      response_rate: 4 / 9,
       satisfaction_rate: 3 / 4,
       resolution_rate: 2 / 4,
       avg_handling_hours: 48,
@@ -393,7 +401,7 @@ t.test(
     const { stats, regulatorToken } = await scenario
     const sinceEver = (await stats(regulatorToken, `to=${encodeURIComponent(TO)}`)).json()
     t.equal(sinceEver.from, null)
-    t.equal(sinceEver.data[0].received, 12, 'the dispute of 31 December 23:59:59.999 in Beijing is in')
+    t.equal(sinceEver.data[0].received, 13, 'the dispute of 31 December 23:59:59.999 in Beijing is in')
     const fromTheEnd = (await stats(regulatorToken, `from=${encodeURIComponent(TO)}`)).json()
     t.equal(fromTheEnd.data[0].received, 1, 'the dispute assigned at `to` belongs to the next window')
     t.ok(Date.parse(fromTheEnd.to) <= Date.now(), 'to defaults to now')

@@ -1,4 +1,5 @@
 import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely'
+import { regulatorResolutions } from '../../domain/disputes/lifecycle.js'
 import type { IndicatorCounts } from '../../domain/indicators.js'
 import type { StatsGrouping } from '../../schemas/stats.js'
 import { type DialectName, sqlFunctions, withoutJit } from '../../storage/dialect.js'
@@ -25,7 +26,6 @@ export interface CountedGroup {
  * `not_settled` (the partial index `timeline_entries_escalations` holds exactly these).
  */
 const escalationActions = ['dispute.escalated', 'dispute.overdue_escalated'] as const
-const regulatorResolutions = ['mediated', 'terminated', 'rejected'] as const
 
 const literals = (values: readonly string[]) => sql.join(values.map((value) => sql.lit(value)))
 const flag = (condition: RawBuilder<unknown>) => sql<number>`case when ${condition} then 1 else 0 end`
@@ -46,7 +46,8 @@ export async function countIndicators(
 
   const settled = sql`${d('resolution')} = 'settled'`
   // Closed by the regulator: after mediation, or after the enterprise declined it. Which of
-  // the two is in the history, looked up only for these rows.
+  // the two is in the history, looked up only for these rows. An outcome can only be there
+  // as `not_settled` (`fulfilled` closes as settled), and nothing is declined after one.
   const closedByRegulator = sql`(${d('status')} = 'closed' and ${d('resolution')} in (${literals(regulatorResolutions)}))`
   const wasEscalated = sql`(${d('outcome')} is not null or exists (select 1 from timeline_entries t where t.dispute_id = ${d(
     'id',
