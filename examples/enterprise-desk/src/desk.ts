@@ -14,7 +14,6 @@ import {
   type Money,
   NotFoundError,
   PreconditionFailedError,
-  UnprocessableEntityError,
 } from '@hejie/sdk'
 
 /** What your people (or your rules) decided about a dispute the regulator routed to you. */
@@ -283,13 +282,10 @@ async function refundAndClose(
     try {
       await hejie.disputes.recordRefund(dispute.id, { ...refund, amount })
     } catch (error) {
-      // Another pass got there first: the reference is unique per enterprise (409), and the
-      // gateway checks the total first (422 refund_exceeds_settlement). Either way, carry on
-      // only if Hejie now has the whole amount on record.
-      const raced =
-        error instanceof ConflictError ||
-        (error instanceof UnprocessableEntityError && error.code === 'refund_exceeds_settlement')
-      if (!raced) throw error
+      // Another pass got there first: the reference is unique per enterprise, and Hejie
+      // checks it before the amount, so the retry is a 409 naming the refund on record.
+      // Carry on only if Hejie now has the whole amount.
+      if (!(error instanceof ConflictError)) throw error
       const now = await hejie.disputes.retrieve(dispute.id)
       if (now.refunded.amount < agreed.amount) throw error
     }

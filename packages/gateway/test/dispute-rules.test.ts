@@ -101,6 +101,26 @@ t.test('a refund reference is unique per enterprise', async (t) => {
   t.match(again.json(), { code: 'conflict', existing_id: /^rfd_/ })
 })
 
+t.test(
+  'a retried full refund is told it is already recorded, not that it exceeds the settlement',
+  async (t) => {
+    const { enterprise, id } = await settledDispute(t)
+    const first = await enterprise({
+      method: 'POST',
+      url: `/v1/disputes/${id}/refunds`,
+      payload: refund(2700, 'RF-FULL'),
+    })
+    t.equal(first.statusCode, 201)
+    const retried = await enterprise({
+      method: 'POST',
+      url: `/v1/disputes/${id}/refunds`,
+      payload: refund(2700, 'RF-FULL'),
+    })
+    t.equal(retried.statusCode, 409)
+    t.match(retried.json(), { code: 'conflict', existing_id: first.json().id })
+  },
+)
+
 t.test('money must be integer fen in CNY', async (t) => {
   const { enterprise, id } = await settledDispute(t)
   for (const amount of [27.5, '2700', -1, 0]) {

@@ -157,12 +157,8 @@ export const Dispute = Type.Object(
       demands: Type.Array(Enum(demands)),
       amount: Type.Optional(Type.Ref('Money')),
     }),
-    purchase: Type.Object({
-      date: Type.Optional(Type.String()),
-      order_ref: Type.Optional(Type.String()),
-      amount: Type.Optional(Type.Ref('Money')),
-      channel: Type.Optional(Type.String()),
-    }),
+    // The purchase as the intake gave it, so that it can be passed back as it is.
+    purchase: Purchase,
     received_at: Timestamp,
     assigned_at: Timestamp,
     respond_by: Timestamp,

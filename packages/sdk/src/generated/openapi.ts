@@ -899,10 +899,15 @@ export interface components {
                 amount?: components["schemas"]["Money"];
             };
             purchase: {
+                /**
+                 * Format: date
+                 * @description YYYY-MM-DD
+                 */
                 date?: string;
                 order_ref?: string;
                 amount?: components["schemas"]["Money"];
-                channel?: string;
+                /** @enum {string} */
+                channel?: "online" | "offline" | "live_stream";
             };
             /**
              * Format: date-time

@@ -276,14 +276,8 @@ async function recordRefund(
 ): Promise<Effect> {
   const settlement = current.settlement ? (JSON.parse(current.settlement) as { id: string }) : null
   if (!settlement) throw problem('invalid_transition', 'A refund needs a recorded settlement.')
-  const settled = settledAmount(current)
-  if (current.refunded_amount + body.amount.amount > settled) {
-    throw problem(
-      'refund_exceeds_settlement',
-      `Refunds would total ${current.refunded_amount + body.amount.amount} fen, more than the ${settled} fen settled.`,
-      { extensions: { settled: money(settled), refunded: money(current.refunded_amount) } },
-    )
-  }
+  // The reference first: a retry of a refund already recorded must learn that it was
+  // (409 with `existing_id`), even when paying it again would also exceed the settlement.
   const duplicate = await tx.db
     .selectFrom('refunds')
     .select(['id', 'dispute_id'])
@@ -294,6 +288,14 @@ async function recordRefund(
     throw problem('conflict', `Refund reference ${body.reference} is already recorded as ${duplicate.id}.`, {
       extensions: { existing_id: duplicate.id },
     })
+  }
+  const settled = settledAmount(current)
+  if (current.refunded_amount + body.amount.amount > settled) {
+    throw problem(
+      'refund_exceeds_settlement',
+      `Refunds would total ${current.refunded_amount + body.amount.amount} fen, more than the ${settled} fen settled.`,
+      { extensions: { settled: money(settled), refunded: money(current.refunded_amount) } },
+    )
   }
   const at = tx.now.toISOString()
   const row = {
