@@ -13,12 +13,30 @@ export type OAuthErrorBody = components['schemas']['OAuthError']
  */
 export type ErrorCode = Problem['code'] | OAuthErrorBody['error'] | (string & {})
 
+const errorKinds = Symbol.for('@hejie/sdk.error-kinds')
+type Branded = { [errorKinds]?: unknown }
+
 /**
  * Everything a failed call throws. API answers come as a subclass per status (catch
  * `NotFoundError`, or test `error.code`); failures to get an answer at all are
  * `APIConnectionError` and its `APITimeoutError`.
  */
 export class HejieError extends Error {
+  /**
+   * `instanceof` that also recognises errors thrown by another copy of the SDK (two versions
+   * installed side by side, or its built and its source form in one process), whose classes
+   * are different objects: each error carries the names of its classes under a registry-wide
+   * symbol, and every class checks for its own name there.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // `this` is the class `instanceof` asks about: HejieError or one of its subclasses.
+    // biome-ignore lint/complexity/noThisInStatic: the subclass being tested, not HejieError
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true
+    const kinds = typeof value === 'object' && value !== null ? (value as Branded)[errorKinds] : undefined
+    // biome-ignore lint/complexity/noThisInStatic: the subclass being tested, not HejieError
+    return Array.isArray(kinds) && kinds.includes(this.name)
+  }
+
   /** The HTTP status, or `undefined` when no response arrived. */
   readonly status: number | undefined
   readonly code: ErrorCode | undefined
@@ -41,6 +59,11 @@ export class HejieError extends Error {
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause })
     this.name = new.target.name
+    const kinds: string[] = []
+    for (let kind: unknown = new.target; kind && kind !== Error; kind = Object.getPrototypeOf(kind)) {
+      kinds.push((kind as { name: string }).name)
+    }
+    Object.defineProperty(this, errorKinds, { value: kinds })
     this.status = details.status
     this.code = details.code
     this.requestId = details.requestId

@@ -2,6 +2,7 @@ import t from 'tap'
 import { backend } from '../../gateway/test/helpers/database.js'
 import { testUscc } from '../../gateway/test/helpers/identity.js'
 import {
+  APIConnectionError,
   BadRequestError,
   ConflictError,
   HejieError,
@@ -115,4 +116,18 @@ t.test('an If-Match given as a version is sent as its ETag', async (t) => {
     PreconditionFailedError,
     'a version number is quoted as the ETag, and it is stale now',
   )
+})
+
+t.test('instanceof recognises errors thrown by another copy of the SDK', async (t) => {
+  // The package's built form is a second copy of every class beside the source these tests use.
+  const other = await import('@hejie/sdk')
+  t.not(other.ConflictError, ConflictError, 'two copies are loaded')
+  const conflict = new other.ConflictError('duplicate', { status: 409, code: 'conflict' })
+  t.ok(conflict instanceof ConflictError, 'a 409 of the other copy is a ConflictError')
+  t.ok(conflict instanceof HejieError, 'and a HejieError')
+  t.notOk(conflict instanceof NotFoundError, 'but not a NotFoundError')
+  const timeout = new other.APITimeoutError('slow')
+  t.ok(timeout instanceof APIConnectionError, 'subclasses count as their parents')
+  t.notOk(new Error('plain') instanceof HejieError, 'an unrelated error is not one')
+  t.notOk(new ConflictError('x') instanceof other.PreconditionFailedError)
 })

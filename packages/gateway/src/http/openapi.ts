@@ -39,8 +39,20 @@ export const openapiPlugin = fp(
             description: 'Consumer disputes: intake, routing, settlement, refunds, outcomes.',
           },
           {
+            name: 'events',
+            description: 'The event feed: every change a caller may see, in commit order.',
+          },
+          {
             name: 'webhooks',
             description: 'Webhook endpoints and their deliveries: signed, retried, logged.',
+          },
+          {
+            name: 'audit',
+            description: 'The tamper-evident audit log: signed checkpoints, entries, proofs, export.',
+          },
+          {
+            name: 'stats',
+            description: 'Indicators for regulators: settlement, on-time and response rates.',
           },
           { name: 'operations', description: 'Health, readiness and metrics for operators.' },
         ],
