@@ -16,6 +16,8 @@ import { EMPTY_ROOT, HASH_LENGTH, nodeHash } from '@hejie/sdk'
  */
 export interface SubtreeHashes {
   get(level: number, position: number): Promise<Uint8Array>
+  /** The same for several subtrees at once, in order: one read instead of one per subtree. */
+  getMany?(subtrees: readonly Subtree[]): Promise<Uint8Array[]>
 }
 
 export interface Subtree {
@@ -98,8 +100,9 @@ export async function nodesCompletedBy(
 ): Promise<SubtreeHash[]> {
   requireHash(leafHash, 'the leaf hash')
   const [leaf, ...parents] = completedSubtrees(leafIndex)
-  const leftHalves = await Promise.all(
-    parents.map(({ level, position }) => readSubtree(nodes, { level: level - 1, position: position * 2 })),
+  const leftHalves = await readSubtrees(
+    nodes,
+    parents.map(({ level, position }) => ({ level: level - 1, position: position * 2 })),
   )
   const completed: SubtreeHash[] = [{ ...leaf!, hash: leafHash }]
   parents.forEach((parent, step) => {
@@ -152,13 +155,25 @@ function consistencyPath(firstSize: number, secondSize: number): LeafRange[] {
 /** The hashes of the ranges, reading all the subtrees they need at once. */
 async function hashRanges(ranges: readonly LeafRange[], nodes: SubtreeHashes): Promise<Uint8Array[]> {
   const tilings = ranges.map(completeSubtreesOf)
-  const hashes = await Promise.all(tilings.flat().map((subtree) => readSubtree(nodes, subtree)))
+  const hashes = await readSubtrees(nodes, tilings.flat())
   let next = 0
   return tilings.map((tiling) => {
     const tileHashes = hashes.slice(next, next + tiling.length)
     next += tiling.length
     return tileHashes.reduceRight((right, left) => nodeHash(left, right))
   })
+}
+
+/** The stored hashes of `subtrees`, in order, in one read where the store allows it. */
+async function readSubtrees(nodes: SubtreeHashes, subtrees: readonly Subtree[]): Promise<Uint8Array[]> {
+  const hashes = nodes.getMany
+    ? await nodes.getMany(subtrees)
+    : await Promise.all(subtrees.map(({ level, position }) => nodes.get(level, position)))
+  hashes.forEach((hash, i) => {
+    const { level, position } = subtrees[i] as Subtree
+    requireHash(hash, `the stored hash of subtree (level ${level}, position ${position})`)
+  })
+  return hashes
 }
 
 /**
@@ -179,12 +194,6 @@ function completeSubtreesOf({ start, end }: LeafRange): Subtree[] {
     cursor += width
   }
   return subtrees
-}
-
-async function readSubtree(nodes: SubtreeHashes, { level, position }: Subtree): Promise<Uint8Array> {
-  const hash = await nodes.get(level, position)
-  requireHash(hash, `the stored hash of subtree (level ${level}, position ${position})`)
-  return hash
 }
 
 /** The k of RFC 6962 §2.1: the largest power of two smaller than `value` (which is at least 2). */

@@ -1,29 +1,49 @@
 import type { Kysely } from 'kysely'
-import type { SubtreeHashes } from '../../domain/audit/merkle-tree.js'
+import type { Subtree, SubtreeHashes } from '../../domain/audit/merkle-tree.js'
 import type { Schema } from '../../storage/schema.js'
 
 /**
  * Complete-subtree hashes read from the database, remembered for the life of this object:
- * a node of a complete subtree never changes, so one export or proof batch reads it once.
+ * a node of a complete subtree never changes, so one export or proof batch reads it once,
+ * and the nodes of one proof are read together.
  */
 export function storedNodes(db: Kysely<Schema>): SubtreeHashes {
   const cache = new Map<string, Uint8Array>()
-  return {
-    async get(level, position) {
-      const key = `${level}:${position}`
-      const cached = cache.get(key)
-      if (cached) return cached
-      const row = await db
+  const keyOf = (level: number, position: number) => `${level}:${position}`
+  const remember = (key: string, hash: Uint8Array) => {
+    if (cache.size > 100_000) cache.clear()
+    cache.set(key, hash)
+  }
+
+  /** Reads the subtrees not cached yet in one query (a proof needs about log2(n) of them). */
+  const getMany = async (subtrees: readonly Subtree[]): Promise<Uint8Array[]> => {
+    const missing = subtrees.filter(({ level, position }) => !cache.has(keyOf(level, position)))
+    if (missing.length > 0) {
+      const rows = await db
         .selectFrom('audit_nodes')
-        .select('hash')
-        .where('level', '=', level)
-        .where('position', '=', position)
-        .executeTakeFirst()
-      if (!row) throw new Error(`audit log node ${key} is missing`)
-      const hash = new Uint8Array(row.hash)
-      if (cache.size > 100_000) cache.clear()
-      cache.set(key, hash)
+        .select(['level', 'position', 'hash'])
+        .where((eb) =>
+          eb.or(
+            missing.map(({ level, position }) =>
+              eb.and([eb('level', '=', level), eb('position', '=', position)]),
+            ),
+          ),
+        )
+        .execute()
+      for (const row of rows) remember(keyOf(row.level, Number(row.position)), new Uint8Array(row.hash))
+    }
+    return subtrees.map(({ level, position }) => {
+      const hash = cache.get(keyOf(level, position))
+      if (!hash) throw new Error(`audit log node ${keyOf(level, position)} is missing`)
       return hash
+    })
+  }
+
+  return {
+    getMany,
+    async get(level, position) {
+      const [hash] = await getMany([{ level, position }])
+      return hash as Uint8Array
     },
   }
 }
