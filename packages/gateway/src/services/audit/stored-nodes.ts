@@ -7,17 +7,25 @@ import type { Schema } from '../../storage/schema.js'
  * a node of a complete subtree never changes, so one export or proof batch reads it once,
  * and the nodes of one proof are read together.
  */
-export function storedNodes(db: Kysely<Schema>): SubtreeHashes {
+export function storedNodes(db: Kysely<Schema>, { cacheLimit = 100_000 } = {}): SubtreeHashes {
   const cache = new Map<string, Uint8Array>()
   const keyOf = (level: number, position: number) => `${level}:${position}`
   const remember = (key: string, hash: Uint8Array) => {
-    if (cache.size > 100_000) cache.clear()
+    if (cache.size >= cacheLimit) cache.clear()
     cache.set(key, hash)
   }
 
   /** Reads the subtrees not cached yet in one query (a proof needs about log2(n) of them). */
   const getMany = async (subtrees: readonly Subtree[]): Promise<Uint8Array[]> => {
-    const missing = subtrees.filter(({ level, position }) => !cache.has(keyOf(level, position)))
+    // Taken from the cache first: remembering what the query reads may clear it.
+    const found = new Map<string, Uint8Array>()
+    const missing: Subtree[] = []
+    for (const subtree of subtrees) {
+      const key = keyOf(subtree.level, subtree.position)
+      const cached = cache.get(key)
+      if (cached) found.set(key, cached)
+      else missing.push(subtree)
+    }
     if (missing.length > 0) {
       const rows = await db
         .selectFrom('audit_nodes')
@@ -30,10 +38,15 @@ export function storedNodes(db: Kysely<Schema>): SubtreeHashes {
           ),
         )
         .execute()
-      for (const row of rows) remember(keyOf(row.level, Number(row.position)), new Uint8Array(row.hash))
+      for (const row of rows) {
+        const key = keyOf(row.level, Number(row.position))
+        const hash = new Uint8Array(row.hash)
+        found.set(key, hash)
+        remember(key, hash)
+      }
     }
     return subtrees.map(({ level, position }) => {
-      const hash = cache.get(keyOf(level, position))
+      const hash = found.get(keyOf(level, position))
       if (!hash) throw new Error(`audit log node ${keyOf(level, position)} is missing`)
       return hash
     })
