@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import t from 'tap'
 import { backend } from './helpers/database.js'
 import { complaint } from './helpers/disputes.js'
