@@ -6,11 +6,11 @@ import {
   type DatabaseConnection,
   type Driver,
   Kysely,
-  PostgresDialect,
   SqliteDialect,
   sql,
 } from 'kysely'
 import pg from 'pg'
+import { CurrentSchemaPostgresDialect } from './current-schema-introspector.js'
 import type { DialectName } from './dialect.js'
 import type { Schema } from './schema.js'
 
@@ -87,7 +87,7 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
   })
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => {})
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<Schema>({ dialect: new CurrentSchemaPostgresDialect({ pool }) })
   return {
     db,
     dialect: 'postgres',
