@@ -1,14 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  type Driver,
-  Kysely,
-  SqliteDialect,
-  sql,
-} from 'kysely'
+import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
 import { CurrentSchemaPostgresDialect } from './current-schema-introspector.js'
 import type { DialectName } from './dialect.js'
