@@ -9,7 +9,7 @@ const corpusParts = new URL('../lib/dispute-corpus.mjs', import.meta.url).href
 const parts = new URL('../lib/scale-parts.mjs', import.meta.url).href
 const BAR = 1.2
 
-/** Cursors are the gateway's: base64url JSON of the last id shown (http/pagination.ts). */
+/** Cursors are the gateway's: base64url JSON of the last id shown (services/pagination.ts). */
 const cursorAfter = (id) => Buffer.from(JSON.stringify([id])).toString('base64url')
 
 /** What is measured, each with the same load on both corpora. */

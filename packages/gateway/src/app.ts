@@ -73,8 +73,8 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   registerNotFoundHandler(app)
 
   const identity = new Identity(options.config, options.database)
-  await identity.start(app.log)
-  app.addHook('onClose', () => identity.stop())
+  await identity.load()
+  for (const task of identity.refreshTasks()) runEvery(app, task.name, task.intervalMs, task.run)
   await app.register(authenticationPlugin, { tokens: identity.tokens })
   for (const schema of identitySchemas) app.addSchema(schema)
 
@@ -116,28 +116,22 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   }
   for (const schema of auditSchemas) app.addSchema(schema)
   await app.register(auditRoutes, { identity, origin: options.config.auditOrigin })
-  const checkpointSigner = startIntervalWorker(
-    'checkpoint-signer',
-    options.config.checkpointIntervalMs,
-    async () => void (await currentCheckpoint(options.database, identity.keys, options.config.auditOrigin)),
-    app.log,
-  )
-  app.addHook('onClose', () => checkpointSigner.stop())
-  const deadlineScanner = startIntervalWorker(
-    'deadline-scanner',
-    options.config.deadlineScanIntervalMs,
-    async () => void (await scanDeadlines(options.database, deadlines)),
-    app.log,
-  )
-  app.addHook('onClose', () => deadlineScanner.stop())
+  runEvery(app, 'checkpoint-signer', options.config.checkpointIntervalMs, async () => {
+    await currentCheckpoint(options.database, identity.keys, options.config.auditOrigin)
+  })
+  runEvery(app, 'deadline-scanner', options.config.deadlineScanIntervalMs, async () => {
+    await scanDeadlines(options.database, deadlines)
+  })
   const retentionMs = options.config.idempotencyRetentionHours * 3_600_000
-  const idempotencyPurge = startIntervalWorker(
-    'idempotency-purge',
-    3_600_000,
-    async () => void (await purgeIdempotencyRecords(options.database, new Date(Date.now() - retentionMs))),
-    app.log,
-  )
-  app.addHook('onClose', () => idempotencyPurge.stop())
+  runEvery(app, 'idempotency-purge', 3_600_000, async () => {
+    await purgeIdempotencyRecords(options.database, new Date(Date.now() - retentionMs))
+  })
+}
+
+/** Runs a periodic task for the life of the app: never two runs at once, stopped on close. */
+function runEvery(app: FastifyInstance, name: string, intervalMs: number, task: () => Promise<void>): void {
+  const worker = startIntervalWorker(name, intervalMs, task, app.log)
+  app.addHook('onClose', () => worker.stop())
 }
 
 /**

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { decodeCursor, encodeCursor, toPage } from '../src/http/pagination.js'
+import { decodeCursor, encodeCursor, toPage } from '../src/services/pagination.js'
 
 t.test('a cursor carries the position of the last item shown and reads back the same', async (t) => {
   const cursor = encodeCursor(['2026-11-28T08:00:00.000Z', 'dsp_01'])

@@ -3,9 +3,9 @@ import { newId } from '../domain/ids.js'
 import type { Principal } from '../domain/principal.js'
 import { validateUscc } from '../domain/uscc.js'
 import { problem } from '../errors.js'
-import { decodeCursor, type Page, toPage } from '../http/pagination.js'
 import type { Database } from '../storage/database.js'
 import type { EnterpriseTable, Schema } from '../storage/schema.js'
+import { decodeCursor, type Page, toPage } from './pagination.js'
 import { runWrite, type WriteContext, type WriteOutcome } from './write/run-write.js'
 
 export type OdrStatus = EnterpriseTable['odr_status']

@@ -2,9 +2,9 @@ import { type Kysely, sql } from 'kysely'
 import type { DisputeStatus } from '../../domain/disputes/lifecycle.js'
 import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
-import { decodeCursor, type Page, toPage } from '../../http/pagination.js'
 import { utc } from '../../schemas/common.js'
 import type { Schema } from '../../storage/schema.js'
+import { decodeCursor, type Page, toPage } from '../pagination.js'
 import { type DisputeView, presentDispute } from './presenter.js'
 
 /**

@@ -1,7 +1,5 @@
-import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../../config.js'
 import type { Database } from '../../storage/database.js'
-import { type IntervalWorker, startIntervalWorker } from '../../workers/interval-worker.js'
 import { KeyRing } from './key-ring.js'
 import { MasterKey } from './master-key.js'
 import { Revocations } from './revocations.js'
@@ -21,7 +19,6 @@ export class Identity {
   readonly tokens: Tokens
   /** Seals secrets at rest: signing keys here, webhook secrets in the webhook services. */
   readonly masterKey: MasterKey
-  private workers: IntervalWorker[] = []
 
   constructor(config: Config, database: Database) {
     this.masterKey = masterKeyOf(config)
@@ -34,17 +31,18 @@ export class Identity {
     )
   }
 
-  async start(log: FastifyBaseLogger): Promise<void> {
+  /** Loads the signing keys and the revocations; the gateway then keeps both fresh. */
+  async load(): Promise<void> {
     await this.keys.load()
     await this.revocations.refresh()
-    this.workers = [
-      startIntervalWorker('revocations', REVOCATION_REFRESH_MS, () => this.revocations.refresh(), log),
-      // Refresh twice per activation delay, so every instance publishes a new key before it signs.
-      startIntervalWorker('signing-keys', this.keys.activationDelayMs / 2, () => this.keys.refresh(), log),
-    ]
   }
 
-  async stop(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.stop()))
+  /** What must run periodically on every instance, and how often. */
+  refreshTasks(): { name: string; intervalMs: number; run: () => Promise<void> }[] {
+    return [
+      { name: 'revocations', intervalMs: REVOCATION_REFRESH_MS, run: () => this.revocations.refresh() },
+      // Twice per activation delay, so every instance publishes a new key before it signs.
+      { name: 'signing-keys', intervalMs: this.keys.activationDelayMs / 2, run: () => this.keys.refresh() },
+    ]
   }
 }
