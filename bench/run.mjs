@@ -180,7 +180,9 @@ const resultFile = new URL(`${benchmark.name}${result.ok ? '.json' : '.failed.tm
 // Written beside the target and renamed, so an interrupted run never leaves half a file.
 const partial = new URL(`${benchmark.name}.json.tmp`, resultsDirectory)
 mkdirSync(resultsDirectory, { recursive: true })
-writeFileSync(partial, `${JSON.stringify(result, null, 2)}\n`)
+// Paths inside the checkout are recorded relative to it: a record says nothing of the machine's folders.
+const recorded = JSON.stringify(result, null, 2).replaceAll(JSON.stringify(root).slice(1, -1), '')
+writeFileSync(partial, `${recorded}\n`)
 renameSync(partial, resultFile)
 const shown = fileURLToPath(resultFile).slice(benchDirectory.length)
 
