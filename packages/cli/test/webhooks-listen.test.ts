@@ -6,6 +6,7 @@ import t, { type Test } from 'tap'
 import { createReceiver } from '../../../examples/webhook-receiver/src/receiver.js'
 import { backend } from '../../gateway/test/helpers/database.js'
 import { startReceiver } from '../../gateway/test/helpers/receiver.js'
+import { until } from '../../gateway/test/helpers/wait.js'
 import {
   complaint,
   enrolEnterprise,
@@ -35,14 +36,6 @@ async function feedEnd(): Promise<string> {
   let page = await enterprise.events.list({ limit: 1000 })
   for (let next = await page.nextPage(); next; next = await next.nextPage()) page = next
   return page.next_cursor ?? ''
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`waited 10 s in vain for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
 }
 
 async function freePort(): Promise<number> {

@@ -1,27 +1,13 @@
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import t from 'tap'
 import { openDatabase } from '../src/storage/database.js'
 import { migrateToLatest, pendingMigrations } from '../src/storage/migrator.js'
-import { postgresUrl } from './helpers/database.js'
+import { freshPostgresSchema, postgresUrl } from './helpers/database.js'
 
 // About PostgreSQL itself, so it runs against the test run's PostgreSQL whichever backend the
 // rest of the suite is on.
 
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresUrl })
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end()
-  }
-}
-
 async function schemaOfItsOwn(t: { teardown(fn: () => unknown): void }) {
-  const schema = `test_${randomBytes(6).toString('hex')}`
-  await admin(`create schema ${schema}`)
-  t.teardown(() => admin(`drop schema ${schema} cascade`))
+  const schema = await freshPostgresSchema(t)
   const database = openDatabase({ databaseUrl: postgresUrl, sqlitePath: ':memory:', searchPath: schema })
   t.teardown(() => database.close())
   return { schema, database }

@@ -1,35 +1,17 @@
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import pg from 'pg'
 import pino from 'pino'
 import t from 'tap'
 import { startWakeListener } from '../src/workers/wake-listener.js'
-import { postgresUrl } from './helpers/database.js'
+import { adminQuery, postgresUrl } from './helpers/database.js'
+import { until } from './helpers/wait.js'
 
 // The wake-up connection only exists on PostgreSQL, so these tests use the PostgreSQL of the
 // test run whichever backend the rest of the suite is on.
 
 const quiet = pino({ level: 'silent' })
 
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: postgresUrl })
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
-}
-
-const notify = (channel: string) => withAdmin((c) => c.query('select pg_notify($1, $2)', [channel, '']))
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(20)
-  }
-}
+const notify = (channel: string) => adminQuery('select pg_notify($1, $2)', [channel, ''])
 
 const freshChannel = () => `hejie_test_${randomBytes(6).toString('hex')}`
 
@@ -62,7 +44,7 @@ t.test('a lost connection comes back, wakes once, and hears notifications again'
   await listener.ready
   const first = listener.backendPid
 
-  await withAdmin((c) => c.query('select pg_terminate_backend($1)', [first]))
+  await adminQuery('select pg_terminate_backend($1)', [first])
   await until(() => listener.backendPid !== undefined && listener.backendPid !== first, 'a new connection')
   await until(() => wakes === 1, 'the wake-up after reconnecting')
 

@@ -44,18 +44,24 @@ function createSqliteFile(t: Teardown): string {
   return join(dir, 'hejie.db')
 }
 
-async function createPostgresSchema(t: Teardown) {
-  const searchPath = `test_${randomBytes(6).toString('hex')}`
-  await adminQuery(`create schema ${searchPath}`)
-  t.teardown(() => adminQuery(`drop schema ${searchPath} cascade`))
-  return { databaseUrl: postgresUrl, sqlitePath: ':memory:', searchPath }
+/** A PostgreSQL schema of its own in the test database, dropped when the test ends. */
+export async function freshPostgresSchema(t: Teardown): Promise<string> {
+  const schema = `test_${randomBytes(6).toString('hex')}`
+  await adminQuery(`create schema ${schema}`)
+  t.teardown(() => adminQuery(`drop schema ${schema} cascade`))
+  return schema
 }
 
-async function adminQuery(statement: string): Promise<void> {
+async function createPostgresSchema(t: Teardown) {
+  return { databaseUrl: postgresUrl, sqlitePath: ':memory:', searchPath: await freshPostgresSchema(t) }
+}
+
+/** Runs one statement on a connection of its own to the test run's PostgreSQL. */
+export async function adminQuery(statement: string, values: unknown[] = []): Promise<void> {
   const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5000 })
   await client.connect()
   try {
-    await client.query(statement)
+    await client.query(statement, values)
   } finally {
     await client.end()
   }
