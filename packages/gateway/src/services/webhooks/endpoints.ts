@@ -7,7 +7,7 @@ import type { Database } from '../../storage/database.js'
 import type { Schema, WebhookEndpointTable } from '../../storage/schema.js'
 import type { MasterKey } from '../identity/master-key.js'
 import { decodeCursor, type Page, toPage } from '../pagination.js'
-import { runWrite, type WriteContext, type WriteOutcome } from '../write/run-write.js'
+import { runWrite, type WriteContext, type WriteOutcome, type WriteTransaction } from '../write/run-write.js'
 import { assertAllowedWebhookUrl } from './targets.js'
 import { WAKE_CHANNEL } from './wake.js'
 
@@ -54,6 +54,11 @@ export function presentEndpoint(row: WebhookEndpointTable): WebhookEndpointView 
     created_at: row.created_at,
     updated_at: row.updated_at,
   }
+}
+
+/** Audits a change to an endpoint, with the endpoint as it is after the change. */
+function auditEndpoint(tx: WriteTransaction, action: string, view: WebhookEndpointView): void {
+  tx.audit({ action, objectId: view.id, enterpriseId: view.enterprise_id, state: view })
 }
 
 /** An enterprise owns its endpoints; regulators share the regulator endpoints. */
@@ -112,12 +117,7 @@ export function createEndpoint(
     }
     await tx.db.insertInto('webhook_endpoints').values(row).execute()
     const view = presentEndpoint(row)
-    tx.audit({
-      action: 'webhook_endpoint.created',
-      objectId: row.id,
-      enterpriseId: row.enterprise_id,
-      state: view,
-    })
+    auditEndpoint(tx, 'webhook_endpoint.created', view)
     // The secret is in this answer only: a replay of the request answers without it.
     return { status: 201, body: { ...view, secret }, replayBody: { ...view, secret: null } }
   })
@@ -168,12 +168,7 @@ export function updateEndpoint(
     }
     await tx.db.updateTable('webhook_endpoints').set(changes).where('id', '=', id).execute()
     const view = presentEndpoint({ ...row, ...changes })
-    tx.audit({
-      action: 'webhook_endpoint.updated',
-      objectId: id,
-      enterpriseId: row.enterprise_id,
-      state: view,
-    })
+    auditEndpoint(tx, 'webhook_endpoint.updated', view)
     if (changes.status === 'enabled') await notifyDispatchers(tx.db, database)
     return { status: 200, body: view }
   })
@@ -198,12 +193,7 @@ export function deleteEndpoint(
     await tx.db.deleteFrom('webhook_deliveries').where('endpoint_id', '=', id).execute()
     await tx.db.deleteFrom('webhook_endpoints').where('id', '=', id).execute()
     const view = presentEndpoint(row)
-    tx.audit({
-      action: 'webhook_endpoint.deleted',
-      objectId: id,
-      enterpriseId: row.enterprise_id,
-      state: view,
-    })
+    auditEndpoint(tx, 'webhook_endpoint.deleted', view)
     return { status: 200, body: view }
   })
 }
@@ -226,12 +216,7 @@ export function rotateSecret(
     }
     await tx.db.updateTable('webhook_endpoints').set(changes).where('id', '=', id).execute()
     const view = presentEndpoint({ ...row, ...changes })
-    tx.audit({
-      action: 'webhook_endpoint.secret_rotated',
-      objectId: id,
-      enterpriseId: row.enterprise_id,
-      state: view,
-    })
+    auditEndpoint(tx, 'webhook_endpoint.secret_rotated', view)
     return { status: 200, body: { ...view, secret }, replayBody: { ...view, secret: null } }
   })
 }
@@ -269,12 +254,7 @@ export async function disableEndpoint(database: Database, id: string, reason: st
     const changes = { status: 'disabled' as const, disabled_reason: reason, updated_at: tx.now.toISOString() }
     await tx.db.updateTable('webhook_endpoints').set(changes).where('id', '=', id).execute()
     const view = presentEndpoint({ ...row, ...changes })
-    tx.audit({
-      action: 'webhook_endpoint.disabled',
-      objectId: id,
-      enterpriseId: row.enterprise_id,
-      state: view,
-    })
+    auditEndpoint(tx, 'webhook_endpoint.disabled', view)
     tx.emit({ type: 'webhook_endpoint.disabled', enterpriseId: row.enterprise_id, object: view })
     return { status: 200, body: null }
   })
