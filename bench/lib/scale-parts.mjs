@@ -119,7 +119,7 @@ export async function startPlanReader({ sqlitePath }) {
     import('better-sqlite3'),
     importFromGateway('kysely'),
     import('@hejie/gateway/dist/services/disputes/queries.js'),
-    import('@hejie/gateway/dist/http/pagination.js'),
+    import('@hejie/gateway/dist/services/pagination.js'),
   ])
   const connection = new SQLite(sqlitePath, { readonly: true })
   let captured = []
