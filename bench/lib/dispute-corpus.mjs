@@ -218,7 +218,7 @@ const iso = (ms) => new Date(ms).toISOString()
  * from the gateway's own `newId`, `respond_by` from its working-day calendar, `version` one
  * more per action, `overdue` and the scanner's marks as the deadline scanner leaves them.
  */
-function disputeRow({ rng, newId, laterId, respondBy, createdAt, enterpriseId, sequence, end }) {
+function disputeRow({ rng, newId, intakeRow, laterId, respondBy, createdAt, enterpriseId, sequence, end }) {
   const id = newId('dsp', createdAt)
   const problemType = rng.weighted(problemWeights)
   const demands = demandsByType[problemType] ?? ['refund', 'compensation']
@@ -242,39 +242,30 @@ function disputeRow({ rng, newId, laterId, respondBy, createdAt, enterpriseId, s
   const status = rng.weighted(past ? pastStatus : recentStatus)
   const at = (from, maxHours) => Math.min(end - 1_000, from + rng.int(1, maxHours) * HOUR)
 
-  const row = {
-    id,
-    external_ref: `12315-${iso(createdAt).slice(0, 10).replaceAll('-', '')}-${String(sequence).padStart(9, '0')}`,
-    channel: rng.weighted(channelWeights),
-    status,
-    resolution: null,
-    assignee_type: 'enterprise',
-    enterprise_id: enterpriseId,
-    jurisdiction_id: 'root',
-    consumer_name: `${rng.pick(surnames)}${rng.pick(givenNames)}`,
-    consumer_phone: `1${rng.pick(['3', '5', '7', '8', '9'])}${String(rng.int(0, 999_999_999)).padStart(9, '0')}`,
-    personal_data_erased_at: null,
-    problem_type: problemType,
-    category: categories[problemType],
-    claim: JSON.stringify(claim),
-    purchase: purchase ? JSON.stringify(purchase) : null,
-    received_at: iso(createdAt - rng.int(0, 36) * HOUR),
-    assigned_at: iso(assignedAt),
-    respond_by: deadline,
-    accepted_at: null,
-    settled_at: null,
-    closed_at: null,
-    overdue: 0,
-    deadline_warned_at: null,
-    overdue_notified_at: null,
-    settlement: null,
-    refunded_amount: 0,
-    outcome: null,
-    feedback: null,
-    version: 1,
-    created_at: iso(createdAt),
-    updated_at: iso(createdAt),
+  // The row exactly as intake stores it (the gateway's own `intakeRow`), then the actions'
+  // changes below. The random draws keep the order of the row's columns.
+  const externalRef = `12315-${iso(createdAt).slice(0, 10).replaceAll('-', '')}-${String(sequence).padStart(9, '0')}`
+  const channel = rng.weighted(channelWeights)
+  const consumer = {
+    name: `${rng.pick(surnames)}${rng.pick(givenNames)}`,
+    phone: `1${rng.pick(['3', '5', '7', '8', '9'])}${String(rng.int(0, 999_999_999)).padStart(9, '0')}`,
   }
+  const receivedAt = iso(createdAt - rng.int(0, 36) * HOUR)
+  const row = intakeRow(
+    {
+      external_ref: externalRef,
+      channel,
+      enterprise_id: enterpriseId,
+      consumer,
+      problem_type: problemType,
+      category: categories[problemType],
+      claim,
+      ...(purchase ? { purchase } : {}),
+      received_at: receivedAt,
+    },
+    { id, at: iso(assignedAt), respondBy: deadline },
+  )
+  row.status = status
   let last = createdAt
   let version = 1
   const step = (maxHours) => {
@@ -467,18 +458,29 @@ export async function buildCorpus({ disputes, enterprises }, log = () => {}) {
   const partial = `${paths.database}.partial`
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true })
 
-  const [{ default: SQLite }, storage, migrator, ids, uscc, clients, principal, config, deadlinePolicy] =
-    await Promise.all([
-      import('better-sqlite3'),
-      import('@hejie/gateway/dist/storage/database.js'),
-      import('@hejie/gateway/dist/storage/migrator.js'),
-      import('@hejie/gateway/dist/domain/ids.js'),
-      import('@hejie/gateway/dist/domain/uscc.js'),
-      import('@hejie/gateway/dist/services/identity/clients.js'),
-      import('@hejie/gateway/dist/domain/principal.js'),
-      import('@hejie/gateway/dist/config.js'),
-      import('@hejie/gateway/dist/services/disputes/deadline-policy.js'),
-    ])
+  const [
+    { default: SQLite },
+    storage,
+    migrator,
+    ids,
+    uscc,
+    clients,
+    principal,
+    config,
+    deadlinePolicy,
+    intake,
+  ] = await Promise.all([
+    import('better-sqlite3'),
+    import('@hejie/gateway/dist/storage/database.js'),
+    import('@hejie/gateway/dist/storage/migrator.js'),
+    import('@hejie/gateway/dist/domain/ids.js'),
+    import('@hejie/gateway/dist/domain/uscc.js'),
+    import('@hejie/gateway/dist/services/identity/clients.js'),
+    import('@hejie/gateway/dist/domain/principal.js'),
+    import('@hejie/gateway/dist/config.js'),
+    import('@hejie/gateway/dist/services/disputes/deadline-policy.js'),
+    import('@hejie/gateway/dist/services/disputes/intake.js'),
+  ])
   // Settlements and feedback come later than the next disputes arrive: their ids are made in
   // the same format but apart from the monotonic sequence, which would otherwise carry their
   // later time into the ids of the disputes that follow.
@@ -557,6 +559,7 @@ export async function buildCorpus({ disputes, enterprises }, log = () => {}) {
       const row = disputeRow({
         rng,
         newId: ids.newId,
+        intakeRow: intake.intakeRow,
         laterId,
         respondBy,
         createdAt: Math.min(createdAt, end - 2_000),

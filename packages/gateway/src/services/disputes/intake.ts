@@ -37,39 +37,11 @@ export function intake(
     }
     await activeEnterprise(tx, input.enterprise_id)
     const at = tx.now.toISOString()
-    const row: DisputeTable = {
+    const row = intakeRow(input, {
       id: newId('dsp', tx.now.getTime()),
-      external_ref: input.external_ref,
-      channel: input.channel,
-      status: 'assigned',
-      resolution: null,
-      assignee_type: 'enterprise',
-      enterprise_id: input.enterprise_id,
-      jurisdiction_id: ROOT_JURISDICTION,
-      consumer_name: input.consumer.name,
-      consumer_phone: input.consumer.phone,
-      personal_data_erased_at: null,
-      problem_type: input.problem_type,
-      category: input.category ?? null,
-      claim: JSON.stringify(input.claim),
-      purchase: input.purchase ? JSON.stringify(input.purchase) : null,
-      received_at: input.received_at ? utc(input.received_at) : at,
-      assigned_at: at,
-      respond_by: respondBy(deadlines, tx.now),
-      accepted_at: null,
-      settled_at: null,
-      closed_at: null,
-      overdue: 0,
-      deadline_warned_at: null,
-      overdue_notified_at: null,
-      settlement: null,
-      refunded_amount: 0,
-      outcome: null,
-      feedback: null,
-      version: 1,
-      created_at: at,
-      updated_at: at,
-    }
+      at,
+      respondBy: respondBy(deadlines, tx.now),
+    })
     await tx.db.insertInto('disputes').values(row).execute()
     tx.audit({
       action: 'dispute.created',
@@ -88,4 +60,47 @@ export function intake(
     })
     return { status: 201, body: presentDispute(row, context.actor, tx.now) }
   })
+}
+
+/**
+ * A dispute's row as intake stores it: `assigned` to the enterprise, version 1, nothing done
+ * yet. `at` is the intake's time, `respondBy` its deadline.
+ */
+export function intakeRow(
+  input: Static<typeof IntakeBody>,
+  { id, at, respondBy }: { id: string; at: string; respondBy: string },
+): DisputeTable {
+  return {
+    id,
+    external_ref: input.external_ref,
+    channel: input.channel,
+    status: 'assigned',
+    resolution: null,
+    assignee_type: 'enterprise',
+    enterprise_id: input.enterprise_id,
+    jurisdiction_id: ROOT_JURISDICTION,
+    consumer_name: input.consumer.name,
+    consumer_phone: input.consumer.phone,
+    personal_data_erased_at: null,
+    problem_type: input.problem_type,
+    category: input.category ?? null,
+    claim: JSON.stringify(input.claim),
+    purchase: input.purchase ? JSON.stringify(input.purchase) : null,
+    received_at: input.received_at ? utc(input.received_at) : at,
+    assigned_at: at,
+    respond_by: respondBy,
+    accepted_at: null,
+    settled_at: null,
+    closed_at: null,
+    overdue: 0,
+    deadline_warned_at: null,
+    overdue_notified_at: null,
+    settlement: null,
+    refunded_amount: 0,
+    outcome: null,
+    feedback: null,
+    version: 1,
+    created_at: at,
+    updated_at: at,
+  }
 }
