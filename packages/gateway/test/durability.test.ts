@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { backend } from './helpers/database.js'
 import { complaint } from './helpers/disputes.js'
-import { testUscc } from './helpers/identity.js'
-import { call, sharedDatabase, startGateway, tokenFor } from './helpers/process.js'
+import { call, registerEnterprise, sharedDatabase, startGateway, tokenFor } from './helpers/process.js'
 
 /**
  * No acknowledged write is ever lost: writes go on from many connections while the gateway
@@ -43,11 +42,7 @@ t.test(
     const { credentials, env } = await sharedDatabase(t)
     const first = await startGateway(t, env)
     const regulatorToken = await tokenFor(first.baseUrl, credentials)
-    const enterprise = await call(first.baseUrl, regulatorToken, 'POST', '/v1/enterprises', {
-      name: '爱奇艺',
-      uscc: testUscc(),
-      contact: { name: '王经理', phone: '01088886666' },
-    })
+    const enterprise = await registerEnterprise(first.baseUrl, regulatorToken, '爱奇艺')
     const disputes: string[] = []
     for (let i = 0; i < 10; i++) {
       disputes.push(

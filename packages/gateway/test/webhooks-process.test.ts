@@ -1,8 +1,14 @@
 import t from 'tap'
 import { backend } from './helpers/database.js'
 import { complaint } from './helpers/disputes.js'
-import { testUscc } from './helpers/identity.js'
-import { call, runGateway, sharedDatabase, startGateway, tokenFor } from './helpers/process.js'
+import {
+  call,
+  registerEnterprise,
+  runGateway,
+  sharedDatabase,
+  startGateway,
+  tokenFor,
+} from './helpers/process.js'
 import { startReceiver } from './helpers/receiver.js'
 
 /**
@@ -22,11 +28,7 @@ t.test(`kill -9 in the middle of deliveries loses no event (${backend})`, async 
   const receiver = await startReceiver(t, () => ({ status: 200, delayMs: 100 }))
   const first = await startGateway(t, env)
   const token = await tokenFor(first.baseUrl, credentials)
-  const enterprise = await call(first.baseUrl, token, 'POST', '/v1/enterprises', {
-    name: '美团',
-    uscc: testUscc(),
-    contact: { name: '王经理', phone: '01088886666' },
-  })
+  const enterprise = await registerEnterprise(first.baseUrl, token, '美团')
   await call(first.baseUrl, token, 'POST', '/v1/webhook-endpoints', {
     url: receiver.url,
     event_types: ['dispute.assigned'],
@@ -62,11 +64,7 @@ t.test(
     if (backend === 'postgres') instances.push(await startGateway(t, env))
     const baseUrls = instances.map((instance) => instance.baseUrl)
     const token = await tokenFor(baseUrls[0] ?? '', credentials)
-    const enterprise = await call(baseUrls[0] ?? '', token, 'POST', '/v1/enterprises', {
-      name: '饿了么',
-      uscc: testUscc(),
-      contact: { name: '王经理', phone: '01088886666' },
-    })
+    const enterprise = await registerEnterprise(baseUrls[0] ?? '', token, '饿了么')
     await call(baseUrls[0] ?? '', token, 'POST', '/v1/webhook-endpoints', {
       url: receiver.url,
       event_types: ['dispute.assigned'],
@@ -95,11 +93,7 @@ t.test(`an API-only gateway leaves deliveries to a worker process (${backend})`,
   const receiver = await startReceiver(t, () => ({ status: 204 }))
   const api = await startGateway(t, { ...env, HEJIE_WEBHOOK_DISPATCH: 'false' })
   const token = await tokenFor(api.baseUrl, credentials)
-  const enterprise = await call(api.baseUrl, token, 'POST', '/v1/enterprises', {
-    name: '携程',
-    uscc: testUscc(),
-    contact: { name: '王经理', phone: '01088886666' },
-  })
+  const enterprise = await registerEnterprise(api.baseUrl, token, '携程')
   await call(api.baseUrl, token, 'POST', '/v1/webhook-endpoints', {
     url: receiver.url,
     event_types: ['dispute.assigned'],

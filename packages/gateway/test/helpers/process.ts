@@ -4,7 +4,7 @@ import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { backend, freshDatabase } from './database.js'
-import { regulatorCredentials } from './identity.js'
+import { regulatorCredentials, testUscc } from './identity.js'
 
 export const gatewayBin = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
 
@@ -112,4 +112,13 @@ export async function tokenFor(baseUrl: string, credentials: { clientId: string;
     }),
   })
   return ((await res.json()) as { access_token: string }).access_token
+}
+
+/** Registers an ODR enterprise through a running gateway, as the regulator. */
+export function registerEnterprise(baseUrl: string, regulatorToken: string, name: string) {
+  return call(baseUrl, regulatorToken, 'POST', '/v1/enterprises', {
+    name,
+    uscc: testUscc(),
+    contact: { name: '王经理', phone: '01088886666' },
+  })
 }
