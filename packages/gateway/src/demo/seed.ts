@@ -9,6 +9,7 @@ import { intake } from '../services/disputes/intake.js'
 import { createEnterprise } from '../services/enterprises.js'
 import { createClient } from '../services/identity/clients.js'
 import type { Database } from '../storage/database.js'
+import { sampleComplaint } from './complaint.js'
 
 /**
  * A small living system for a first look: a regulator, a few ODR enterprises, and disputes
@@ -36,27 +37,14 @@ function complaint(
   enterpriseId: string,
   problem: Partial<Static<typeof IntakeBody>>,
 ): Static<typeof IntakeBody> {
+  const base = sampleComplaint(enterpriseId, `12315-1101062026${String(11000 + n)}`)
   return {
-    external_ref: `12315-1101062026${String(11000 + n)}`,
-    channel: 'hotline_12315',
-    enterprise_id: enterpriseId,
+    ...base,
     consumer: {
       name: ['张伟', '王芳', '李娜', '刘洋', '陈静', '杨磊', '赵敏'][n % 7] ?? '张伟',
       phone: `1381234${String(1000 + n)}`,
     },
-    problem_type: 'contract',
-    category: 'online services / video membership',
-    claim: {
-      description: 'The annual membership no longer plays the films promised at purchase.',
-      demands: ['refund'],
-      amount: { amount: 2700, currency: 'CNY' },
-    },
-    purchase: {
-      date: '2026-03-01',
-      order_ref: `VIP-8823${n}`,
-      amount: { amount: 19800, currency: 'CNY' },
-      channel: 'online',
-    },
+    purchase: { ...base.purchase, order_ref: `VIP-8823${n}` },
     ...problem,
   }
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { sampleComplaint } from '../../src/demo/complaint.js'
 import { as } from './identity.js'
 
 let ticket = 0
@@ -7,23 +8,7 @@ let ticket = 0
 export function complaint(enterpriseId: string, overrides: Record<string, unknown> = {}) {
   ticket += 1
   return {
-    external_ref: `12315-2026-${String(Date.now()).slice(-6)}-${ticket}`,
-    channel: 'hotline_12315',
-    enterprise_id: enterpriseId,
-    consumer: { name: '张伟', phone: '13812341234' },
-    problem_type: 'contract',
-    category: 'online services / video membership',
-    claim: {
-      description: 'The annual membership no longer plays the films promised at purchase.',
-      demands: ['refund'],
-      amount: { amount: 2700, currency: 'CNY' },
-    },
-    purchase: {
-      date: '2026-03-01',
-      order_ref: 'VIP-88231',
-      amount: { amount: 19800, currency: 'CNY' },
-      channel: 'online',
-    },
+    ...sampleComplaint(enterpriseId, `12315-2026-${String(Date.now()).slice(-6)}-${ticket}`),
     ...overrides,
   }
 }

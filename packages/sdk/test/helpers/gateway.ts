@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { Agent, type Dispatcher } from 'undici'
 import type { Config } from '../../../gateway/src/config.js'
+import { sampleComplaint } from '../../../gateway/src/demo/complaint.js'
 import { testApp } from '../../../gateway/test/helpers/app.js'
 import type { TestDatabase } from '../../../gateway/test/helpers/database.js'
 import { regulatorCredentials, testUscc } from '../../../gateway/test/helpers/identity.js'
@@ -79,18 +80,5 @@ let ticket = 0
 /** A complaint as the 12315 intake centre registers it, with a ticket number of its own. */
 export function complaint(enterpriseId: string): DisputeCreateParams {
   ticket += 1
-  return {
-    external_ref: `12315-2026-${process.pid}-${Date.now() % 1e6}-${ticket}`,
-    channel: 'hotline_12315',
-    enterprise_id: enterpriseId,
-    consumer: { name: '张伟', phone: '13812341234' },
-    problem_type: 'contract',
-    category: 'online services / video membership',
-    claim: {
-      description: 'The annual membership no longer plays the films promised at purchase.',
-      demands: ['refund'],
-      amount: { amount: 2700, currency: 'CNY' },
-    },
-    purchase: { date: '2026-03-01', order_ref: 'VIP-88231', amount: { amount: 19800, currency: 'CNY' } },
-  }
+  return sampleComplaint(enterpriseId, `12315-2026-${process.pid}-${Date.now() % 1e6}-${ticket}`)
 }
