@@ -6,12 +6,7 @@ import { Readable } from 'node:stream'
 import canonicalize from 'canonicalize'
 import { SignJWT } from 'jose'
 import t from 'tap'
-import {
-  consistencyProof,
-  inclusionProof,
-  nodesCompletedBy,
-} from '../../gateway/src/domain/audit/merkle-tree.js'
-import { InclusionWalk, rootOfPrefix } from '../src/audit/inclusion-walk.js'
+import { merkle } from '../src/audit/merkle.js'
 import {
   AuditBundleError,
   type AuditBundleProgress,
@@ -42,7 +37,7 @@ class MemoryLog {
       const hash = leafHash(bytes)
       this.canonical.push(bytes)
       this.leaves.push(hash)
-      for (const node of await nodesCompletedBy(index, hash, this.subtrees)) {
+      for (const node of await merkle.nodesCompletedBy(index, hash, this.subtrees)) {
         this.nodes.set(`${node.level}:${node.position}`, node.hash)
       }
     }
@@ -113,7 +108,7 @@ async function exportOf(
     { type: 'jwks', keys: [signer.jwk] },
   ]
   if (options.consistencyFrom !== undefined) {
-    const hashes = await consistencyProof(options.consistencyFrom, checkpoint.tree_size, log.subtrees)
+    const hashes = await merkle.consistencyProof(options.consistencyFrom, checkpoint.tree_size, log.subtrees)
     lines.push({
       type: 'consistency',
       first: options.consistencyFrom,
@@ -130,7 +125,7 @@ async function exportOf(
       leaf_hash: base64(log.leaves[index]!),
       canonical: bytes.toString('base64'),
       entry: JSON.parse(bytes.toString('utf8')),
-      proof: (await inclusionProof(index, checkpoint.tree_size, log.subtrees)).map(base64),
+      proof: (await merkle.inclusionProof(index, checkpoint.tree_size, log.subtrees)).map(base64),
     })
   }
   return lines
@@ -156,10 +151,10 @@ t.test(
     const log = await new MemoryLog().append(70)
     for (const size of [1, 2, 3, 5, 8, 13, 31, 32, 33, 64, 70]) {
       const root = rootFromLeafHashes(log.leaves.slice(0, size))
-      const walk = new InclusionWalk(size, root)
-      const wrongRoot = new InclusionWalk(size, leafHash(Buffer.from('another tree')))
+      const walk = merkle.inclusionWalk(size, root)
+      const wrongRoot = merkle.inclusionWalk(size, leafHash(Buffer.from('another tree')))
       for (let index = 0; index < size; index += 1) {
-        const proof = (await inclusionProof(index, size, log.subtrees)).map(base64)
+        const proof = (await merkle.inclusionProof(index, size, log.subtrees)).map(base64)
         const hash = Buffer.from(log.leaves[index]!)
         t.equal(walk.verify(index, hash, proof), undefined, `leaf ${index} of ${size}`)
         t.not(
@@ -184,8 +179,8 @@ t.test('the root of the first m entries follows from the verified proof of entry
   const log = await new MemoryLog().append(40)
   for (const size of [1, 2, 7, 16, 17, 40]) {
     for (let m = 1; m <= size; m += 1) {
-      const proof = await inclusionProof(m - 1, size, log.subtrees)
-      const root = rootOfPrefix(
+      const proof = await merkle.inclusionProof(m - 1, size, log.subtrees)
+      const root = merkle.rootOfPrefix(
         m - 1,
         size,
         Buffer.from(log.leaves[m - 1]!),

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { Principal } from '../domain/principal.js'
 import { problem } from '../errors.js'
-import { requestHash, type WriteContext, type WriteOutcome } from '../services/write/run-write.js'
+import { requestHash, type WriteContext, type WriteOutcome } from '../services/write/index.js'
 import { principalOf } from './authentication.js'
 
 /** The `Idempotency-Key` header as the contract defines it. */

@@ -3,8 +3,14 @@ import { Type } from 'typebox'
 import { principalOf } from '../http/authentication.js'
 import { problemResponse } from '../http/problem-schema.js'
 import { ListOf } from '../schemas/common.js'
-import { currentCheckpoint, latestCheckpoint } from '../services/audit/checkpoints.js'
-import { exportBundle, listEntries, proveConsistency, proveInclusion } from '../services/audit/log-reader.js'
+import {
+  currentCheckpoint,
+  exportBundle,
+  latestCheckpoint,
+  listEntries,
+  proveConsistency,
+  proveInclusion,
+} from '../services/audit/index.js'
 import type { Identity } from '../services/identity/identity.js'
 
 const Base64Hash = Type.String({ description: 'SHA-256, base64' })

@@ -12,7 +12,7 @@ import { type ActionRequest, act } from '../services/disputes/actions.js'
 import type { DeadlinePolicy } from '../services/disputes/deadline-policy.js'
 import { intake } from '../services/disputes/intake.js'
 import { disputeTimeline, getDispute, listDisputes } from '../services/disputes/queries.js'
-import type { WriteOutcome } from '../services/write/run-write.js'
+import type { WriteOutcome } from '../services/write/index.js'
 
 const reads = { roles: ['regulator', 'enterprise'], scope: 'disputes:read' } as const
 const writesBy = (action: DisputeAction) => ({ roles: [roleOf(action)], scope: 'disputes:write' }) as const

@@ -6,7 +6,7 @@ import { problem } from '../errors.js'
 import type { Database } from '../storage/database.js'
 import type { EnterpriseTable, Schema } from '../storage/schema.js'
 import { decodeCursor, type Page, toPage } from './pagination.js'
-import { runWrite, type WriteContext, type WriteOutcome } from './write/run-write.js'
+import { runWrite, type WriteContext, type WriteOutcome } from './write/index.js'
 
 export type OdrStatus = EnterpriseTable['odr_status']
 

@@ -5,7 +5,7 @@ import { disableEndpoint } from '../services/webhooks/endpoints.js'
 import { type ClaimedDelivery, claimDueDeliveries, recordAttempt } from '../services/webhooks/queue.js'
 import { nextRetryDelay, retryAfterMs, SecretCache, sendDelivery } from '../services/webhooks/send.js'
 import { webhookAgent } from '../services/webhooks/targets.js'
-import { onDeliveriesDue, WAKE_CHANNEL } from '../services/webhooks/wake.js'
+import { onDeliveriesDue, WAKE_CHANNEL } from '../services/write/index.js'
 import type { Database } from '../storage/database.js'
 import { startWakeListener } from './wake-listener.js'
 

@@ -1,7 +1,7 @@
 import { isValidInclusion, leafHash } from '@hejie/sdk'
 import t from 'tap'
-import { inclusionProof, rootHash } from '../../src/domain/audit/merkle-tree.js'
-import { storedNodes, treeSize } from '../../src/services/audit/stored-nodes.js'
+import { storedNodes, treeSize } from '../../src/services/audit/index.js'
+import { merkle } from '../../src/services/audit/merkle.js'
 import { testApp } from '../helpers/app.js'
 import { backend } from '../helpers/database.js'
 import { intakeDispute } from '../helpers/disputes.js'
@@ -22,11 +22,11 @@ t.test(`proofs stay right when the node cache is cleared in the middle of a read
 
   // One store for every proof, with a cache so small that reading one proof's nodes clears it.
   const nodes = storedNodes(database.db, { cacheLimit: 2 })
-  const root = await rootHash(size, nodes)
-  t.same(root, await rootHash(size, storedNodes(database.db)), 'the same root as with a roomy cache')
+  const root = await merkle.rootHash(size, nodes)
+  t.same(root, await merkle.rootHash(size, storedNodes(database.db)), 'the same root as with a roomy cache')
   for (const entry of entries) {
     const index = Number(entry.leaf_index)
-    const proof = await inclusionProof(index, size, nodes)
+    const proof = await merkle.inclusionProof(index, size, nodes)
     t.ok(
       isValidInclusion({
         leafHash: leafHash(new Uint8Array(entry.canonical)),

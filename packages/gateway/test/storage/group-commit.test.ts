@@ -1,6 +1,6 @@
 import t from 'tap'
 import { problem } from '../../src/errors.js'
-import { runWrite } from '../../src/services/write/run-write.js'
+import { runWrite } from '../../src/services/write/index.js'
 import { backend, freshDatabase } from '../helpers/database.js'
 
 const actor = { role: 'operator' as const, clientId: 'test', enterpriseId: null }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { purgeIdempotencyRecords } from '../../src/services/write/idempotency-retention.js'
+import { purgeIdempotencyRecords } from '../../src/services/write/index.js'
 import type { TestDatabase } from '../helpers/database.js'
 import { backend, freshDatabase } from '../helpers/database.js'
 

@@ -4,7 +4,6 @@
  * with its inclusion proof. The bundle is read as a stream, one line at a time, so its size
  * is bounded by the disk, not by memory.
  */
-import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
@@ -17,9 +16,15 @@ import {
   type SignedCheckpoint,
   type TrustedCheckpoint,
 } from './checkpoint.js'
-import { InclusionWalk, rootOfPrefix } from './inclusion-walk.js'
 import { ndjsonLines } from './lines.js'
-import { HASH_LENGTH, isValidConsistency } from './merkle.js'
+import {
+  decodeBase64,
+  HASH_LENGTH,
+  type InclusionWalk,
+  isValidConsistency,
+  leafHash,
+  merkle,
+} from './merkle.js'
 
 /** The `format` of the bundles this verifier reads. */
 export const AUDIT_BUNDLE_FORMAT = 'hejie-audit-export/1'
@@ -129,7 +134,6 @@ export interface AuditBundleReport {
   bytesRead: number
 }
 
-const LEAF_PREFIX = Buffer.of(0x00)
 const PROGRESS_EVERY = 4096
 const MISSING_REMEMBERED = 10_000
 
@@ -182,7 +186,7 @@ export async function verifyAuditBundle(
   let walk: InclusionWalk | undefined
   let headerDone = false
   let next = 0
-  let prefixRoot: Buffer | undefined
+  let prefixRoot: Uint8Array | undefined
   const prefixLeaf = trusted && trusted.tree_size > 0 ? trusted.tree_size - 1 : undefined
 
   const progress = () =>
@@ -215,7 +219,11 @@ export async function verifyAuditBundle(
       pinned: options.trustedKeys ?? (trusted?.key ? [trusted.key] : undefined),
       ...(options.trustedKeys ? {} : { published: jwks ?? [] }),
     })
-    walk = new InclusionWalk(checkpoint.tree_size, Buffer.from(checkpoint.root_hash, 'base64'))
+    walk = merkle.inclusionWalk(
+      checkpoint.tree_size,
+      Buffer.from(checkpoint.root_hash, 'base64'),
+      decodeBase64,
+    )
     next = manifest.from
   }
 
@@ -285,8 +293,8 @@ export async function verifyAuditBundle(
       add('malformed', 'the line lacks canonical, leaf_hash or proof')
     } else {
       const bytes = Buffer.from(canonical, 'base64')
-      const hash = createHash('sha256').update(LEAF_PREFIX).update(bytes).digest()
-      if (hash.toString('base64') !== leaf_hash) {
+      const hash = leafHash(bytes)
+      if (Buffer.from(hash.buffer, hash.byteOffset, hash.length).toString('base64') !== leaf_hash) {
         add('leaf_hash', 'its stored bytes do not hash to its leaf_hash')
       }
       const parsed = parseEntry(bytes)
@@ -302,7 +310,7 @@ export async function verifyAuditBundle(
         const wrong = walk.verify(leafIndex, hash, proof as string[])
         if (wrong) add('inclusion', `its inclusion proof fails: ${wrong}`)
         else if (leafIndex === prefixLeaf && checkpoint) {
-          prefixRoot = rootOfPrefix(
+          prefixRoot = merkle.rootOfPrefix(
             leafIndex,
             checkpoint.tree_size,
             hash,
@@ -469,7 +477,7 @@ async function compareWithTrusted(
     checkpoint: SignedCheckpoint | undefined
     jwks: JWK[] | undefined
     consistency: ConsistencyLine | undefined
-    prefixRoot: Buffer | undefined
+    prefixRoot: Uint8Array | undefined
     options: VerifyAuditBundleOptions
   },
 ): Promise<TrustedCheckpointCheck> {
@@ -545,7 +553,7 @@ async function compareWithTrusted(
       : result(false, 'inconsistent', `${rewritten} (its consistency proof fails)`, 'consistency_proof')
   }
   if (prefixRoot) {
-    return prefixRoot.equals(trustedRoot)
+    return Buffer.from(prefixRoot).equals(trustedRoot)
       ? result(
           true,
           'consistent',

@@ -1,12 +1,21 @@
-import { SignJWT } from 'jose'
+import type { KeyObject } from 'node:crypto'
+import { type JWK, SignJWT } from 'jose'
 import type { Kysely } from 'kysely'
-import { rootHash } from '../../domain/audit/merkle-tree.js'
 import type { Database } from '../../storage/database.js'
 import type { AuditCheckpointTable, Schema } from '../../storage/schema.js'
-import type { KeyRing } from '../identity/key-ring.js'
+import { merkle } from './merkle.js'
 import { storedNodes, treeSize } from './stored-nodes.js'
 
 export const CHECKPOINT_TYPE = 'audit-checkpoint+jwt'
+
+/**
+ * The keys that sign checkpoints and the JWKS that verifies them (identity's key ring).
+ * Named here so that the audit log depends on what it needs, not on identity.
+ */
+export interface CheckpointKeys {
+  signingKey(): { kid: string; privateKey: KeyObject }
+  jwks(): { keys: JWK[] }
+}
 
 export interface Checkpoint {
   origin: string
@@ -42,7 +51,11 @@ export async function latestCheckpoint(db: Kysely<Schema>, origin: string): Prom
  * second root for one size. Subtree hashes of committed entries never change, so the root
  * needs no transaction.
  */
-export async function signCheckpoint(database: Database, keys: KeyRing, origin: string): Promise<Checkpoint> {
+export async function signCheckpoint(
+  database: Database,
+  keys: CheckpointKeys,
+  origin: string,
+): Promise<Checkpoint> {
   const size = await treeSize(database.db)
   const existing = await database.db
     .selectFrom('audit_checkpoints')
@@ -50,7 +63,7 @@ export async function signCheckpoint(database: Database, keys: KeyRing, origin: 
     .where('tree_size', '=', size)
     .executeTakeFirst()
   if (existing) return present(existing, origin)
-  const root = await rootHash(size, storedNodes(database.db))
+  const root = await merkle.rootHash(size, storedNodes(database.db))
   const payload = {
     origin,
     tree_size: size,
@@ -77,7 +90,7 @@ export async function signCheckpoint(database: Database, keys: KeyRing, origin: 
 /** The current checkpoint: the latest, or a new one when entries arrived since. */
 export async function currentCheckpoint(
   database: Database,
-  keys: KeyRing,
+  keys: CheckpointKeys,
   origin: string,
 ): Promise<Checkpoint> {
   const latest = await latestCheckpoint(database.db, origin)

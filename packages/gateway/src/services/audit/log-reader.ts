@@ -1,12 +1,11 @@
 import { Readable } from 'node:stream'
 import type { Kysely } from 'kysely'
-import { consistencyProof, inclusionProof } from '../../domain/audit/merkle-tree.js'
 import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
 import type { AuditEntryTable, Schema } from '../../storage/schema.js'
-import type { KeyRing } from '../identity/key-ring.js'
-import { currentCheckpoint } from './checkpoints.js'
+import { type CheckpointKeys, currentCheckpoint } from './checkpoints.js'
+import { merkle } from './merkle.js'
 import { storedNodes, treeSize } from './stored-nodes.js'
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64')
@@ -86,14 +85,14 @@ export async function proveInclusion(
   await assertSize(db, size)
   const visible = await visibleEntries(db, principal).where('leaf_index', '=', leafIndex).executeTakeFirst()
   if (!visible) throw problem('not_found', `No audit entry ${leafIndex} visible to the caller.`)
-  const hashes = await inclusionProof(leafIndex, size, storedNodes(db))
+  const hashes = await merkle.inclusionProof(leafIndex, size, storedNodes(db))
   return { leaf_index: leafIndex, tree_size: size, hashes: hashes.map(base64) }
 }
 
 export async function proveConsistency(db: Kysely<Schema>, first: number, second: number) {
   if (first < 1 || first > second) throw problem('validation_failed', 'Consistency needs 1 ≤ first ≤ second.')
   await assertSize(db, second)
-  const hashes = await consistencyProof(first, second, storedNodes(db))
+  const hashes = await merkle.consistencyProof(first, second, storedNodes(db))
   return { first, second, hashes: hashes.map(base64) }
 }
 
@@ -105,7 +104,7 @@ export async function proveConsistency(db: Kysely<Schema>, first: number, second
  */
 export async function exportBundle(
   database: Database,
-  keys: KeyRing,
+  keys: CheckpointKeys,
   origin: string,
   principal: Principal,
   query: {
@@ -137,7 +136,7 @@ export async function exportBundle(
           type: 'consistency',
           first: consistencyFrom,
           second: checkpoint.tree_size,
-          hashes: (await consistencyProof(consistencyFrom, checkpoint.tree_size, nodes)).map(base64),
+          hashes: (await merkle.consistencyProof(consistencyFrom, checkpoint.tree_size, nodes)).map(base64),
         }
   async function* lines() {
     yield `${JSON.stringify({
@@ -165,7 +164,7 @@ export async function exportBundle(
       if (rows.length === 0) break
       for (const row of rows) {
         const index = Number(row.leaf_index)
-        const proof = await inclusionProof(index, checkpoint.tree_size, nodes)
+        const proof = await merkle.inclusionProof(index, checkpoint.tree_size, nodes)
         yield `${JSON.stringify({ type: 'entry', ...presentEntry(row), proof: proof.map(base64) })}\n`
       }
       next = Number(rows.at(-1)?.leaf_index) + 1

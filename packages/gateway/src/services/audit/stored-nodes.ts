@@ -1,5 +1,5 @@
+import type { Subtree, SubtreeHashes } from '@hejie/merkle'
 import type { Kysely } from 'kysely'
-import type { Subtree, SubtreeHashes } from '../../domain/audit/merkle-tree.js'
 import type { Schema } from '../../storage/schema.js'
 
 /**

@@ -13,12 +13,12 @@ import { utc } from '../../schemas/common.js'
 import type { actionBodies } from '../../schemas/disputes.js'
 import type { Database } from '../../storage/database.js'
 import type { DisputeTable } from '../../storage/schema.js'
-import type { EventRecord } from '../write/event-append.js'
-import { runWrite, type WriteContext, type WriteOutcome, type WriteTransaction } from '../write/run-write.js'
+import type { EventRecord, WriteContext, WriteOutcome, WriteTransaction } from '../write/index.js'
 import { type DeadlinePolicy, respondBy } from './deadline-policy.js'
 import { activeEnterprise, lockDispute } from './locking.js'
 import { auditState, factsOf, isOverdue, money, presentDispute, settledAmount } from './presenter.js'
 import { type FeedbackRecord, presentContact, presentRefund, presentSettlement } from './records.js'
+import { runDisputeWrite } from './timeline-write.js'
 
 export type ActionBodies = { [A in keyof typeof actionBodies]: Static<(typeof actionBodies)[A]> }
 
@@ -83,7 +83,7 @@ export function act(
 ): Promise<WriteOutcome<unknown>> {
   const principal = context.actor
   const expectedVersion = ifMatchVersion(ifMatch)
-  return runWrite(database, context, async (tx) => {
+  return runDisputeWrite(database, context, async (tx) => {
     const current = await lockDispute(tx, database, principal, id)
     if (roleOf(request.action) !== principal.role) {
       throw problem('forbidden', `Only ${roleOf(request.action)} clients may ${request.action} a dispute.`)

@@ -1,9 +1,10 @@
 import { system } from '../../domain/principal.js'
 import type { Database } from '../../storage/database.js'
 import type { DisputeTable } from '../../storage/schema.js'
-import { runWrite, type WriteTransaction } from '../write/run-write.js'
+import type { WriteTransaction } from '../write/index.js'
 import type { DeadlinePolicy } from './deadline-policy.js'
 import { auditState, presentDispute } from './presenter.js'
+import { runDisputeWrite } from './timeline-write.js'
 
 const BATCH = 200
 
@@ -74,7 +75,7 @@ async function markOverdue(
   id: string,
   now: Date,
 ): Promise<boolean> {
-  const { body } = await runWrite(
+  const { body } = await runDisputeWrite(
     database,
     { actor: system, requestId: `deadline-scan-${now.getTime()}` },
     async (tx) => {
@@ -115,7 +116,7 @@ async function markOverdue(
 }
 
 async function warn(database: Database, id: string, now: Date): Promise<boolean> {
-  const { body } = await runWrite(
+  const { body } = await runDisputeWrite(
     database,
     { actor: system, requestId: `deadline-scan-${now.getTime()}` },
     async (tx) => {

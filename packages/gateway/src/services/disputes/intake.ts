@@ -6,10 +6,11 @@ import { utc } from '../../schemas/common.js'
 import type { IntakeBody } from '../../schemas/disputes.js'
 import type { Database } from '../../storage/database.js'
 import type { DisputeTable } from '../../storage/schema.js'
-import { runWrite, type WriteContext, type WriteOutcome } from '../write/run-write.js'
+import type { WriteContext, WriteOutcome } from '../write/index.js'
 import { type DeadlinePolicy, respondBy } from './deadline-policy.js'
 import { activeEnterprise } from './locking.js'
 import { auditState, type DisputeView, presentDispute } from './presenter.js'
+import { runDisputeWrite } from './timeline-write.js'
 
 /** Every dispute belongs to the one implicit root jurisdiction until jurisdictions arrive. */
 export const ROOT_JURISDICTION = 'root'
@@ -24,7 +25,7 @@ export function intake(
   context: WriteContext & { actor: Principal },
   input: Static<typeof IntakeBody>,
 ): Promise<WriteOutcome<DisputeView>> {
-  return runWrite(database, context, async (tx) => {
+  return runDisputeWrite(database, context, async (tx) => {
     const existing = await tx.db
       .selectFrom('disputes')
       .select('id')

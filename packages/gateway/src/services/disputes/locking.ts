@@ -2,7 +2,7 @@ import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
 import type { DisputeTable } from '../../storage/schema.js'
-import type { WriteTransaction } from '../write/run-write.js'
+import type { WriteTransaction } from '../write/index.js'
 import { visibleDisputes } from './queries.js'
 
 /**

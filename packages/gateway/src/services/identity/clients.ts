@@ -5,7 +5,7 @@ import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
 import type { ApiClientTable, Schema } from '../../storage/schema.js'
 import { decodeCursor, type Page, toPage } from '../pagination.js'
-import { runWrite, type WriteContext, type WriteOutcome } from '../write/run-write.js'
+import { runWrite, type WriteContext, type WriteOutcome } from '../write/index.js'
 import { hashSecret, newClientSecret, verifySecret } from './client-secrets.js'
 
 export interface ApiClientView {

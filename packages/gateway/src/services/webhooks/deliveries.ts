@@ -4,9 +4,8 @@ import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
 import type { Schema, WebhookAttemptTable, WebhookDeliveryTable } from '../../storage/schema.js'
 import { decodeCursor, type Page, toPage } from '../pagination.js'
-import { runWrite, type WriteContext, type WriteOutcome } from '../write/run-write.js'
+import { runWrite, signalDeliveriesDue, type WriteContext, type WriteOutcome } from '../write/index.js'
 import { findEndpoint, notifyDispatchers } from './endpoints.js'
-import { signalDeliveriesDue } from './wake.js'
 
 export interface WebhookDeliveryView {
   id: string

@@ -7,9 +7,14 @@ import type { Database } from '../../storage/database.js'
 import type { Schema, WebhookEndpointTable } from '../../storage/schema.js'
 import type { MasterKey } from '../identity/master-key.js'
 import { decodeCursor, type Page, toPage } from '../pagination.js'
-import { runWrite, type WriteContext, type WriteOutcome, type WriteTransaction } from '../write/run-write.js'
+import {
+  runWrite,
+  WAKE_CHANNEL,
+  type WriteContext,
+  type WriteOutcome,
+  type WriteTransaction,
+} from '../write/index.js'
 import { assertAllowedWebhookUrl } from './targets.js'
-import { WAKE_CHANNEL } from './wake.js'
 
 /** After a rotation, the old secret keeps signing beside the new one this long. */
 export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000

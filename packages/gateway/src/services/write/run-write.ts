@@ -1,26 +1,18 @@
-import { createHash } from 'node:crypto'
 import { sql, type Transaction } from 'kysely'
 import type { Actor } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
+import type { DialectName } from '../../storage/dialect.js'
 import { transaction } from '../../storage/group-commit.js'
 import type { Schema } from '../../storage/schema.js'
-import { subscribersOf } from '../webhooks/fan-out.js'
-import { signalDeliveriesDue, WAKE_CHANNEL } from '../webhooks/wake.js'
-import { type AuditRecord, appendAuditEntries, canonicalBytes } from './audit-append.js'
-import { appendEvents, type EventRecord } from './event-append.js'
+import { type AppendedEntry, type AuditRecord, appendAuditEntries } from '../audit/index.js'
+import { appendEvents, type EventRecord } from './events.js'
+import { subscribersOf } from './fan-out.js'
+import { claimIdempotencyKey, IDEMPOTENCY_WAIT, type Idempotency, recordResponse } from './idempotency.js'
+import { signalDeliveriesDue, WAKE_CHANNEL } from './wake.js'
 
 /** The transaction-scoped advisory lock that serializes appends to the audit log and the outbox. */
 const APPEND_LOCK = 0x68656a6965 // "hejie"
-
-/** How long a request waits for another request with its idempotency key before it gets a 409. */
-const IDEMPOTENCY_WAIT = '10s'
-
-export interface Idempotency {
-  key: string
-  /** SHA-256 over method, path and canonical body: the same key with another request is refused. */
-  requestHash: string
-}
 
 export interface WriteContext {
   actor: Actor
@@ -31,11 +23,20 @@ export interface WriteContext {
 /** What the work of a write sees: its transaction, its clock, and the side effects to record. */
 export interface WriteTransaction {
   readonly db: Transaction<Schema>
+  /** The database behind `db`, for the few statements whose SQL differs. */
+  readonly dialect: DialectName
   readonly now: Date
   readonly actor: Actor
   audit(record: AuditRecord): void
   emit(event: EventRecord): void
+  /**
+   * Runs `project` in this transaction once the audit entries are appended, with their
+   * indices: how a part keeps its own view of the log (a dispute's timeline) in step.
+   */
+  onAppended(project: AppendedProjection): void
 }
+
+export type AppendedProjection = (db: Transaction<Schema>, entries: readonly AppendedEntry[]) => Promise<void>
 
 export interface WriteResponse<T> {
   status: number
@@ -50,13 +51,6 @@ export interface WriteResponse<T> {
 export interface WriteOutcome<T> extends WriteResponse<T> {
   /** True when an earlier request with the same idempotency key answered this. */
   replayed: boolean
-}
-
-export function requestHash(method: string, path: string, body: unknown): string {
-  return createHash('sha256')
-    .update(`${method} ${path}\n`)
-    .update(canonicalBytes(body ?? null))
-    .digest('hex')
 }
 
 /**
@@ -82,13 +76,16 @@ export async function runWrite<T>(
 
       const audits: AuditRecord[] = []
       const events: EventRecord[] = []
+      const projections = new Set<AppendedProjection>()
       const now = new Date()
       const response = await work({
         db: trx,
+        dialect: database.dialect,
         now,
         actor: context.actor,
         audit: (record) => audits.push(record),
         emit: (event) => events.push(event),
+        onAppended: (project) => projections.add(project),
       })
 
       if (audits.length > 0 || events.length > 0) {
@@ -97,12 +94,13 @@ export async function runWrite<T>(
           await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(trx)
         const at = new Date().toISOString()
         const { nextIndex, nextSequence } = await nextPositions(trx)
-        await appendAuditEntries(
+        const appended = await appendAuditEntries(
           trx,
           audits,
           { actor: context.actor, requestId: context.requestId, at },
           nextIndex,
         )
+        for (const project of projections) await project(trx, appended)
         deliveries = await appendEvents(trx, events, at, nextSequence, subscribers)
         // Wakes the dispatchers of every instance when this transaction commits (not before).
         if (deliveries > 0 && database.dialect === 'postgres')
@@ -110,15 +108,7 @@ export async function runWrite<T>(
       }
 
       if (context.idempotency) {
-        await trx
-          .updateTable('idempotency_keys')
-          .set({
-            response_status: response.status,
-            response_body: JSON.stringify(response.replayBody ?? response.body),
-          })
-          .where('client_id', '=', context.actor.clientId)
-          .where('key', '=', context.idempotency.key)
-          .execute()
+        await recordResponse(trx, context.actor.clientId, context.idempotency.key, response)
       }
       return { status: response.status, body: response.body, replayed: false }
     })
@@ -166,48 +156,4 @@ async function nextPositions(trx: Transaction<Schema>): Promise<{ nextIndex: num
     nextIndex: audit?.last === null || audit?.last === undefined ? 0 : Number(audit.last) + 1,
     nextSequence: events?.last === null || events?.last === undefined ? 1 : Number(events.last) + 1,
   }
-}
-
-/**
- * Claims the key for this request, or returns the stored response of the request that
- * claimed it first. On PostgreSQL a concurrent claim of the same key blocks on the first
- * transaction's row until it commits (then replays it) or rolls back (then proceeds), up to
- * the lock timeout. SQLite has one writer, so the first request has always finished.
- */
-async function claimIdempotencyKey(
-  trx: Transaction<Schema>,
-  clientId: string,
-  idempotency: Idempotency,
-): Promise<WriteResponse<unknown> | null> {
-  const claimed = await trx
-    .insertInto('idempotency_keys')
-    .values({
-      client_id: clientId,
-      key: idempotency.key,
-      request_hash: idempotency.requestHash,
-      created_at: new Date().toISOString(),
-    })
-    .onConflict((oc) => oc.columns(['client_id', 'key']).doNothing())
-    .executeTakeFirst()
-  if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 1) return null
-
-  const earlier = await trx
-    .selectFrom('idempotency_keys')
-    .selectAll()
-    .where('client_id', '=', clientId)
-    .where('key', '=', idempotency.key)
-    .executeTakeFirstOrThrow()
-  if (earlier.request_hash !== idempotency.requestHash) {
-    throw problem(
-      'idempotency_key_reused',
-      'This Idempotency-Key was used with a different request; use a new key for a new request.',
-    )
-  }
-  if (earlier.response_status === null || earlier.response_body === null) {
-    throw problem(
-      'idempotency_key_in_use',
-      'A request with this Idempotency-Key is still running; retry shortly.',
-    )
-  }
-  return { status: earlier.response_status, body: JSON.parse(earlier.response_body) }
 }

@@ -1,6 +1,6 @@
 /**
- * Root hashes and RFC 9162 proofs (§2.1.3.1 inclusion, §2.1.4.1 consistency) for the audit
- * log, computed from the stored hashes of complete subtrees so that each costs O(log n)
+ * Root hashes and RFC 9162 proofs (§2.1.3.1 inclusion, §2.1.4.1 consistency), as the log
+ * computes them, computed from the stored hashes of complete subtrees so that each costs O(log n)
  * reads whatever the size of the log.
  *
  * Every range the RFC's recursive definitions hash is either a complete subtree or a run
@@ -8,7 +8,7 @@
  * hashed by combining those subtrees from right to left, exactly as the recursion would.
  * Sizes and positions may exceed 2^32, so there is no bitwise arithmetic here.
  */
-import { EMPTY_ROOT, HASH_LENGTH, nodeHash } from '@hejie/sdk'
+import { HASH_LENGTH, largestPowerOfTwoBelow, type TreeHashes } from './hashing.js'
 
 /**
  * The stored hashes of complete subtrees: the subtree at (level, position) covers the
@@ -36,15 +36,20 @@ interface LeafRange {
 }
 
 /** The root hash of the first `treeSize` leaves of the log. */
-export async function rootHash(treeSize: number, nodes: SubtreeHashes): Promise<Uint8Array> {
+export async function rootHash(
+  hashes: TreeHashes,
+  treeSize: number,
+  nodes: SubtreeHashes,
+): Promise<Uint8Array> {
   requireCount(treeSize, 'the tree size')
-  if (treeSize === 0) return EMPTY_ROOT
-  const [root] = await hashRanges([{ start: 0, end: treeSize }], nodes)
+  if (treeSize === 0) return hashes.emptyRoot
+  const [root] = await hashRanges(hashes, [{ start: 0, end: treeSize }], nodes)
   return root!
 }
 
 /** The audit path of leaf `leafIndex` in the tree of `treeSize` leaves, from the leaf up. */
 export async function inclusionProof(
+  hashes: TreeHashes,
   leafIndex: number,
   treeSize: number,
   nodes: SubtreeHashes,
@@ -54,11 +59,12 @@ export async function inclusionProof(
   if (leafIndex >= treeSize) {
     throw new RangeError(`leaf ${leafIndex} is not in a tree of size ${treeSize}`)
   }
-  return hashRanges(inclusionPath(leafIndex, treeSize), nodes)
+  return hashRanges(hashes, inclusionPath(leafIndex, treeSize), nodes)
 }
 
 /** The proof that the tree of `firstSize` leaves is a prefix of the tree of `secondSize`. */
 export async function consistencyProof(
+  hashes: TreeHashes,
   firstSize: number,
   secondSize: number,
   nodes: SubtreeHashes,
@@ -70,7 +76,7 @@ export async function consistencyProof(
       `there is no consistency proof from size ${firstSize} to size ${secondSize}: it needs 0 < first size <= second size`,
     )
   }
-  return hashRanges(consistencyPath(firstSize, secondSize), nodes)
+  return hashRanges(hashes, consistencyPath(firstSize, secondSize), nodes)
 }
 
 /**
@@ -94,6 +100,7 @@ export function completedSubtrees(leafIndex: number): Subtree[] {
  * must already be readable from `nodes`.
  */
 export async function nodesCompletedBy(
+  hashes: TreeHashes,
   leafIndex: number,
   leafHash: Uint8Array,
   nodes: SubtreeHashes,
@@ -106,7 +113,7 @@ export async function nodesCompletedBy(
   )
   const completed: SubtreeHash[] = [{ ...leaf!, hash: leafHash }]
   parents.forEach((parent, step) => {
-    completed.push({ ...parent, hash: nodeHash(leftHalves[step]!, completed[step]!.hash) })
+    completed.push({ ...parent, hash: hashes.nodeHash(leftHalves[step]!, completed[step]!.hash) })
   })
   return completed
 }
@@ -153,14 +160,18 @@ function consistencyPath(firstSize: number, secondSize: number): LeafRange[] {
 }
 
 /** The hashes of the ranges, reading all the subtrees they need at once. */
-async function hashRanges(ranges: readonly LeafRange[], nodes: SubtreeHashes): Promise<Uint8Array[]> {
+async function hashRanges(
+  hashes: TreeHashes,
+  ranges: readonly LeafRange[],
+  nodes: SubtreeHashes,
+): Promise<Uint8Array[]> {
   const tilings = ranges.map(completeSubtreesOf)
-  const hashes = await readSubtrees(nodes, tilings.flat())
+  const tiles = await readSubtrees(nodes, tilings.flat())
   let next = 0
   return tilings.map((tiling) => {
-    const tileHashes = hashes.slice(next, next + tiling.length)
+    const tileHashes = tiles.slice(next, next + tiling.length)
     next += tiling.length
-    return tileHashes.reduceRight((right, left) => nodeHash(left, right))
+    return tileHashes.reduceRight((right, left) => hashes.nodeHash(left, right))
   })
 }
 
@@ -194,13 +205,6 @@ function completeSubtreesOf({ start, end }: LeafRange): Subtree[] {
     cursor += width
   }
   return subtrees
-}
-
-/** The k of RFC 6962 §2.1: the largest power of two smaller than `value` (which is at least 2). */
-function largestPowerOfTwoBelow(value: number): number {
-  let power = 1
-  while (power * 2 < value) power *= 2
-  return power
 }
 
 function requireHash(hash: Uint8Array, what: string): void {

@@ -9,39 +9,44 @@
  * remembered one ended, at the root. Entries in order then cost about two node hashes each
  * instead of log2(size).
  */
-import { createHash } from 'node:crypto'
-import { HASH_LENGTH } from './merkle.js'
+import { HASH_LENGTH, sameBytes, type TreeHashes } from './hashing.js'
 
-const NODE_PREFIX = Buffer.of(0x01)
+/** Decodes a base64 proof hash (Node.js passes its Buffer decoder; browsers get `atob`'s). */
+export type Base64Decoder = (text: string) => Uint8Array
 
-export function hashNode(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest()
-}
+/** Both Node.js and browsers have it globally; declared here because the package compiles without DOM or Node types. */
+declare function atob(text: string): string
+
+export const decodeBase64: Base64Decoder = (text) => Uint8Array.from(atob(text), (char) => char.charCodeAt(0))
 
 /** A node passed on the way to the root: which one, its hash, and how many proof hashes were still to come. */
 interface Passed {
   position: number
-  hash: Buffer
+  hash: Uint8Array
   remaining: number
 }
 
 export class InclusionWalk {
+  readonly #hashes: TreeHashes
+  readonly #decode: Base64Decoder
   readonly #treeSize: number
-  readonly #root: Buffer
+  readonly #root: Uint8Array
   /** By level, the nodes the last proof that verified passed through. */
   #passed: (Passed | undefined)[] = []
   #passedProof: readonly string[] = []
 
-  constructor(treeSize: number, root: Uint8Array) {
+  constructor(hashes: TreeHashes, treeSize: number, root: Uint8Array, decode: Base64Decoder = decodeBase64) {
+    this.#hashes = hashes
+    this.#decode = decode
     this.#treeSize = treeSize
-    this.#root = Buffer.from(root)
+    this.#root = root
   }
 
   /**
    * Checks that `leafHash` is leaf `leafIndex` of the tree: undefined when the proof (sibling
    * hashes in base64, from the leaf up) leads to the root, else what is wrong with it.
    */
-  verify(leafIndex: number, leafHash: Buffer, proof: readonly string[]): string | undefined {
+  verify(leafIndex: number, leafHash: Uint8Array, proof: readonly string[]): string | undefined {
     if (leafIndex >= this.#treeSize) return `leaf ${leafIndex} is not in a tree of size ${this.#treeSize}`
     const passed: (Passed | undefined)[] = []
     let node = leafIndex
@@ -55,7 +60,7 @@ export class InclusionWalk {
         known !== undefined &&
         known.position === node &&
         proof.length - step === known.remaining &&
-        known.hash.equals(hash) &&
+        sameBytes(known.hash, hash) &&
         sameTail(proof, step, this.#passedProof)
       ) {
         // Its own nodes below this one; the remembered ones from here up.
@@ -63,10 +68,10 @@ export class InclusionWalk {
         this.#passedProof = proof
         return undefined
       }
-      const sibling = Buffer.from(proof[step] ?? '', 'base64')
-      if (sibling.length !== HASH_LENGTH) return `proof hash ${step} is not a base64 SHA-256 hash`
+      const sibling = this.#decodeHash(proof[step] ?? '')
+      if (sibling?.length !== HASH_LENGTH) return `proof hash ${step} is not a base64 SHA-256 hash`
       if (node % 2 === 1 || node === last) {
-        hash = hashNode(sibling, hash)
+        hash = this.#hashes.nodeHash(sibling, hash)
         // The last node of a level with no sibling rises unchanged until it has one.
         while (node % 2 === 0 && node !== 0) {
           node /= 2
@@ -74,7 +79,7 @@ export class InclusionWalk {
           level += 1
         }
       } else {
-        hash = hashNode(hash, sibling)
+        hash = this.#hashes.nodeHash(hash, sibling)
       }
       node = Math.floor(node / 2)
       last = Math.floor(last / 2)
@@ -82,10 +87,19 @@ export class InclusionWalk {
       passed[level] = { position: node, hash, remaining: proof.length - step - 1 }
     }
     if (last !== 0) return `the proof has ${proof.length} hashes, too few to reach the root`
-    if (!hash.equals(this.#root)) return 'the proof does not lead to the checkpoint root'
+    if (!sameBytes(hash, this.#root)) return 'the proof does not lead to the checkpoint root'
     this.#passed = passed
     this.#passedProof = proof
     return undefined
+  }
+
+  /** The hash, or undefined when the text is not base64 at all. */
+  #decodeHash(text: string): Uint8Array | undefined {
+    try {
+      return this.#decode(text)
+    } catch {
+      return undefined
+    }
   }
 }
 
@@ -105,17 +119,18 @@ function sameTail(a: readonly string[], from: number, b: readonly string[]): boo
  * leaf they are its whole path.
  */
 export function rootOfPrefix(
+  hashes: TreeHashes,
   leafIndex: number,
   treeSize: number,
-  leafHash: Buffer,
-  proof: readonly Buffer[],
-): Buffer {
+  leafHash: Uint8Array,
+  proof: readonly Uint8Array[],
+): Uint8Array {
   let node = leafIndex
   let last = treeSize - 1
   let hash = leafHash
   for (const sibling of proof) {
     if (node % 2 === 1 || node === last) {
-      hash = hashNode(sibling, hash)
+      hash = hashes.nodeHash(sibling, hash)
       while (node % 2 === 0 && node !== 0) {
         node /= 2
         last = Math.floor(last / 2)

@@ -1,22 +1,18 @@
 import { createHash } from 'node:crypto'
+import t from 'tap'
+import { completedSubtrees, MerkleProofError, type SubtreeHashes } from '../src/index.js'
 import {
+  consistencyProof,
   EMPTY_ROOT,
+  inclusionProof,
   leafHash,
-  MerkleProofError,
   nodeHash,
+  nodesCompletedBy,
   rootFromLeafHashes,
+  rootHash,
   verifyConsistency,
   verifyInclusion,
-} from '@hejie/sdk'
-import t from 'tap'
-import {
-  completedSubtrees,
-  consistencyProof,
-  inclusionProof,
-  nodesCompletedBy,
-  rootHash,
-  type SubtreeHashes,
-} from '../../src/domain/audit/merkle-tree.js'
+} from './helpers/node-merkle.js'
 
 const LARGEST_SWEPT_SIZE = 64
 

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely'
 import { newId } from '../../domain/ids.js'
 import type { eventTypes } from '../../schemas/events.js'
 import type { Schema } from '../../storage/schema.js'
-import { fanOutEvents, type Subscriber } from '../webhooks/fan-out.js'
+import { fanOutEvents, type Subscriber } from './fan-out.js'
 
 export type EventType = (typeof eventTypes)[number]
 

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { leafHash } from '@hejie/sdk'
-import canonicalize from 'canonicalize'
+import type { SubtreeHashes } from '@hejie/merkle'
 import type { Transaction } from 'kysely'
-import { nodesCompletedBy, type SubtreeHashes } from '../../domain/audit/merkle-tree.js'
+import { canonicalBytes } from '../../domain/canonical-json.js'
 import type { Actor } from '../../domain/principal.js'
 import type { Schema } from '../../storage/schema.js'
+import { merkle } from './merkle.js'
 
 /** What a write asks the audit log to commit to. */
 export interface AuditRecord {
@@ -21,16 +21,24 @@ export interface AuditRecord {
   details?: Record<string, unknown>
 }
 
+/** An entry as appended: its place in the log and the actor as the entry names it. */
+export interface AppendedEntry {
+  index: number
+  at: string
+  actor: AuditEntryActor
+  record: AuditRecord
+}
+
+export interface AuditEntryActor {
+  role: string
+  client_id: string
+  enterprise_id?: string
+}
+
 export interface AuditContext {
   actor: Actor
   requestId: string
   at: string
-}
-
-export function canonicalBytes(value: unknown): Buffer {
-  const text = canonicalize(value)
-  if (text === undefined) throw new TypeError('value cannot be canonicalized')
-  return Buffer.from(text, 'utf8')
 }
 
 function sha256Hex(...parts: Uint8Array[]): string {
@@ -75,8 +83,14 @@ export async function appendAuditEntries(
   records: readonly AuditRecord[],
   context: AuditContext,
   firstIndex: number,
-): Promise<void> {
+): Promise<AppendedEntry[]> {
   const nodes = transactionNodes(trx)
+  const appended: AppendedEntry[] = []
+  const actor: AuditEntryActor = {
+    role: context.actor.role,
+    client_id: context.actor.clientId,
+    ...(context.actor.enterpriseId ? { enterprise_id: context.actor.enterpriseId } : {}),
+  }
   let index = firstIndex
   for (const record of records) {
     let commitment: string | undefined
@@ -92,11 +106,7 @@ export async function appendAuditEntries(
       v: 1,
       index,
       at: context.at,
-      actor: {
-        role: context.actor.role,
-        client_id: context.actor.clientId,
-        ...(context.actor.enterpriseId ? { enterprise_id: context.actor.enterpriseId } : {}),
-      },
+      actor,
       action: record.action,
       ...(record.disputeId ? { dispute_id: record.disputeId } : {}),
       object_id: record.objectId,
@@ -105,7 +115,7 @@ export async function appendAuditEntries(
       request_id: context.requestId,
     }
     const canonical = canonicalBytes(entry)
-    const hash = leafHash(canonical)
+    const hash = merkle.leafHash(canonical)
     await trx
       .insertInto('audit_entries')
       .values({
@@ -117,27 +127,15 @@ export async function appendAuditEntries(
         created_at: context.at,
       })
       .execute()
-    if (record.disputeId) {
-      await trx
-        .insertInto('timeline_entries')
-        .values({
-          leaf_index: index,
-          dispute_id: record.disputeId,
-          action: record.action,
-          actor: JSON.stringify(entry.actor),
-          at: context.at,
-          object_id: record.objectId,
-          details: JSON.stringify(record.details ?? {}),
-        })
-        .execute()
-    }
     // The leaf itself (level 0) and every parent it completes.
-    const completed = await nodesCompletedBy(index, hash, nodes)
+    const completed = await merkle.nodesCompletedBy(index, hash, nodes)
     for (const node of completed) nodes.remember(node.level, node.position, node.hash)
     await trx
       .insertInto('audit_nodes')
       .values(completed.map((node) => ({ level: node.level, position: node.position, hash: node.hash })))
       .execute()
+    appended.push({ index, at: context.at, actor, record })
     index += 1
   }
+  return appended
 }

@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto'
+import type { Transaction } from 'kysely'
+import { canonicalBytes } from '../../domain/canonical-json.js'
+import { problem } from '../../errors.js'
+import type { Database } from '../../storage/database.js'
+import type { Schema } from '../../storage/schema.js'
+
+/** How long a request waits for another request with its idempotency key before it gets a 409. */
+export const IDEMPOTENCY_WAIT = '10s'
+
+export interface Idempotency {
+  key: string
+  /** SHA-256 over method, path and canonical body: the same key with another request is refused. */
+  requestHash: string
+}
+
+export function requestHash(method: string, path: string, body: unknown): string {
+  return createHash('sha256')
+    .update(`${method} ${path}\n`)
+    .update(canonicalBytes(body ?? null))
+    .digest('hex')
+}
+
+/**
+ * Claims the key for this request, or returns the stored response of the request that
+ * claimed it first. On PostgreSQL a concurrent claim of the same key blocks on the first
+ * transaction's row until it commits (then replays it) or rolls back (then proceeds), up to
+ * the lock timeout. SQLite has one writer, so the first request has always finished.
+ */
+export async function claimIdempotencyKey(
+  trx: Transaction<Schema>,
+  clientId: string,
+  idempotency: Idempotency,
+): Promise<{ status: number; body: unknown } | null> {
+  const claimed = await trx
+    .insertInto('idempotency_keys')
+    .values({
+      client_id: clientId,
+      key: idempotency.key,
+      request_hash: idempotency.requestHash,
+      created_at: new Date().toISOString(),
+    })
+    .onConflict((oc) => oc.columns(['client_id', 'key']).doNothing())
+    .executeTakeFirst()
+  if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 1) return null
+
+  const earlier = await trx
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .where('key', '=', idempotency.key)
+    .executeTakeFirstOrThrow()
+  if (earlier.request_hash !== idempotency.requestHash) {
+    throw problem(
+      'idempotency_key_reused',
+      'This Idempotency-Key was used with a different request; use a new key for a new request.',
+    )
+  }
+  if (earlier.response_status === null || earlier.response_body === null) {
+    throw problem(
+      'idempotency_key_in_use',
+      'A request with this Idempotency-Key is still running; retry shortly.',
+    )
+  }
+  return { status: earlier.response_status, body: JSON.parse(earlier.response_body) }
+}
+
+/** Keeps the answer with the key, in the write's transaction: a replay answers the same. */
+export async function recordResponse(
+  trx: Transaction<Schema>,
+  clientId: string,
+  key: string,
+  response: { status: number; body: unknown; replayBody?: unknown },
+): Promise<void> {
+  await trx
+    .updateTable('idempotency_keys')
+    .set({
+      response_status: response.status,
+      response_body: JSON.stringify(response.replayBody ?? response.body),
+    })
+    .where('client_id', '=', clientId)
+    .where('key', '=', key)
+    .execute()
+}
+
+/** Rows deleted per statement, so that a large purge never holds the writer for long. */
+const batchSize = 1000
+
+/**
+ * Deletes the idempotency records created before `cutoff`, in batches of the oldest first,
+ * and returns how many went. A retry that arrives after its record is gone is treated as a
+ * new request, which is why the retention is never below the 24 h the conventions promise.
+ */
+export async function purgeIdempotencyRecords(database: Database, cutoff: Date): Promise<number> {
+  const before = cutoff.toISOString()
+  let purged = 0
+  for (;;) {
+    // The created_at of the last row in this batch: delete up to and including it.
+    const last = await database.db
+      .selectFrom('idempotency_keys')
+      .select('created_at')
+      .where('created_at', '<', before)
+      .orderBy('created_at')
+      .offset(batchSize - 1)
+      .limit(1)
+      .executeTakeFirst()
+    const result = await database.db
+      .deleteFrom('idempotency_keys')
+      .where('created_at', '<', before)
+      .$if(last !== undefined, (q) => q.where('created_at', '<=', last?.created_at ?? before))
+      .executeTakeFirst()
+    const deleted = Number(result.numDeletedRows)
+    purged += deleted
+    if (last === undefined || deleted === 0) return purged
+  }
+}
