@@ -5,13 +5,10 @@
  */
 export {
   type AppendedEntry,
-  type AuditContext,
-  type AuditEntryActor,
   type AuditRecord,
   appendAuditEntries,
 } from './append.js'
 export {
-  type Checkpoint,
   type CheckpointKeys,
   currentCheckpoint,
   latestCheckpoint,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import { newId } from '../../domain/ids.js'
-import { type Principal, type Role, type Scope, scopesByRole } from '../../domain/principal.js'
+import { type Role, type Scope, scopesByRole } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
 import type { ApiClientTable, Schema } from '../../storage/schema.js'
@@ -153,8 +153,4 @@ export async function authenticateClient(
   const matches = await verifySecret(secret, row?.secret_hash ?? (await decoyHash))
   if (!row || !matches || row.revoked_at) return null
   return row
-}
-
-export function principalOfClient(row: ApiClientTable, scopes: readonly Scope[]): Principal {
-  return { role: row.role, clientId: row.id, enterpriseId: row.enterprise_id, scopes: new Set(scopes) }
 }

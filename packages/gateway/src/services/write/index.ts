@@ -5,8 +5,8 @@
  * through `runWrite`; dispatchers learn of new deliveries from `onDeliveriesDue` and
  * `WAKE_CHANNEL`.
  */
-export type { EventRecord, EventType } from './events.js'
-export { type Idempotency, purgeIdempotencyRecords, requestHash } from './idempotency.js'
+export type { EventRecord } from './events.js'
+export { purgeIdempotencyRecords, requestHash } from './idempotency.js'
 export {
   type AppendedProjection,
   runWrite,
