@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
+import { type Clock, systemClock } from '../domain/clock.js'
 import { CurrentSchemaPostgresDialect } from './current-schema-introspector.js'
 import type { DialectName } from './dialect.js'
 import type { Schema } from './schema.js'
@@ -14,11 +15,18 @@ export interface DatabaseOptions {
   poolSize?: number
   /** PostgreSQL schema to work in (tests give each file its own). */
   searchPath?: string
+  /** What the deployment reads as "now" (the system's clock unless a test or the sandbox sets one). */
+  clock?: Clock
 }
 
 export interface Database {
   readonly db: Kysely<Schema>
   readonly dialect: DialectName
+  /**
+   * The deployment's clock. It travels with the database because every part that opens the
+   * database needs it, and a deployment's time is shared by its instances as its data is.
+   */
+  readonly clock: Clock
   /** The PostgreSQL schema holding the tables, when not the default. */
   readonly schema?: string | undefined
   /** Throws when the database cannot answer a trivial query. */
@@ -30,10 +38,13 @@ export interface Database {
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
 
 export function openDatabase(options: DatabaseOptions): Database {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openSqlite(options.sqlitePath)
+  const clock = options.clock ?? systemClock
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options, clock)
+    : openSqlite(options.sqlitePath, clock)
 }
 
-function openSqlite(path: string): Database {
+function openSqlite(path: string, clock: Clock): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const connection = new SQLite(path)
   // WAL lets readers run beside the one writer; FULL makes every acknowledged commit durable.
@@ -45,6 +56,7 @@ function openSqlite(path: string): Database {
   return {
     db,
     dialect: 'sqlite',
+    clock,
     async ping() {
       await sql`select 1`.execute(db)
     },
@@ -71,7 +83,7 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-function openPostgres(url: string, options: DatabaseOptions): Database {
+function openPostgres(url: string, options: DatabaseOptions, clock: Clock): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
@@ -84,6 +96,7 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
   return {
     db,
     dialect: 'postgres',
+    clock,
     schema: options.searchPath,
     async ping() {
       await sql`select 1`.execute(db)

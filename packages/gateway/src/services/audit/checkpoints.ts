@@ -68,7 +68,7 @@ export async function signCheckpoint(
     origin,
     tree_size: size,
     root_hash: Buffer.from(root).toString('base64'),
-    timestamp: new Date().toISOString(),
+    timestamp: database.clock.now().toISOString(),
   }
   const { kid, privateKey } = keys.signingKey()
   const signature = await new SignJWT(payload)

@@ -146,7 +146,7 @@ export async function exportBundle(
       from,
       to,
       enterprise_id: enterpriseId,
-      generated_at: new Date().toISOString(),
+      generated_at: database.clock.now().toISOString(),
     })}\n`
     yield `${JSON.stringify({ type: 'checkpoint', ...checkpoint })}\n`
     yield `${JSON.stringify({ type: 'jwks', ...keys.jwks() })}\n`

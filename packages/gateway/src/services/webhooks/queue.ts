@@ -31,7 +31,7 @@ export async function claimDueDeliveries(
   database: Database,
   limit: number,
   leaseMs: number,
-  now = new Date(),
+  now = database.clock.now(),
 ): Promise<ClaimedDelivery[]> {
   const nowIso = now.toISOString()
   const lease = new Date(now.getTime() + leaseMs).toISOString()
@@ -99,7 +99,7 @@ export async function recordAttempt(
   delivery: ClaimedDelivery,
   outcome: AttemptOutcome,
 ): Promise<{ failingSince: string | null } | undefined> {
-  const at = new Date().toISOString()
+  const at = database.clock.now().toISOString()
   return transaction(database, async (trx) => {
     const updated = await trx
       .updateTable('webhook_deliveries')

@@ -79,6 +79,7 @@ export async function sendDelivery(
   secrets: readonly string[],
   timeoutMs: number,
 ): Promise<SendResult> {
+  // Real time, not the deployment's clock: receivers check webhook-timestamp against their own.
   const started = new Date()
   const begin = performance.now()
   const elapsed = () => Math.round(performance.now() - begin)

@@ -31,6 +31,7 @@ export async function claimIdempotencyKey(
   trx: Transaction<Schema>,
   clientId: string,
   idempotency: Idempotency,
+  now: Date,
 ): Promise<{ status: number; body: unknown } | null> {
   const claimed = await trx
     .insertInto('idempotency_keys')
@@ -38,7 +39,7 @@ export async function claimIdempotencyKey(
       client_id: clientId,
       key: idempotency.key,
       request_hash: idempotency.requestHash,
-      created_at: new Date().toISOString(),
+      created_at: now.toISOString(),
     })
     .onConflict((oc) => oc.columns(['client_id', 'key']).doNothing())
     .executeTakeFirst()

@@ -69,15 +69,15 @@ export async function runWrite<T>(
       if (database.dialect === 'postgres') {
         await sql`set local lock_timeout = ${sql.lit(IDEMPOTENCY_WAIT)}`.execute(trx)
       }
+      const now = database.clock.now()
       if (context.idempotency) {
-        const earlier = await claimIdempotencyKey(trx, context.actor.clientId, context.idempotency)
+        const earlier = await claimIdempotencyKey(trx, context.actor.clientId, context.idempotency, now)
         if (earlier) return { ...earlier, replayed: true } as WriteOutcome<T>
       }
 
       const audits: AuditRecord[] = []
       const events: EventRecord[] = []
       const projections = new Set<AppendedProjection>()
-      const now = new Date()
       const response = await work({
         db: trx,
         dialect: database.dialect,
@@ -92,7 +92,7 @@ export async function runWrite<T>(
         const subscribers = await subscribersOf(trx, events)
         if (database.dialect === 'postgres')
           await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(trx)
-        const at = new Date().toISOString()
+        const at = database.clock.now().toISOString()
         const { nextIndex, nextSequence } = await nextPositions(trx)
         const appended = await appendAuditEntries(
           trx,
