@@ -11,7 +11,7 @@
  */
 import { HASH_LENGTH, sameBytes, type TreeHashes } from './hashing.js'
 
-/** Decodes a base64 proof hash (Node.js passes its Buffer decoder; browsers get `atob`'s). */
+/** Decodes a base64 proof hash (Node.js passes its faster native decoder; browsers get `atob`'s). */
 export type Base64Decoder = (text: string) => Uint8Array
 
 /** Both Node.js and browsers have it globally; declared here because the package compiles without DOM or Node types. */

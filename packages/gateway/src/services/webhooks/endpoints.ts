@@ -248,19 +248,27 @@ export function pingEndpoint(
  * emits `webhook_endpoint.disabled` to its owner's other endpoints and to the feed.
  */
 export async function disableEndpoint(database: Database, id: string, reason: string): Promise<void> {
-  await runWrite(database, { actor: system, requestId: `webhook-dispatcher-${Date.now()}` }, async (tx) => {
-    const row = await tx.db
-      .selectFrom('webhook_endpoints')
-      .selectAll()
-      .where('id', '=', id)
-      .where('status', '=', 'enabled')
-      .executeTakeFirst()
-    if (!row) return { status: 200, body: null }
-    const changes = { status: 'disabled' as const, disabled_reason: reason, updated_at: tx.now.toISOString() }
-    await tx.db.updateTable('webhook_endpoints').set(changes).where('id', '=', id).execute()
-    const view = presentEndpoint({ ...row, ...changes })
-    auditEndpoint(tx, 'webhook_endpoint.disabled', view)
-    tx.emit({ type: 'webhook_endpoint.disabled', enterpriseId: row.enterprise_id, object: view })
-    return { status: 200, body: null }
-  })
+  await runWrite(
+    database,
+    { actor: system, requestId: `webhook-dispatcher-${database.clock.now().getTime()}` },
+    async (tx) => {
+      const row = await tx.db
+        .selectFrom('webhook_endpoints')
+        .selectAll()
+        .where('id', '=', id)
+        .where('status', '=', 'enabled')
+        .executeTakeFirst()
+      if (!row) return { status: 200, body: null }
+      const changes = {
+        status: 'disabled' as const,
+        disabled_reason: reason,
+        updated_at: tx.now.toISOString(),
+      }
+      await tx.db.updateTable('webhook_endpoints').set(changes).where('id', '=', id).execute()
+      const view = presentEndpoint({ ...row, ...changes })
+      auditEndpoint(tx, 'webhook_endpoint.disabled', view)
+      tx.emit({ type: 'webhook_endpoint.disabled', enterpriseId: row.enterprise_id, object: view })
+      return { status: 200, body: null }
+    },
+  )
 }
