@@ -27,7 +27,7 @@ const benchDirectory = fileURLToPath(new URL('.', import.meta.url))
 const root = fileURLToPath(new URL('..', import.meta.url))
 const benchmarksDirectory = new URL('./benchmarks/', import.meta.url)
 const resultsDirectory = new URL('./results/', import.meta.url)
-const gatewayDist = fileURLToPath(new URL('../packages/gateway/dist/app.js', import.meta.url))
+const gatewayDist = fileURLToPath(new URL('../packages/gateway/dist/index.js', import.meta.url))
 
 function fail(message) {
   console.error(`\nbench: ${message}`)
@@ -143,7 +143,7 @@ if (!values['no-build']) {
   }
 }
 if (!existsSync(gatewayDist)) {
-  fail('packages/gateway/dist/app.js is missing: run `pnpm run build` at the repository root first.')
+  fail('packages/gateway/dist/index.js is missing: run `pnpm run build` at the repository root first.')
 }
 
 const { benchmark, url } = chosen

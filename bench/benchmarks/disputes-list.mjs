@@ -31,14 +31,13 @@ export default {
     label: 'bare Fastify 5: same query, same presenter, same response schema',
     async start() {
       const gateway = await startGateway({ seed: (app, database) => seedDisputes(app, database) })
-      const [{ default: Fastify }, { presentDispute }, schemas] = await Promise.all([
+      const [{ default: Fastify }, { disputeSchemas, presentDispute }] = await Promise.all([
         import('fastify'),
-        import('@hejie/gateway/dist/services/disputes/presenter.js'),
-        import('@hejie/gateway/dist/schemas/disputes.js'),
+        import('@hejie/gateway'),
       ])
       const { database, info } = gateway
       const app = Fastify({ logger: false })
-      for (const schema of schemas.disputeSchemas) app.addSchema(schema)
+      for (const schema of disputeSchemas) app.addSchema(schema)
       const viewer = { role: 'enterprise', enterpriseId: info.enterpriseId }
       app.get('/v1/disputes', { schema: { response: { 200: { $ref: 'DisputeList' } } } }, async () => {
         const rows = await database.db

@@ -4,27 +4,41 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 export const cacheDirectory = fileURLToPath(new URL('../.cache/', import.meta.url))
 
+const gatewayPackage = new URL('../../packages/gateway/package.json', import.meta.url)
 const gatewayDist = new URL('../../packages/gateway/dist/', import.meta.url)
-const sdkDist = new URL('../../packages/sdk/dist/', import.meta.url)
+
+/** The built `@hejie/merkle` the gateway runs on: the tree's arithmetic and its hashing. */
+function merkleDist() {
+  const entry = pathToFileURL(createRequire(gatewayPackage).resolve('@hejie/merkle'))
+  const directory = new URL('./', entry)
+  return readdirSync(directory)
+    .filter((file) => file.endsWith('.js'))
+    .sort()
+    .map((file) => new URL(file, directory))
+}
 
 /**
- * What a cached log depends on: the built code that writes and hashes it (append, Merkle
- * tree, leaf hash, schema and migrations). A change to any of them builds a new log.
+ * What a cached log depends on: the built code that writes and hashes it (the append, the
+ * canonical JSON of an entry, the Merkle tree and its leaf hash, group commit, schema and
+ * migrations) and this file, which writes each entry's timeline row. These files are read,
+ * not imported: a change to any of them builds a new log.
  */
 export function codeKey() {
   const files = [
-    new URL('services/write/audit-append.js', gatewayDist),
-    new URL('domain/audit/merkle-tree.js', gatewayDist),
+    new URL('services/audit/append.js', gatewayDist),
+    new URL('services/audit/merkle.js', gatewayDist),
+    new URL('domain/canonical-json.js', gatewayDist),
+    ...merkleDist(),
     new URL('storage/group-commit.js', gatewayDist),
     new URL('storage/migrations/0001-write-path.js', gatewayDist),
     new URL('storage/migrations/0003-disputes.js', gatewayDist),
     new URL('storage/migrations/index.js', gatewayDist),
-    new URL('audit/merkle.js', sdkDist),
     new URL('./audit-log.mjs', import.meta.url),
   ]
   const hash = createHash('sha256')
@@ -36,16 +50,6 @@ export function codeKey() {
 export function cachedLogPaths(entries) {
   const stem = join(cacheDirectory, `audit-${entries}-${codeKey()}`)
   return { database: `${stem}.db`, export: `${stem}.ndjson` }
-}
-
-async function gatewayModules() {
-  const [storage, migrator, groupCommit, append] = await Promise.all([
-    import('@hejie/gateway/dist/storage/database.js'),
-    import('@hejie/gateway/dist/storage/migrator.js'),
-    import('@hejie/gateway/dist/storage/group-commit.js'),
-    import('@hejie/gateway/dist/services/write/audit-append.js'),
-  ])
-  return { ...storage, ...migrator, ...groupCommit, ...append }
 }
 
 /** An enterprise's CRM recording a contact: the entry most writes append. */
@@ -73,17 +77,39 @@ function contactRecord(i) {
 const actor = { role: 'enterprise', clientId: 'cli_bench0001', enterpriseId: 'ent_bench0001' }
 
 /**
+ * The timeline rows of appended entries about a dispute, as a dispute's write keeps them in
+ * the same transaction (the gateway's `services/disputes/timeline-write.ts`, a projection of
+ * the appended entries that it does not export): the log itself writes only its entries and
+ * nodes, and a recorded contact's write stores its timeline row too.
+ */
+async function recordTimeline(trx, entries) {
+  const rows = entries
+    .filter((entry) => entry.record.disputeId)
+    .map((entry) => ({
+      leaf_index: entry.index,
+      dispute_id: entry.record.disputeId,
+      action: entry.record.action,
+      actor: JSON.stringify(entry.actor),
+      at: entry.at,
+      object_id: entry.record.objectId,
+      details: JSON.stringify(entry.record.details ?? {}),
+    }))
+  if (rows.length > 0) await trx.insertInto('timeline_entries').values(rows).execute()
+}
+
+/**
  * The gateway's append path on a SQLite file, as the write path runs it: each write is a job
  * of group commit (`transaction()`, its own savepoint, acknowledged after the batch's one
- * durable commit) that reads the next free index and appends one entry with
- * `appendAuditEntries`: canonical JSON, leaf hash, the entry row, its timeline row and the
- * Merkle nodes it completes. `writers` writes are kept in flight, as concurrent requests would.
+ * durable commit) that reads the next free index, appends one entry with
+ * `appendAuditEntries` (canonical JSON, leaf hash, the entry row and the Merkle nodes it
+ * completes) and stores the entry's timeline row. `writers` writes are kept in flight, as
+ * concurrent requests would.
  */
 export async function startAuditAppender({ path }) {
-  const modules = await gatewayModules()
+  const gateway = await import('@hejie/gateway')
   await mkdir(join(path, '..'), { recursive: true })
-  const database = modules.openDatabase({ sqlitePath: path })
-  await modules.migrateToLatest(database)
+  const database = gateway.openDatabase({ sqlitePath: path })
+  await gateway.migrateToLatest(database)
   let written = 0
   const nextIndex = async (trx) => {
     const row = await trx
@@ -93,15 +119,16 @@ export async function startAuditAppender({ path }) {
     return row?.last === null || row?.last === undefined ? 0 : Number(row.last) + 1
   }
   const appendOne = () =>
-    modules.transaction(database, async (trx) => {
+    gateway.transaction(database, async (trx) => {
       const index = await nextIndex(trx)
       const at = new Date().toISOString()
-      await modules.appendAuditEntries(
+      const appended = await gateway.appendAuditEntries(
         trx,
         [contactRecord(index)],
         { actor, requestId: `req_${randomUUID()}`, at },
         index,
       )
+      await recordTimeline(trx, appended)
     })
   return {
     /** Appends `count` entries, `writers` at a time; resolves to the seconds it took and the size. */
@@ -126,16 +153,19 @@ export async function startAuditAppender({ path }) {
 }
 
 /**
- * The floor: the same rows (entries, timeline, Merkle nodes), byte for byte as the gateway
- * wrote them into `sourcePath`, inserted with prepared statements by better-sqlite3 in
- * transactions of `batch` entries, on the same schema, WAL and synchronous=FULL. No
- * hashing, no JSON, no query builder, no reads.
+ * The floor: the same rows (entries, timeline, Merkle nodes), byte for byte as the append
+ * path above wrote them into `sourcePath`, inserted with prepared statements by
+ * better-sqlite3 in transactions of `batch` entries, on the same schema, WAL and
+ * synchronous=FULL. No hashing, no JSON, no query builder, no reads.
  */
 export async function startRawAppender({ path, sourcePath }) {
-  const [{ default: SQLite }, modules] = await Promise.all([import('better-sqlite3'), gatewayModules()])
+  const [{ default: SQLite }, gateway] = await Promise.all([
+    import('better-sqlite3'),
+    import('@hejie/gateway'),
+  ])
   await mkdir(join(path, '..'), { recursive: true })
-  const migrated = modules.openDatabase({ sqlitePath: path })
-  await modules.migrateToLatest(migrated)
+  const migrated = gateway.openDatabase({ sqlitePath: path })
+  await gateway.migrateToLatest(migrated)
   await migrated.close()
   const db = new SQLite(path)
   db.pragma('journal_mode = WAL')
@@ -256,10 +286,7 @@ const regulator = {
  * a request would.
  */
 export async function startProofService({ sqlitePath }) {
-  const [{ openDatabase }, { proveInclusion }] = await Promise.all([
-    import('@hejie/gateway/dist/storage/database.js'),
-    import('@hejie/gateway/dist/services/audit/log-reader.js'),
-  ])
+  const { openDatabase, proveInclusion } = await import('@hejie/gateway')
   const database = openDatabase({ sqlitePath })
   return {
     /** Milliseconds per proof, in the order of `leaves`. */
@@ -283,10 +310,7 @@ export async function startProofGateway({ sqlitePath }) {
   const gateway = await startGateway({
     sqlitePath,
     async seed(app, database) {
-      const [{ createClient }, { operator }] = await Promise.all([
-        import('@hejie/gateway/dist/services/identity/clients.js'),
-        import('@hejie/gateway/dist/domain/principal.js'),
-      ])
+      const { createClient, operator } = await import('@hejie/gateway')
       const { body: client } = await createClient(
         database,
         { actor: operator, requestId: 'bench' },

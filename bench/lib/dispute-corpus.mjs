@@ -458,28 +458,9 @@ export async function buildCorpus({ disputes, enterprises }, log = () => {}) {
   const partial = `${paths.database}.partial`
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true })
 
-  const [
-    { default: SQLite },
-    storage,
-    migrator,
-    ids,
-    uscc,
-    clients,
-    principal,
-    config,
-    deadlinePolicy,
-    intake,
-  ] = await Promise.all([
+  const [{ default: SQLite }, gateway] = await Promise.all([
     import('better-sqlite3'),
-    import('@hejie/gateway/dist/storage/database.js'),
-    import('@hejie/gateway/dist/storage/migrator.js'),
-    import('@hejie/gateway/dist/domain/ids.js'),
-    import('@hejie/gateway/dist/domain/uscc.js'),
-    import('@hejie/gateway/dist/services/identity/clients.js'),
-    import('@hejie/gateway/dist/domain/principal.js'),
-    import('@hejie/gateway/dist/config.js'),
-    import('@hejie/gateway/dist/services/disputes/deadline-policy.js'),
-    import('@hejie/gateway/dist/services/disputes/intake.js'),
+    import('@hejie/gateway'),
   ])
   // Settlements and feedback come later than the next disputes arrive: their ids are made in
   // the same format but apart from the monotonic sequence, which would otherwise carry their
@@ -487,21 +468,21 @@ export async function buildCorpus({ disputes, enterprises }, log = () => {}) {
   const { ulid } = await importFromGateway('ulid')
   const laterId = (prefix, ms) => `${prefix}_${ulid(ms).toLowerCase()}`
   const begin = performance.now()
-  const migrated = storage.openDatabase({ sqlitePath: partial })
-  await migrator.migrateToLatest(migrated)
+  const migrated = gateway.openDatabase({ sqlitePath: partial })
+  await gateway.migrateToLatest(migrated)
   await migrated.close()
 
   const rng = generator(disputes ^ 0x5eed)
   const end = Date.now() - HOUR
   const start = end - 730 * DAY
-  const policy = deadlinePolicy.deadlinePolicyFrom(config.loadConfig({}, {}))
+  const policy = gateway.deadlinePolicyFrom(gateway.loadConfig({}, {}))
   // respond_by depends only on the Shanghai date of assignment.
   const deadlines = new Map()
   const respondBy = (ms) => {
     const day = new Date(ms + 8 * HOUR).toISOString().slice(0, 10)
     let value = deadlines.get(day)
     if (value === undefined) {
-      value = deadlinePolicy.respondBy(policy, new Date(ms))
+      value = gateway.respondBy(policy, new Date(ms))
       deadlines.set(day, value)
     }
     return value
@@ -520,11 +501,11 @@ export async function buildCorpus({ disputes, enterprises }, log = () => {}) {
     for (let k = 0; k < enterprises; k++) {
       const createdAt = start - 90 * DAY + k * 20 * 60_000
       const first17 = `91${rng.pick(['110105', '310115', '330106', '440305'])}MA${String(k + 1).padStart(7, '0')}`
-      const code = first17 + uscc.usccCheckCharacter(first17)
-      if (!uscc.isValidUscc(code)) throw new Error(`made an invalid USCC ${code}`)
+      const code = first17 + gateway.usccCheckCharacter(first17)
+      if (!gateway.isValidUscc(code)) throw new Error(`made an invalid USCC ${code}`)
       // The largest stay in the programme; a few small ones were suspended or left.
       const odrStatus = k < 200 ? 'active' : rng.weighted({ active: 90, suspended: 5, exited: 5 })
-      const id = ids.newId('ent', createdAt)
+      const id = gateway.newId('ent', createdAt)
       insertEnterprise.run(
         id,
         `${rng.pick(cities)}${rng.pick(platforms)}${k + 1}号科技有限公司`,
@@ -558,8 +539,8 @@ export async function buildCorpus({ disputes, enterprises }, log = () => {}) {
       counts[k] += 1
       const row = disputeRow({
         rng,
-        newId: ids.newId,
-        intakeRow: intake.intakeRow,
+        newId: gateway.newId,
+        intakeRow: gateway.intakeRow,
         laterId,
         respondBy,
         createdAt: Math.min(createdAt, end - 2_000),
@@ -590,14 +571,14 @@ export async function buildCorpus({ disputes, enterprises }, log = () => {}) {
   db.close()
 
   // API clients through the gateway's own code (secret hashed, audited).
-  const database = storage.openDatabase({ sqlitePath: partial })
-  const context = { actor: principal.operator, requestId: 'bench-scale' }
-  const { body: regulator } = await clients.createClient(database, context, {
+  const database = gateway.openDatabase({ sqlitePath: partial })
+  const context = { actor: gateway.operator, requestId: 'bench-scale' }
+  const { body: regulator } = await gateway.createClient(database, context, {
     name: 'district bureau',
     role: 'regulator',
     enterpriseId: null,
   })
-  const { body: enterprise } = await clients.createClient(database, context, {
+  const { body: enterprise } = await gateway.createClient(database, context, {
     name: 'customer service system',
     role: 'enterprise',
     enterpriseId: measured,

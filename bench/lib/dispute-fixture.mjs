@@ -3,11 +3,7 @@
  * one ODR enterprise with its own API client, and `count` disputes routed to it.
  */
 export async function seedDisputes(app, database, { count = 200 } = {}) {
-  const [{ createClient }, { operator }, { usccCheckCharacter }] = await Promise.all([
-    import('@hejie/gateway/dist/services/identity/clients.js'),
-    import('@hejie/gateway/dist/domain/principal.js'),
-    import('@hejie/gateway/dist/domain/uscc.js'),
-  ])
+  const { createClient, operator, usccCheckCharacter } = await import('@hejie/gateway')
   const token = async (client) => {
     const res = await app.inject({
       method: 'POST',

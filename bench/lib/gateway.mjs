@@ -5,17 +5,12 @@ import { join } from 'node:path'
 
 /**
  * The real gateway as `pnpm start` builds it, on a fresh SQLite file in a temporary folder,
- * listening on the loopback address. Imports come from the built `dist`, which is what
- * ships. `seed(app, database)` may fill the database before the port is reported.
+ * listening on the loopback address. It comes from `@hejie/gateway`, the built package,
+ * which is what ships. `seed(app, database)` may fill the database before the port is reported.
  * `sqlitePath` serves an existing database file instead (left in place on close).
  */
 export async function startGateway({ config: overrides = {}, seed, sqlitePath } = {}) {
-  const [{ buildApp }, { loadConfig }, { openDatabase }, { migrateToLatest }] = await Promise.all([
-    import('@hejie/gateway/dist/app.js'),
-    import('@hejie/gateway/dist/config.js'),
-    import('@hejie/gateway/dist/storage/database.js'),
-    import('@hejie/gateway/dist/storage/migrator.js'),
-  ])
+  const { buildApp, loadConfig, openDatabase, migrateToLatest } = await import('@hejie/gateway')
   const directory = await mkdtemp(join(tmpdir(), 'hejie-bench-'))
   try {
     // An empty environment: a DATABASE_URL or REDIS_URL in the shell must not change what

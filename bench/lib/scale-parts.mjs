@@ -115,12 +115,8 @@ export async function startScaleClient({ connections }) {
  * `EXPLAIN QUERY PLAN` of each.
  */
 export async function startPlanReader({ sqlitePath }) {
-  const [{ default: SQLite }, { Kysely, SqliteDialect }, queries, { encodeCursor }] = await Promise.all([
-    import('better-sqlite3'),
-    importFromGateway('kysely'),
-    import('@hejie/gateway/dist/services/disputes/queries.js'),
-    import('@hejie/gateway/dist/services/pagination.js'),
-  ])
+  const [{ default: SQLite }, { Kysely, SqliteDialect }, { encodeCursor, getDispute, listDisputes }] =
+    await Promise.all([import('better-sqlite3'), importFromGateway('kysely'), import('@hejie/gateway')])
   const connection = new SQLite(sqlitePath, { readonly: true })
   let captured = []
   const db = new Kysely({
@@ -149,15 +145,13 @@ export async function startPlanReader({ sqlitePath }) {
       const enterprise = { role: 'enterprise', clientId: 'cli_plan', enterpriseId, scopes: new Set() }
       const regulator = { role: 'regulator', clientId: 'cli_plan', enterpriseId: null, scopes: new Set() }
       return {
-        list: await capture(() => queries.listDisputes(db, enterprise, { limit: 20 })),
+        list: await capture(() => listDisputes(db, enterprise, { limit: 20 })),
         deep: await capture(() =>
-          queries.listDisputes(db, enterprise, { limit: 20, cursor: encodeCursor([deepCursorAfter]) }),
+          listDisputes(db, enterprise, { limit: 20, cursor: encodeCursor([deepCursorAfter]) }),
         ),
-        status: await capture(() =>
-          queries.listDisputes(db, enterprise, { limit: 20, status: ['assigned'] }),
-        ),
-        regulator: await capture(() => queries.listDisputes(db, regulator, { limit: 20 })),
-        fetch: await capture(() => queries.getDispute(db, enterprise, disputeId)),
+        status: await capture(() => listDisputes(db, enterprise, { limit: 20, status: ['assigned'] })),
+        regulator: await capture(() => listDisputes(db, regulator, { limit: 20 })),
+        fetch: await capture(() => getDispute(db, enterprise, disputeId)),
       }
     },
     close: () => db.destroy(),

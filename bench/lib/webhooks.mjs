@@ -180,10 +180,7 @@ export async function startSubscribedGateway({ receiverUrl, disputes = 200, disp
  * claim before a send, no attempt recorded after it.
  */
 export async function startBareSender({ url, secret, body, concurrency, timeoutMs = 10_000 }) {
-  const [{ sendDelivery }, { webhookAgent }] = await Promise.all([
-    import('@hejie/gateway/dist/services/webhooks/send.js'),
-    import('@hejie/gateway/dist/services/webhooks/targets.js'),
-  ])
+  const { sendDelivery, webhookAgent } = await import('@hejie/gateway')
   const agent = webhookAgent({ allowPrivate: true, timeoutMs, connections: concurrency })
   return {
     /** Sends `count` deliveries, `concurrency` at a time; resolves to the failures. */
