@@ -26,13 +26,14 @@ function merkleDist() {
 /**
  * What a cached log depends on: the built code that writes and hashes it (the append, the
  * canonical JSON of an entry, the Merkle tree and its leaf hash, group commit, schema and
- * migrations) and this file, which writes each entry's timeline row. These files are read,
+ * migrations, the dispute timeline's projection) and this file. These files are read,
  * not imported: a change to any of them builds a new log.
  */
 export function codeKey() {
   const files = [
     new URL('services/audit/append.js', gatewayDist),
     new URL('services/audit/merkle.js', gatewayDist),
+    new URL('services/disputes/timeline-write.js', gatewayDist),
     new URL('domain/canonical-json.js', gatewayDist),
     ...merkleDist(),
     new URL('storage/group-commit.js', gatewayDist),
@@ -77,27 +78,6 @@ function contactRecord(i) {
 const actor = { role: 'enterprise', clientId: 'cli_bench0001', enterpriseId: 'ent_bench0001' }
 
 /**
- * The timeline rows of appended entries about a dispute, as a dispute's write keeps them in
- * the same transaction (the gateway's `services/disputes/timeline-write.ts`, a projection of
- * the appended entries that it does not export): the log itself writes only its entries and
- * nodes, and a recorded contact's write stores its timeline row too.
- */
-async function recordTimeline(trx, entries) {
-  const rows = entries
-    .filter((entry) => entry.record.disputeId)
-    .map((entry) => ({
-      leaf_index: entry.index,
-      dispute_id: entry.record.disputeId,
-      action: entry.record.action,
-      actor: JSON.stringify(entry.actor),
-      at: entry.at,
-      object_id: entry.record.objectId,
-      details: JSON.stringify(entry.record.details ?? {}),
-    }))
-  if (rows.length > 0) await trx.insertInto('timeline_entries').values(rows).execute()
-}
-
-/**
  * The gateway's append path on a SQLite file, as the write path runs it: each write is a job
  * of group commit (`transaction()`, its own savepoint, acknowledged after the batch's one
  * durable commit) that reads the next free index, appends one entry with
@@ -128,7 +108,7 @@ export async function startAuditAppender({ path }) {
         { actor, requestId: `req_${randomUUID()}`, at },
         index,
       )
-      await recordTimeline(trx, appended)
+      await gateway.recordTimeline(trx, appended)
     })
   return {
     /** Appends `count` entries, `writers` at a time; resolves to the seconds it took and the size. */

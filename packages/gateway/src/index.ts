@@ -41,6 +41,7 @@ export { type DeadlinePolicy, deadlinePolicyFrom, respondBy } from './services/d
 export { intakeRow } from './services/disputes/intake.js'
 export { type DisputeView, presentDispute } from './services/disputes/presenter.js'
 export { type DisputeFilters, getDispute, listDisputes } from './services/disputes/queries.js'
+export { recordTimeline } from './services/disputes/timeline-write.js'
 export { encodeCursor, type Page } from './services/pagination.js'
 
 // The audit log, through its one face: append, signed checkpoints, entries, proofs, export.

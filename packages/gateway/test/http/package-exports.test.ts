@@ -45,6 +45,7 @@ const usedByBenchmarks = {
   'append to the audit log and prove inclusion (lib/audit-log.mjs)': [
     'transaction',
     'appendAuditEntries',
+    'recordTimeline',
     'proveInclusion',
   ],
   'send webhooks without the database (lib/webhooks.mjs)': ['sendDelivery', 'webhookAgent'],

@@ -13,7 +13,7 @@ import {
  * the actor, what changed, no personal data), keyed by the entry's index in the log so
  * each line can be proved.
  */
-const recordTimeline: AppendedProjection = async (db, entries) => {
+export const recordTimeline: AppendedProjection = async (db, entries) => {
   const rows = entries
     .filter((entry) => entry.record.disputeId)
     .map(({ index, at, actor, record }) => ({
