@@ -5,10 +5,13 @@
  */
 export {
   type AppendedEntry,
+  type AuditContext,
+  type AuditEntryActor,
   type AuditRecord,
   appendAuditEntries,
 } from './append.js'
 export {
+  type Checkpoint,
   type CheckpointKeys,
   currentCheckpoint,
   latestCheckpoint,
