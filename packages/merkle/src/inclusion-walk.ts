@@ -9,15 +9,13 @@
  * remembered one ended, at the root. Entries in order then cost about two node hashes each
  * instead of log2(size).
  */
+import { fromBase64 } from './base64.js'
 import { HASH_LENGTH, sameBytes, type TreeHashes } from './hashing.js'
 
 /** Decodes a base64 proof hash (Node.js passes its faster native decoder; browsers get `atob`'s). */
 export type Base64Decoder = (text: string) => Uint8Array
 
-/** Both Node.js and browsers have it globally; declared here because the package compiles without DOM or Node types. */
-declare function atob(text: string): string
-
-export const decodeBase64: Base64Decoder = (text) => Uint8Array.from(atob(text), (char) => char.charCodeAt(0))
+export const decodeBase64: Base64Decoder = fromBase64
 
 /** A node passed on the way to the root: which one, its hash, and how many proof hashes were still to come. */
 interface Passed {

@@ -17,9 +17,29 @@ import {
   verifyInclusion,
 } from './verify.js'
 
+export { fromBase64, toBase64 } from './base64.js'
 export { MerkleProofError } from './errors.js'
 export { HASH_LENGTH, type Sha256, type TreeHashes } from './hashing.js'
 export type { Base64Decoder, InclusionWalk } from './inclusion-walk.js'
+export {
+  type CheckpointText,
+  COSIGNATURE_V1,
+  cosignedMessage,
+  ED25519,
+  formatCheckpointText,
+  formatSignatureLine,
+  formatVerifierKey,
+  NoteError,
+  type NoteSignature,
+  noteKeyId,
+  parseCheckpointText,
+  parseSignedNote,
+  parseTimestampedSignature,
+  parseVerifierKey,
+  type SignedNote,
+  timestampedSignature,
+  type VerifierKey,
+} from './note.js'
 export { completedSubtrees, type Subtree, type SubtreeHash, type SubtreeHashes } from './tree.js'
 export type { ConsistencyCheck, InclusionCheck } from './verify.js'
 
