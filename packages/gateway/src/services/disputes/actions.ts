@@ -1,4 +1,5 @@
 import type { Static } from 'typebox'
+import { isOverdue } from '../../domain/disputes/deadline-state.js'
 import {
   allowedActions,
   type DisputeAction,
@@ -17,7 +18,7 @@ import type { EventRecord } from '../write/event-append.js'
 import { runWrite, type WriteContext, type WriteOutcome, type WriteTransaction } from '../write/run-write.js'
 import { type DeadlinePolicy, respondBy } from './deadline-policy.js'
 import { activeEnterprise, lockDispute } from './locking.js'
-import { auditState, factsOf, isOverdue, money, presentDispute, settledAmount } from './presenter.js'
+import { auditState, factsOf, money, presentDispute, settledAmount } from './presenter.js'
 import { type FeedbackRecord, presentContact, presentRefund, presentSettlement } from './records.js'
 
 export type ActionBodies = { [A in keyof typeof actionBodies]: Static<(typeof actionBodies)[A]> }

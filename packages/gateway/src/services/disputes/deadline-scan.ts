@@ -1,3 +1,4 @@
+import { awaitingEnterpriseSql } from '../../domain/disputes/deadline-state.js'
 import { system } from '../../domain/principal.js'
 import type { Database } from '../../storage/database.js'
 import type { DisputeTable } from '../../storage/schema.js'
@@ -29,7 +30,7 @@ export async function scanDeadlines(
   const late = await database.db
     .selectFrom('disputes')
     .select('id')
-    .where('status', 'in', ['assigned', 'in_progress'])
+    .where(awaitingEnterpriseSql())
     .where('overdue_notified_at', 'is', null)
     .where('respond_by', '<', nowIso)
     .orderBy('respond_by')
@@ -45,7 +46,7 @@ export async function scanDeadlines(
   const soon = await database.db
     .selectFrom('disputes')
     .select('id')
-    .where('status', 'in', ['assigned', 'in_progress'])
+    .where(awaitingEnterpriseSql())
     .where('deadline_warned_at', 'is', null)
     .where('respond_by', '>=', nowIso)
     .where('respond_by', '<=', horizon)
@@ -58,12 +59,8 @@ export async function scanDeadlines(
   return result
 }
 
-async function lockedOpen(tx: WriteTransaction, database: Database, id: string) {
-  let query = tx.db
-    .selectFrom('disputes')
-    .selectAll()
-    .where('id', '=', id)
-    .where('status', 'in', ['assigned', 'in_progress'])
+async function lockedAwaiting(tx: WriteTransaction, database: Database, id: string) {
+  let query = tx.db.selectFrom('disputes').selectAll().where('id', '=', id).where(awaitingEnterpriseSql())
   if (database.dialect === 'postgres') query = query.forUpdate()
   return query.executeTakeFirst()
 }
@@ -78,7 +75,7 @@ async function markOverdue(
     database,
     { actor: system, requestId: `deadline-scan-${now.getTime()}` },
     async (tx) => {
-      const current = await lockedOpen(tx, database, id)
+      const current = await lockedAwaiting(tx, database, id)
       if (!current || current.overdue_notified_at !== null) return { status: 200, body: false }
       const at = tx.now.toISOString()
       const escalate = policy.autoEscalateOverdue
@@ -119,7 +116,7 @@ async function warn(database: Database, id: string, now: Date): Promise<boolean>
     database,
     { actor: system, requestId: `deadline-scan-${now.getTime()}` },
     async (tx) => {
-      const current = await lockedOpen(tx, database, id)
+      const current = await lockedAwaiting(tx, database, id)
       if (!current || current.deadline_warned_at !== null) return { status: 200, body: false }
       const next = { ...current, deadline_warned_at: tx.now.toISOString() }
       // A reminder changes no state that anyone acts on, so it bumps no version and needs no audit entry.

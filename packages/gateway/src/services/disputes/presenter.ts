@@ -1,9 +1,5 @@
-import {
-  allowedActions,
-  type Caller,
-  type DisputeStatus,
-  isAwaitingEnterprise,
-} from '../../domain/disputes/lifecycle.js'
+import { isOverdue } from '../../domain/disputes/deadline-state.js'
+import { allowedActions, type Caller, type DisputeStatus } from '../../domain/disputes/lifecycle.js'
 import { maskName, maskPhone } from '../../domain/privacy.js'
 import type { DisputeTable } from '../../storage/schema.js'
 
@@ -16,10 +12,6 @@ export function money(amount: number) {
 
 function parsed<T>(json: string | null): T | null {
   return json === null ? null : (JSON.parse(json) as T)
-}
-
-export function isOverdue(row: Pick<DisputeTable, 'overdue' | 'status' | 'respond_by'>, now: Date): boolean {
-  return row.overdue === 1 || (isAwaitingEnterprise(row.status) && row.respond_by < now.toISOString())
 }
 
 /**
