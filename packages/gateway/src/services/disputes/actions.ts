@@ -1,5 +1,6 @@
 import type { Static } from 'typebox'
 import { isOverdue } from '../../domain/disputes/deadline-state.js'
+import { factsOf, settledAmount } from '../../domain/disputes/facts.js'
 import {
   allowedActions,
   type DisputeAction,
@@ -18,7 +19,7 @@ import type { EventRecord } from '../write/event-append.js'
 import { runWrite, type WriteContext, type WriteOutcome, type WriteTransaction } from '../write/run-write.js'
 import { type DeadlinePolicy, respondBy } from './deadline-policy.js'
 import { activeEnterprise, lockDispute } from './locking.js'
-import { auditState, factsOf, money, presentDispute, settledAmount } from './presenter.js'
+import { auditState, money, presentDispute } from './presenter.js'
 import { type FeedbackRecord, presentContact, presentRefund, presentSettlement } from './records.js'
 
 export type ActionBodies = { [A in keyof typeof actionBodies]: Static<(typeof actionBodies)[A]> }
