@@ -11,7 +11,7 @@ import type { DisputeStatus } from './lifecycle.js'
 /** Statuses in which the enterprise still owes the consumer an answer (the deadline runs). */
 const awaitingStatuses: readonly DisputeStatus[] = ['assigned', 'in_progress']
 
-export function isAwaitingEnterprise(status: DisputeStatus): boolean {
+function isAwaitingEnterprise(status: DisputeStatus): boolean {
   return awaitingStatuses.includes(status)
 }
 
