@@ -18,21 +18,27 @@ function importFromGateway(specifier) {
   return import(pathToFileURL(createRequire(gatewayPackage).resolve(specifier)).href)
 }
 
+/** The built .js files of a folder, in a stable order. */
+function builtFiles(folder) {
+  return readdirSync(folder)
+    .filter((file) => file.endsWith('.js'))
+    .sort()
+    .map((file) => new URL(file, folder))
+}
+
 /**
  * What a cached corpus depends on: the schema (every migration, the migrator), the code
- * whose rows it imitates (intake, the actions, the presenter that reads them back) and this
- * file. A change to any of them builds a new corpus.
+ * whose rows it imitates (intake, the actions and their effects, the dispute rules, the
+ * presenter that reads them back) and this file. A change to any of them builds a new corpus.
  */
 export function codeKey() {
-  const migrations = new URL('storage/migrations/', gatewayDist)
   const files = [
-    ...readdirSync(migrations)
-      .filter((file) => file.endsWith('.js'))
-      .sort()
-      .map((file) => new URL(file, migrations)),
+    ...builtFiles(new URL('storage/migrations/', gatewayDist)),
     new URL('storage/migrator.js', gatewayDist),
     new URL('services/disputes/intake.js', gatewayDist),
     new URL('services/disputes/actions.js', gatewayDist),
+    ...builtFiles(new URL('services/disputes/effects/', gatewayDist)),
+    ...builtFiles(new URL('domain/disputes/', gatewayDist)),
     new URL('services/disputes/presenter.js', gatewayDist),
     new URL('./dispute-corpus.mjs', import.meta.url),
   ]

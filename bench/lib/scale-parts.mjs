@@ -145,13 +145,15 @@ export async function startPlanReader({ sqlitePath }) {
       const enterprise = { role: 'enterprise', clientId: 'cli_plan', enterpriseId, scopes: new Set() }
       const regulator = { role: 'regulator', clientId: 'cli_plan', enterpriseId: null, scopes: new Set() }
       return {
-        list: await capture(() => listDisputes(db, enterprise, { limit: 20 })),
+        list: await capture(() => listDisputes(db, enterprise, { limit: 20 }, new Date())),
         deep: await capture(() =>
-          listDisputes(db, enterprise, { limit: 20, cursor: encodeCursor([deepCursorAfter]) }),
+          listDisputes(db, enterprise, { limit: 20, cursor: encodeCursor([deepCursorAfter]) }, new Date()),
         ),
-        status: await capture(() => listDisputes(db, enterprise, { limit: 20, status: ['assigned'] })),
-        regulator: await capture(() => listDisputes(db, regulator, { limit: 20 })),
-        fetch: await capture(() => getDispute(db, enterprise, disputeId)),
+        status: await capture(() =>
+          listDisputes(db, enterprise, { limit: 20, status: ['assigned'] }, new Date()),
+        ),
+        regulator: await capture(() => listDisputes(db, regulator, { limit: 20 }, new Date())),
+        fetch: await capture(() => getDispute(db, enterprise, disputeId, new Date())),
       }
     },
     close: () => db.destroy(),

@@ -119,7 +119,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
     n += 1
     await act(database, deadlines, { actor: principal, requestId: `demo-step-${n}` }, id, request)
   }
-  const agreed = new Date(Date.now() - 3_600_000).toISOString()
+  const agreed = new Date(database.clock.now().getTime() - 3_600_000).toISOString()
   const settle = async (id: string, enterpriseId: string, amount: number) => {
     const by = asEnterprise(enterpriseId)
     await step(id, by, { action: 'accept', body: {} })
@@ -175,7 +175,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
   await step(done, regulator, { action: 'feedback', body: { resolved: true, satisfaction: 'satisfied' } })
   // Handled over two days rather than the seconds the seed takes (backdated for the demo, like
   // the overdue dispute below), so that the average handling time of /v1/stats says something.
-  const doneAssignedAt = new Date(Date.now() - 50 * 3_600_000)
+  const doneAssignedAt = new Date(database.clock.now().getTime() - 50 * 3_600_000)
   await database.db
     .updateTable('disputes')
     .set({
@@ -218,7 +218,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
   })
   // overdue: assigned 3 weeks ago (backdated for the demo), found by the deadline scanner
   const late = await open(repair)
-  const assignedAt = new Date(Date.now() - 21 * 86_400_000)
+  const assignedAt = new Date(database.clock.now().getTime() - 21 * 86_400_000)
   await database.db
     .updateTable('disputes')
     .set({

@@ -129,7 +129,8 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ deadlines: DeadlinePolic
         response: { 200: Type.Ref('DisputeList'), ...errors },
       },
     },
-    async (request) => listDisputes(app.database.db, principalOf(request), request.query),
+    async (request) =>
+      listDisputes(app.database.db, principalOf(request), request.query, app.database.clock.now()),
   )
 
   app.get(
@@ -145,7 +146,12 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ deadlines: DeadlinePolic
       },
     },
     async (request, reply) => {
-      const dispute = await getDispute(app.database.db, principalOf(request), request.params.id)
+      const dispute = await getDispute(
+        app.database.db,
+        principalOf(request),
+        request.params.id,
+        app.database.clock.now(),
+      )
       reply.header('etag', `"${dispute.version}"`)
       return dispute
     },

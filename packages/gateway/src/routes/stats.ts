@@ -26,6 +26,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => statsReport(app.database, principalOf(request), request.query, new Date()),
+    async (request) =>
+      statsReport(app.database, principalOf(request), request.query, app.database.clock.now()),
   )
 }

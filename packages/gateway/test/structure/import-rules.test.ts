@@ -20,29 +20,44 @@ function sourceFiles(dir: string): string[] {
   })
 }
 
-/** The specifiers a file imports or re-exports, static and dynamic. */
-function specifiers(file: string): string[] {
-  const text = readFileSync(file, 'utf8')
-  const found = [
-    ...text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s+'([^']+)'/gm),
-    ...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g),
-  ]
-  return found.map((match) => match[1] as string)
+interface Import {
+  specifier: string
+  /** `import type …`: erased when compiled, a dependency on a shape only. */
+  typeOnly: boolean
 }
+
+/** What a file imports or re-exports, static and dynamic. */
+function imports(file: string): Import[] {
+  const text = readFileSync(file, 'utf8')
+  return [
+    ...[...text.matchAll(/^\s*(import|export)(\s+type)?\b[^'"]*?\bfrom\s+'([^']+)'/gm)].map((match) => ({
+      specifier: match[3] as string,
+      typeOnly: match[2] !== undefined,
+    })),
+    ...[...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)].map((match) => ({
+      specifier: match[1] as string,
+      typeOnly: false,
+    })),
+  ]
+}
+
+const specifiers = (file: string) => imports(file).map((found) => found.specifier)
 
 interface Edge {
   from: string
   to: string
+  typeOnly: boolean
 }
 
 /** Every import from one gateway source file to another, as paths relative to src/. */
 function internalImports(): Edge[] {
   return sourceFiles(gatewaySrc).flatMap((file) =>
-    specifiers(file)
-      .filter((specifier) => specifier.startsWith('.'))
-      .map((specifier) => ({
+    imports(file)
+      .filter(({ specifier }) => specifier.startsWith('.'))
+      .map(({ specifier, typeOnly }) => ({
         from: relative(gatewaySrc, file),
         to: relative(gatewaySrc, resolve(dirname(file), specifier)).replace(/\.js$/, '.ts'),
+        typeOnly,
       })),
   )
 }
@@ -61,9 +76,11 @@ t.test('domain, storage and schemas import nothing above them', async (t) => {
     storage: ['storage', 'domain'],
     schemas: ['schemas', 'domain'],
   }
+  // The stored rows' shapes are the facts the dispute rules read: the domain may name them.
+  const rowShapes = (edge: Edge) => edge.typeOnly && edge.to === 'storage/schema.ts'
   const upward = edges.filter((edge) => {
     const allowed = below[topOf(edge.from)]
-    return allowed !== undefined && !allowed.includes(topOf(edge.to))
+    return allowed !== undefined && !allowed.includes(topOf(edge.to)) && !rowShapes(edge)
   })
   t.same(upward.map(show), [], 'no import from the bottom floors reaches up')
 })

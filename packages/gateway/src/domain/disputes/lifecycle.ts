@@ -95,15 +95,6 @@ export function allowedActions(dispute: DisputeFacts, caller: Caller): DisputeAc
   })
 }
 
-export function isOpen(status: DisputeStatus): boolean {
-  return status !== 'closed'
-}
-
-/** Statuses in which the enterprise still owes the consumer an answer (the deadline runs). */
-export function isAwaitingEnterprise(status: DisputeStatus): boolean {
-  return status === 'assigned' || status === 'in_progress'
-}
-
 export type Transition =
   | { action: 'accept' }
   | { action: 'decline' }

@@ -1,3 +1,4 @@
+import { awaitingEnterpriseSql } from '../../domain/disputes/deadline-state.js'
 import { system } from '../../domain/principal.js'
 import type { Database } from '../../storage/database.js'
 import type { DisputeTable } from '../../storage/schema.js'
@@ -22,7 +23,7 @@ export interface ScanResult {
 export async function scanDeadlines(
   database: Database,
   policy: DeadlinePolicy,
-  now = new Date(),
+  now = database.clock.now(),
 ): Promise<ScanResult> {
   const result: ScanResult = { warned: 0, overdue: 0 }
   const nowIso = now.toISOString()
@@ -30,7 +31,7 @@ export async function scanDeadlines(
   const late = await database.db
     .selectFrom('disputes')
     .select('id')
-    .where('status', 'in', ['assigned', 'in_progress'])
+    .where(awaitingEnterpriseSql())
     .where('overdue_notified_at', 'is', null)
     .where('respond_by', '<', nowIso)
     .orderBy('respond_by')
@@ -46,7 +47,7 @@ export async function scanDeadlines(
   const soon = await database.db
     .selectFrom('disputes')
     .select('id')
-    .where('status', 'in', ['assigned', 'in_progress'])
+    .where(awaitingEnterpriseSql())
     .where('deadline_warned_at', 'is', null)
     .where('respond_by', '>=', nowIso)
     .where('respond_by', '<=', horizon)
@@ -59,13 +60,9 @@ export async function scanDeadlines(
   return result
 }
 
-async function lockedOpen(tx: WriteTransaction, database: Database, id: string) {
-  let query = tx.db
-    .selectFrom('disputes')
-    .selectAll()
-    .where('id', '=', id)
-    .where('status', 'in', ['assigned', 'in_progress'])
-  if (database.dialect === 'postgres') query = query.forUpdate()
+async function lockedAwaiting(tx: WriteTransaction, id: string) {
+  let query = tx.db.selectFrom('disputes').selectAll().where('id', '=', id).where(awaitingEnterpriseSql())
+  if (tx.dialect === 'postgres') query = query.forUpdate()
   return query.executeTakeFirst()
 }
 
@@ -79,7 +76,7 @@ async function markOverdue(
     database,
     { actor: system, requestId: `deadline-scan-${now.getTime()}` },
     async (tx) => {
-      const current = await lockedOpen(tx, database, id)
+      const current = await lockedAwaiting(tx, id)
       if (!current || current.overdue_notified_at !== null) return { status: 200, body: false }
       const at = tx.now.toISOString()
       const escalate = policy.autoEscalateOverdue
@@ -120,7 +117,7 @@ async function warn(database: Database, id: string, now: Date): Promise<boolean>
     database,
     { actor: system, requestId: `deadline-scan-${now.getTime()}` },
     async (tx) => {
-      const current = await lockedOpen(tx, database, id)
+      const current = await lockedAwaiting(tx, id)
       if (!current || current.deadline_warned_at !== null) return { status: 200, body: false }
       const next = { ...current, deadline_warned_at: tx.now.toISOString() }
       // A reminder changes no state that anyone acts on, so it bumps no version and needs no audit entry.

@@ -1,6 +1,5 @@
 import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
-import type { Database } from '../../storage/database.js'
 import type { DisputeTable } from '../../storage/schema.js'
 import type { WriteTransaction } from '../write/index.js'
 import { visibleDisputes } from './queries.js'
@@ -12,12 +11,11 @@ import { visibleDisputes } from './queries.js'
  */
 export async function lockDispute(
   tx: WriteTransaction,
-  database: Database,
   principal: Principal,
   id: string,
 ): Promise<DisputeTable> {
   let query = visibleDisputes(tx.db, principal).where('id', '=', id)
-  if (database.dialect === 'postgres') query = query.forUpdate()
+  if (tx.dialect === 'postgres') query = query.forUpdate()
   const row = await query.executeTakeFirst()
   if (!row) throw problem('not_found', `No dispute ${id}.`)
   return row

@@ -1,9 +1,6 @@
-import {
-  allowedActions,
-  type Caller,
-  type DisputeStatus,
-  isAwaitingEnterprise,
-} from '../../domain/disputes/lifecycle.js'
+import { isOverdue } from '../../domain/disputes/deadline-state.js'
+import { factsOf } from '../../domain/disputes/facts.js'
+import { allowedActions, type Caller } from '../../domain/disputes/lifecycle.js'
 import { maskName, maskPhone } from '../../domain/privacy.js'
 import type { DisputeTable } from '../../storage/schema.js'
 
@@ -16,10 +13,6 @@ export function money(amount: number) {
 
 function parsed<T>(json: string | null): T | null {
   return json === null ? null : (JSON.parse(json) as T)
-}
-
-export function isOverdue(row: Pick<DisputeTable, 'overdue' | 'status' | 'respond_by'>, now: Date): boolean {
-  return row.overdue === 1 || (isAwaitingEnterprise(row.status) && row.respond_by < now.toISOString())
 }
 
 /**
@@ -35,22 +28,6 @@ function consumerFor(row: DisputeTable, viewer: Viewer) {
     return { name: maskName(row.consumer_name), phone: maskPhone(row.consumer_phone) }
   }
   return { name: row.consumer_name, phone: row.consumer_phone }
-}
-
-/** The amount the settlement agreed to pay back, in fen (0 for a settlement without money). */
-export function settledAmount(row: Pick<DisputeTable, 'settlement'>): number {
-  const settlement = parsed<{ amount: { amount: number } | null }>(row.settlement)
-  return settlement?.amount?.amount ?? 0
-}
-
-export function factsOf(row: DisputeTable) {
-  return {
-    status: row.status as DisputeStatus,
-    enterpriseId: row.enterprise_id,
-    hasFeedback: row.feedback !== null,
-    personalDataErased: row.personal_data_erased_at !== null,
-    refundable: settledAmount(row) > row.refunded_amount,
-  }
 }
 
 export function presentDispute(row: DisputeTable, viewer: Viewer, now: Date) {

@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type SqlBool, sql } from 'kysely'
+import { overdueSql } from '../../domain/disputes/deadline-state.js'
 import type { DisputeStatus } from '../../domain/disputes/lifecycle.js'
 import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
@@ -23,8 +24,13 @@ export async function findVisibleDispute(db: Kysely<Schema>, principal: Principa
   return row
 }
 
-export async function getDispute(db: Kysely<Schema>, principal: Principal, id: string): Promise<DisputeView> {
-  return presentDispute(await findVisibleDispute(db, principal, id), principal, new Date())
+export async function getDispute(
+  db: Kysely<Schema>,
+  principal: Principal,
+  id: string,
+  now: Date,
+): Promise<DisputeView> {
+  return presentDispute(await findVisibleDispute(db, principal, id), principal, now)
 }
 
 export interface DisputeFilters {
@@ -43,8 +49,8 @@ export async function listDisputes(
   db: Kysely<Schema>,
   principal: Principal,
   filters: DisputeFilters,
+  now: Date,
 ): Promise<Page<DisputeView>> {
-  const now = new Date()
   let query = visibleDisputes(db, principal)
   if (filters.status?.length) query = query.where('status', 'in', filters.status)
   if (filters.enterprise_id) query = query.where('enterprise_id', '=', filters.enterprise_id)
@@ -53,8 +59,8 @@ export async function listDisputes(
   if (filters.created_after) query = query.where('created_at', '>=', utc(filters.created_after))
   if (filters.created_before) query = query.where('created_at', '<', utc(filters.created_before))
   if (filters.overdue !== undefined) {
-    const late = sql<boolean>`(overdue = 1 or (status in ('assigned', 'in_progress') and respond_by < ${now.toISOString()}))`
-    query = query.where(filters.overdue ? late : sql<boolean>`not ${late}`)
+    const late = overdueSql(now.toISOString())
+    query = query.where(filters.overdue ? late : sql<SqlBool>`not ${late}`)
   }
   if (filters.cursor) query = query.where('id', '<', String(decodeCursor(filters.cursor, 1)[0]))
   const rows = await query

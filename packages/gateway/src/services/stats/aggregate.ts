@@ -1,4 +1,5 @@
 import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely'
+import { overdueSql } from '../../domain/disputes/deadline-state.js'
 import { regulatorResolutions } from '../../domain/disputes/lifecycle.js'
 import type { IndicatorCounts } from '../../domain/indicators.js'
 import type { StatsGrouping } from '../../schemas/stats.js'
@@ -53,7 +54,7 @@ export async function countIndicators(
     'id',
   )} and t.action in (${literals(escalationActions)})))`
   const concluded = sql`(${settled} or ${d('status')} in ('escalated', 'returned') or ${closedByRegulator})`
-  const overdue = sql`(${d('overdue')} = 1 or (${d('status')} in ('assigned', 'in_progress') and ${d('respond_by')} < ${filter.now}))`
+  const overdue = overdueSql(filter.now, 'd')
   const contactInTime = sql`exists (select 1 from contacts c where c.dispute_id = ${d('id')} and c.enterprise_id = ${d(
     'enterprise_id',
   )} and c.contacted_at <= ${d('respond_by')})`

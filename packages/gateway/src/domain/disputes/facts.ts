@@ -1,0 +1,20 @@
+import type { DisputeTable } from '../../storage/schema.js'
+import type { DisputeFacts } from './lifecycle.js'
+
+/** The amount the settlement agreed to pay back, in fen (0 for a settlement without money). */
+export function settledAmount(row: Pick<DisputeTable, 'settlement'>): number {
+  const settlement =
+    row.settlement === null ? null : (JSON.parse(row.settlement) as { amount: { amount: number } | null })
+  return settlement?.amount?.amount ?? 0
+}
+
+/** What the lifecycle's rules need to know about a stored dispute. */
+export function factsOf(row: DisputeTable): DisputeFacts {
+  return {
+    status: row.status,
+    enterpriseId: row.enterprise_id,
+    hasFeedback: row.feedback !== null,
+    personalDataErased: row.personal_data_erased_at !== null,
+    refundable: settledAmount(row) > row.refunded_amount,
+  }
+}

@@ -1,0 +1,26 @@
+import { newId } from '../../../domain/ids.js'
+import { utc } from '../../../schemas/common.js'
+import { presentContact } from '../records.js'
+import { disputeUpdated, type EffectOf } from './effect.js'
+
+/** The enterprise records a contact with the consumer; the dispute's status stays. */
+export const recordContact: EffectOf<'contacts'> = async ({ tx, current, body }) => {
+  const row = {
+    id: newId('ctc', tx.now.getTime()),
+    dispute_id: current.id,
+    enterprise_id: current.enterprise_id,
+    channel: body.channel,
+    contacted_at: utc(body.contacted_at),
+    reached: body.reached ? 1 : 0,
+    summary: body.summary,
+    created_at: tx.now.toISOString(),
+  }
+  await tx.db.insertInto('contacts').values(row).execute()
+  const view = presentContact(row)
+  return {
+    created: { id: row.id, view },
+    auditAction: 'contact.recorded',
+    details: { channel: row.channel, reached: body.reached, contacted_at: row.contacted_at },
+    events: disputeUpdated,
+  }
+}

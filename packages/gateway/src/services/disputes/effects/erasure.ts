@@ -1,0 +1,38 @@
+import type { WriteTransaction } from '../../write/index.js'
+import { disputeUpdated, type EffectOf } from './effect.js'
+
+/** The regulator erases the consumer's name and phone from the dispute, and from everything that shows them. */
+export const erasePersonalData: EffectOf<'erase-personal-data'> = async ({ tx, current, body }) => {
+  // The salts go with the data: the commitments in the log stay (so every proof stays
+  // valid) but can no longer be linked to the consumer.
+  await tx.db.deleteFrom('audit_salts').where('dispute_id', '=', current.id).execute()
+  await scrubStoredResponses(tx, current.id)
+  return {
+    changes: { consumer_name: null, consumer_phone: null, personal_data_erased_at: tx.now.toISOString() },
+    auditAction: 'dispute.personal_data_erased',
+    details: { note: body.note ?? null },
+    events: disputeUpdated,
+  }
+}
+
+/**
+ * Idempotent replays would bring an erased consumer back: the stored responses that show
+ * this dispute lose its consumer's name and phone too.
+ */
+async function scrubStoredResponses(tx: WriteTransaction, disputeId: string): Promise<void> {
+  const stored = await tx.db
+    .selectFrom('idempotency_keys')
+    .select(['client_id', 'key', 'response_body'])
+    .where('response_body', 'like', `%"id":"${disputeId}"%`)
+    .execute()
+  for (const row of stored) {
+    const body = JSON.parse(row.response_body ?? 'null') as { id?: string; consumer?: unknown } | null
+    if (body?.id !== disputeId || body.consumer === undefined) continue
+    await tx.db
+      .updateTable('idempotency_keys')
+      .set({ response_body: JSON.stringify({ ...body, consumer: { name: null, phone: null } }) })
+      .where('client_id', '=', row.client_id)
+      .where('key', '=', row.key)
+      .execute()
+  }
+}

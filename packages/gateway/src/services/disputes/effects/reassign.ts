@@ -1,0 +1,45 @@
+import { respondBy } from '../deadline-policy.js'
+import { activeEnterprise } from '../locking.js'
+import { disputeEvent, type EffectOf } from './effect.js'
+
+/**
+ * The regulator assigns a returned dispute to an enterprise: its deadline starts again, and
+ * the warning and overdue marks of the previous assignment go.
+ */
+export const reassign: EffectOf<'assign'> = async ({ tx, deadlines, current, body }) => {
+  const enterpriseId = body.enterprise_id
+  await activeEnterprise(tx, enterpriseId)
+  const previous = current.enterprise_id
+  return {
+    changes: {
+      enterprise_id: enterpriseId,
+      assigned_at: tx.now.toISOString(),
+      respond_by: respondBy(deadlines, tx.now),
+      accepted_at: null,
+      overdue: 0,
+      deadline_warned_at: null,
+      overdue_notified_at: null,
+    },
+    auditAction: 'dispute.assigned',
+    details: { from_enterprise_id: previous, to_enterprise_id: enterpriseId },
+    events: (next, now) => [
+      disputeEvent('dispute.assigned', next, now),
+      ...(previous === enterpriseId
+        ? []
+        : [
+            {
+              type: 'dispute.reassigned_away' as const,
+              enterpriseId: previous,
+              disputeId: next.id,
+              // The enterprise that declined learns only that the dispute left it.
+              object: {
+                id: next.id,
+                object: 'dispute',
+                external_ref: next.external_ref,
+                reassigned_at: next.assigned_at,
+              },
+            },
+          ]),
+    ],
+  }
+}

@@ -1,0 +1,54 @@
+import { settledAmount } from '../../../domain/disputes/facts.js'
+import { newId } from '../../../domain/ids.js'
+import { problem } from '../../../errors.js'
+import { utc } from '../../../schemas/common.js'
+import { money } from '../presenter.js'
+import { presentRefund } from '../records.js'
+import { type EffectOf, recordEvent } from './effect.js'
+
+/** The enterprise records a refund paid under the settlement, at most what the settlement agreed. */
+export const recordRefund: EffectOf<'refunds'> = async ({ tx, current, body }) => {
+  const settlement = current.settlement ? (JSON.parse(current.settlement) as { id: string }) : null
+  if (!settlement) throw problem('invalid_transition', 'A refund needs a recorded settlement.')
+  // The reference first: a retry of a refund already recorded must learn that it was
+  // (409 with `existing_id`), even when paying it again would also exceed the settlement.
+  const duplicate = await tx.db
+    .selectFrom('refunds')
+    .select(['id', 'dispute_id'])
+    .where('enterprise_id', '=', current.enterprise_id)
+    .where('reference', '=', body.reference)
+    .executeTakeFirst()
+  if (duplicate) {
+    throw problem('conflict', `Refund reference ${body.reference} is already recorded as ${duplicate.id}.`, {
+      extensions: { existing_id: duplicate.id },
+    })
+  }
+  const settled = settledAmount(current)
+  if (current.refunded_amount + body.amount.amount > settled) {
+    throw problem(
+      'refund_exceeds_settlement',
+      `Refunds would total ${current.refunded_amount + body.amount.amount} fen, more than the ${settled} fen settled.`,
+      { extensions: { settled: money(settled), refunded: money(current.refunded_amount) } },
+    )
+  }
+  const row = {
+    id: newId('rfd', tx.now.getTime()),
+    dispute_id: current.id,
+    enterprise_id: current.enterprise_id,
+    settlement_id: settlement.id,
+    amount: body.amount.amount,
+    method: body.method,
+    reference: body.reference,
+    refunded_at: utc(body.refunded_at),
+    created_at: tx.now.toISOString(),
+  }
+  await tx.db.insertInto('refunds').values(row).execute()
+  const view = presentRefund(row)
+  return {
+    changes: { refunded_amount: current.refunded_amount + row.amount },
+    created: { id: row.id, view },
+    auditAction: 'refund.recorded',
+    details: { amount: view.amount, method: row.method, reference: row.reference },
+    events: (next) => [recordEvent('refund.recorded', next, view)],
+  }
+}

@@ -1,0 +1,46 @@
+import { disputeEvent, disputeUpdated, type EffectOf } from './effect.js'
+
+/** The actions that move a dispute along its lifecycle without creating a record: what each stores and records. */
+
+export const accept: EffectOf<'accept'> = ({ tx, body }) => ({
+  changes: { accepted_at: tx.now.toISOString() },
+  auditAction: 'dispute.accepted',
+  details: { note: body.note ?? null },
+  events: disputeUpdated,
+})
+
+export const decline: EffectOf<'decline'> = ({ body }) => ({
+  auditAction: 'dispute.declined',
+  details: { reason: body.reason, note: body.note ?? null },
+  events: disputeUpdated,
+})
+
+export const reportOutcome: EffectOf<'outcome'> = ({ tx, body }) => {
+  const outcome = { ...body, reason: body.reason ?? null, reported_at: tx.now.toISOString() }
+  return {
+    changes: { outcome: JSON.stringify(outcome) },
+    auditAction: 'dispute.outcome_reported',
+    details: { result: outcome.result, reason: outcome.reason },
+    events: (next, now) => [
+      disputeEvent(next.status === 'closed' ? 'dispute.closed' : 'dispute.escalated', next, now),
+    ],
+  }
+}
+
+export const escalate: EffectOf<'escalate'> = ({ body }) => ({
+  auditAction: 'dispute.escalated',
+  details: { reason: body.reason },
+  events: (next, now) => [disputeEvent('dispute.escalated', next, now)],
+})
+
+export const withdraw: EffectOf<'withdraw'> = ({ body }) => ({
+  auditAction: 'dispute.withdrawn',
+  details: { note: body.note ?? null },
+  events: (next, now) => [disputeEvent('dispute.closed', next, now)],
+})
+
+export const close: EffectOf<'close'> = ({ body }) => ({
+  auditAction: 'dispute.closed',
+  details: { resolution: body.resolution, note: body.note ?? null },
+  events: (next, now) => [disputeEvent('dispute.closed', next, now)],
+})
