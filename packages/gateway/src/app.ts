@@ -25,15 +25,11 @@ import { eventSchemas } from './schemas/events.js'
 import { identitySchemas } from './schemas/identity.js'
 import { statsSchemas } from './schemas/stats.js'
 import { webhookSchemas } from './schemas/webhooks.js'
-import { currentCheckpoint } from './services/audit/index.js'
 import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
-import { scanDeadlines } from './services/disputes/deadline-scan.js'
 import { Identity } from './services/identity/identity.js'
-import { purgeIdempotencyRecords } from './services/write/index.js'
 import type { Database } from './storage/database.js'
 import { storagePlugin } from './storage/plugin.js'
-import { startIntervalWorker } from './workers/interval-worker.js'
-import { startWebhookDispatcher } from './workers/webhook-dispatcher.js'
+import { gatewayJobProcess, startJobs } from './workers/jobs.js'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
 
@@ -75,7 +71,6 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
 
   const identity = new Identity(options.config, options.database)
   await identity.load()
-  for (const task of identity.refreshTasks()) runEvery(app, task.name, task.intervalMs, task.run)
   await app.register(authenticationPlugin, { tokens: identity.tokens })
   for (const schema of identitySchemas) app.addSchema(schema)
 
@@ -86,7 +81,7 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   await app.register(clientRoutes, { identity })
 
   const deadlines = deadlinePolicyFrom(options.config)
-  const year = new Date().getUTCFullYear()
+  const year = options.database.clock.now().getUTCFullYear()
   const uncovered = [year, year + 1].filter((y) => !deadlines.calendar.coveredYears.includes(y))
   if (uncovered.length > 0) {
     app.log.warn(
@@ -105,34 +100,18 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
     masterKey: identity.masterKey,
     allowPrivateTargets: options.config.webhookAllowPrivateTargets,
   })
-  if (options.config.webhookDispatch) {
-    const dispatcher = startWebhookDispatcher({
-      database: options.database,
-      config: options.config,
-      masterKey: identity.masterKey,
-      log: app.log,
-    })
-    // Registered after the storage plugin's hook, so it runs first: sends finish before the database closes.
-    app.addHook('onClose', () => dispatcher.stop())
-  }
   for (const schema of auditSchemas) app.addSchema(schema)
   await app.register(auditRoutes, { identity, origin: options.config.auditOrigin })
-  runEvery(app, 'checkpoint-signer', options.config.checkpointIntervalMs, async () => {
-    await currentCheckpoint(options.database, identity.keys, options.config.auditOrigin)
+  const jobs = startJobs(gatewayJobProcess(options.config), {
+    config: options.config,
+    database: options.database,
+    identity,
+    deadlines,
+    log: app.log,
   })
-  runEvery(app, 'deadline-scanner', options.config.deadlineScanIntervalMs, async () => {
-    await scanDeadlines(options.database, deadlines)
-  })
-  const retentionMs = options.config.idempotencyRetentionHours * 3_600_000
-  runEvery(app, 'idempotency-purge', 3_600_000, async () => {
-    await purgeIdempotencyRecords(options.database, new Date(Date.now() - retentionMs))
-  })
-}
-
-/** Runs a periodic task for the life of the app: never two runs at once, stopped on close. */
-function runEvery(app: FastifyInstance, name: string, intervalMs: number, task: () => Promise<void>): void {
-  const worker = startIntervalWorker(name, intervalMs, task, app.log)
-  app.addHook('onClose', () => worker.stop())
+  // Registered after the storage plugin's hook, so it runs first: deliveries and runs in
+  // progress finish before the database closes.
+  app.addHook('onClose', () => jobs.stop())
 }
 
 /**

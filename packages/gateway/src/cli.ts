@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { randomUUID } from 'node:crypto'
 import closeWithGrace from 'close-with-grace'
 import { Command, Option } from 'commander'
 import { type Config, ConfigError, loadConfig } from './config.js'
@@ -6,14 +7,12 @@ import { isScope, operator, type Role, type Scope } from './domain/principal.js'
 import { createLogger } from './logger.js'
 import { databaseOptionsFrom, startServer } from './server.js'
 import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
-import { scanDeadlines } from './services/disputes/deadline-scan.js'
 import { createClient } from './services/identity/clients.js'
-import { Identity, masterKeyOf } from './services/identity/identity.js'
+import { Identity } from './services/identity/identity.js'
 import type { Database } from './storage/database.js'
 import { openDatabase } from './storage/database.js'
 import { migrateToLatest } from './storage/migrator.js'
-import { startIntervalWorker } from './workers/interval-worker.js'
-import { startWebhookDispatcher } from './workers/webhook-dispatcher.js'
+import { startJobs } from './workers/jobs.js'
 
 /** `hejie-gateway`: run the gateway and administer its database. */
 const program = new Command('hejie-gateway')
@@ -31,38 +30,36 @@ program
 program
   .command('worker')
   .description(
-    'deliver webhooks and scan deadlines without serving HTTP (run any number beside the gateways)',
+    'run the background jobs without serving HTTP: webhooks, deadlines, checkpoints, purges (run any number beside the gateways)',
   )
   .action(async () => {
     const config = loadConfig()
     const logger = createLogger(config)
     const database = openDatabase(databaseOptionsFrom(config))
     await migrateToLatest(database)
-    const dispatcher = startWebhookDispatcher({
-      database,
+    const identity = new Identity(config, database)
+    // The checkpoint signer signs with the key ring (which the worker's signing-key refresh
+    // keeps current); revocations only matter to token verification, which a worker never does.
+    await identity.keys.load()
+    const jobs = startJobs('worker', {
       config,
-      masterKey: masterKeyOf(config),
+      database,
+      identity,
+      deadlines: deadlinePolicyFrom(config),
       log: logger,
     })
-    const deadlines = deadlinePolicyFrom(config)
-    const scanner = startIntervalWorker(
-      'deadline-scanner',
-      config.deadlineScanIntervalMs,
-      async () => void (await scanDeadlines(database, deadlines)),
-      logger,
-    )
-    // The dispatcher's and scanner's timers do not hold a process open (inside the gateway the
-    // HTTP server does); without this handle the worker would exit as soon as it is idle.
+    // The jobs' timers do not hold a process open (inside the gateway the HTTP server does);
+    // without this handle the worker would exit as soon as it is idle.
     const keepAlive = setInterval(() => {}, 2 ** 30)
     closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
       clearInterval(keepAlive)
       if (err) logger.error({ err }, 'shutting down after an unexpected error')
-      else logger.info({ signal }, 'shutting down: finishing in-flight deliveries')
-      await Promise.all([dispatcher.stop(), scanner.stop()])
+      else logger.info({ signal }, 'shutting down: finishing in-flight deliveries and runs')
+      await jobs.stop()
       await database.close()
       logger.info('stopped')
     })
-    logger.info('Hejie worker ready: delivering webhooks and scanning deadlines')
+    logger.info(`Hejie worker ready: running ${jobs.names.join(', ')}`)
   })
 
 program
@@ -114,7 +111,7 @@ clients
     const created = await withDatabase((database) =>
       createClient(
         database,
-        { actor: operator, requestId: `cli-${Date.now()}` },
+        { actor: operator, requestId: `cli-${randomUUID()}` },
         {
           name: options.name,
           role: options.role,

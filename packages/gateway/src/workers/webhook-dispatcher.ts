@@ -100,7 +100,7 @@ export function startWebhookDispatcher(options: DispatcherOptions): WebhookDispa
   }
 
   const deliver = async (delivery: ClaimedDelivery) => {
-    const now = new Date()
+    const now = database.clock.now()
     const result = await sendDelivery(agent, delivery, secrets.signingSecrets(delivery, now), timeoutMs)
     const attemptsMade = delivery.attempts + 1
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300
@@ -118,7 +118,7 @@ export function startWebhookDispatcher(options: DispatcherOptions): WebhookDispa
         response_excerpt: result.responseExcerpt,
       },
       status: ok ? 'succeeded' : delay === null ? 'failed' : 'pending',
-      nextAttemptAt: delay === null ? null : new Date(Date.now() + delay).toISOString(),
+      nextAttemptAt: delay === null ? null : new Date(database.clock.now().getTime() + delay).toISOString(),
     })
     if (!recorded) return
     if (delay !== null) wakeAfter(delay)
@@ -126,7 +126,7 @@ export function startWebhookDispatcher(options: DispatcherOptions): WebhookDispa
       await disableEndpoint(database, delivery.endpoint_id, 'the endpoint answered 410 Gone')
     } else if (
       recorded.failingSince !== null &&
-      Date.now() - Date.parse(recorded.failingSince) >= config.webhookDisableAfterMs
+      database.clock.now().getTime() - Date.parse(recorded.failingSince) >= config.webhookDisableAfterMs
     ) {
       await disableEndpoint(
         database,

@@ -55,9 +55,28 @@ export async function startGateway(t: Teardown, env: Record<string, string>): Pr
   throw new Error(`the gateway did not start:\n${output.join('\n')}`)
 }
 
+/** Starts `hejie-gateway worker` and waits until it says it is ready. */
+export async function startWorker(
+  t: Teardown,
+  env: Record<string, string>,
+): Promise<Omit<GatewayProcess, 'baseUrl'>> {
+  const worker = runGateway(['worker'], env)
+  t.teardown(() => {
+    if (worker.child.exitCode === null) worker.child.kill('SIGKILL')
+  })
+  const deadline = Date.now() + 30_000
+  while (Date.now() < deadline) {
+    if (worker.output.some((line) => line.includes('Hejie worker ready'))) return worker
+    if (worker.child.exitCode !== null) break
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error(`the worker did not start:\n${worker.output.join('\n')}`)
+}
+
 /**
  * A fresh database that several gateway processes (and their restarts) open together, the
- * environment that points them at it, and a regulator's credentials in it.
+ * environment that points them at it, and a regulator's credentials in it; the database
+ * itself is there for a test to look at what the processes wrote.
  */
 export async function sharedDatabase(t: Teardown) {
   const database = await freshDatabase(t)
@@ -67,6 +86,7 @@ export async function sharedDatabase(t: Teardown) {
       ? { DATABASE_URL: `${location.databaseUrl}?options=-c%20search_path%3D${location.searchPath}` }
       : { HEJIE_SQLITE_PATH: location.sqlitePath }
   return {
+    database,
     credentials: await regulatorCredentials(database),
     env: {
       ...env,
