@@ -45,6 +45,10 @@ function counts({ pass, fail, skip, todo }) {
   return parts.join(', ')
 }
 
+function assertions({ pass, fail, skip, todo }) {
+  return pass + fail + skip + todo
+}
+
 export default class TapLines extends Transform {
   constructor() {
     super({ decodeStrings: false, encoding: 'utf8' })
@@ -52,7 +56,7 @@ export default class TapLines extends Transform {
     this.started = Date.now()
     this.names = [] // names[level]: the subtest whose header is at that level
     this.pending = [] // pending[level]: a subtest header at that level awaits its test point
-    this.failedBefore = [] // failedBefore[level]: the file's failures when that subtest began
+    this.before = [] // before[level]: the file's counts when the subtest at that level began
     this.yaml = null // the diagnostic being read: { indent, lines }
     this.lastPoint = null // the test point a diagnostic would belong to
     this.closing = null // a file's test point, printed once its diagnostic is read
@@ -104,7 +108,7 @@ export default class TapLines extends Transform {
       this.names[level] = header[2]
       this.pending[level] = true
       if (level === 0) this.file = this.newFile(header[2])
-      this.failedBefore[level] = this.file.fail
+      this.before[level] = { fail: this.file.fail, assertions: assertions(this.file) }
       return
     }
     if (/^\s*Bail out!/.test(line)) {
@@ -125,24 +129,29 @@ export default class TapLines extends Transform {
     this.lastPoint = point
 
     const path = level === 0 ? [this.file.name || name] : [...this.names.slice(1, level), name]
-    if (this.pending[level]) {
-      // the end of a subtest, whose assertions were counted one by one; one that failed with
-      // no failed assertion (a file that crashed, timed out, exited non-zero) counts as a
-      // failure itself, as tap counts it, with its own diagnostic
+    if (!this.pending[level]) this.count(ok, kind, path, point)
+    else {
+      // the end of a subtest, whose assertions were counted one by one. As tap counts them, a
+      // subtest with no assertion counts as one itself, and so does one that failed with no
+      // failed assertion (a file that crashed, timed out or exited non-zero), with its own
+      // diagnostic.
       this.pending[level] = false
-      if (!ok && !kind && this.file.fail === this.failedBefore[level]) {
-        this.file.fail++
-        this.file.failures.push({ path, point })
-      }
-    } else if (kind === 'SKIP') this.file.skip++
+      const before = this.before[level]
+      if (!ok && !kind && this.file.fail === before.fail) this.count(ok, kind, path, point)
+      else if (assertions(this.file) === before.assertions) this.count(ok, kind, path, point)
+    }
+    // a file's line waits for its diagnostic, which follows its test point
+    if (level === 0) this.closing = { ok, name, ms }
+  }
+
+  count(ok, kind, path, point) {
+    if (kind === 'SKIP') this.file.skip++
     else if (kind === 'TODO') this.file.todo++
     else if (ok) this.file.pass++
     else {
       this.file.fail++
       this.file.failures.push({ path, point })
     }
-    // a file's line waits for its diagnostic, which follows its test point
-    if (level === 0) this.closing = { ok, name, ms }
   }
 
   endFile() {
