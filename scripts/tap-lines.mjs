@@ -181,7 +181,7 @@ export default class TapLines extends Transform {
   summary() {
     const files = this.files.pass + this.files.fail
     this.push(
-      `\n${files} test files: ${this.files.pass} passed, ${this.files.fail} failed;` +
+      `\n${files} test file${files === 1 ? '' : 's'}: ${this.files.pass} passed, ${this.files.fail} failed;` +
         ` assertions: ${counts(this.total)}; ${duration(Date.now() - this.started)}\n`,
     )
     if (this.failed.length) this.push(`failed:\n${this.failed.map((f) => `  ${f}\n`).join('')}`)
