@@ -66,3 +66,34 @@ export async function loadCredentials(env = process.env): Promise<Credentials> {
   }
   return { baseUrl: base_url, clientId: client_id, clientSecret: client_secret }
 }
+
+/** A gateway's address as compared: its origin and path, without a trailing slash. */
+function gatewayAddress(url: string): string {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new Error(`${url} is not a URL (e.g. https://odr.example.gov.cn).`)
+  }
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`
+}
+
+/**
+ * The credentials to use with `gateway` (a command's `--gateway`): `HEJIE_CLIENT_ID` and
+ * `HEJIE_CLIENT_SECRET` with that address when `HEJIE_BASE_URL` is not set, else the usual
+ * ones (loadCredentials), which must then be for that gateway: a secret is never sent to a
+ * gateway other than the one it was saved or set for. Without `gateway`, the usual ones.
+ */
+export async function credentialsFor(gateway: string | undefined, env = process.env): Promise<Credentials> {
+  if (gateway !== undefined && env.HEJIE_CLIENT_ID && env.HEJIE_CLIENT_SECRET && !env.HEJIE_BASE_URL) {
+    gatewayAddress(gateway)
+    return { baseUrl: gateway, clientId: env.HEJIE_CLIENT_ID, clientSecret: env.HEJIE_CLIENT_SECRET }
+  }
+  const credentials = await loadCredentials(env)
+  if (gateway !== undefined && gatewayAddress(gateway) !== gatewayAddress(credentials.baseUrl)) {
+    throw new NotLoggedInError(
+      `The credentials are for ${credentials.baseUrl}, not ${gateway}: run \`hejie login --base-url ${gateway}\` (with HEJIE_CONFIG_DIR for a second set), or set HEJIE_CLIENT_ID and HEJIE_CLIENT_SECRET.`,
+    )
+  }
+  return credentials
+}

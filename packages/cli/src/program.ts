@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { AuthenticationError, HejieError } from '@hejie/sdk'
 import { Command, CommanderError } from 'commander'
 import { auditCommand } from './commands/audit.js'
+import { LogAlarm } from './commands/audit-follow.js'
 import { disputesCommand } from './commands/disputes.js'
 import { eventsCommand } from './commands/events.js'
 import { loginCommand } from './commands/login.js'
@@ -9,7 +10,7 @@ import { webhooksCommand } from './commands/webhooks.js'
 import { NotLoggedInError } from './credentials.js'
 
 /** What `hejie` exits with, so that scripts can tell a refusal of credentials from the rest. */
-export const exitCodes = { ok: 0, failure: 1, authentication: 2 } as const
+export const exitCodes = { ok: 0, failure: 1, authentication: 2, alarm: 3 } as const
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 
@@ -22,7 +23,8 @@ export function createProgram(): Command {
     .addHelpText(
       'after',
       '\nStart with `hejie login`. Exit codes: 0 done, 1 a usage or API error, 2 not logged in or\n' +
-        'credentials refused, 3 `hejie audit verify` found the log does not verify.',
+        'credentials refused, 3 `hejie audit verify` found the log does not verify, or\n' +
+        '`hejie audit witness` or `hejie audit monitor` raised an alarm (a fork, a bad signature).',
     )
   loginCommand(program)
   disputesCommand(program)
@@ -38,6 +40,7 @@ export function failure(error: unknown): { message?: string; code: number } {
     // Commander has printed the usage error (or the help) itself.
     return { code: error.exitCode === 0 ? exitCodes.ok : exitCodes.failure }
   }
+  if (error instanceof LogAlarm) return { message: `ALARM: ${error.message}`, code: exitCodes.alarm }
   if (error instanceof NotLoggedInError) return { message: error.message, code: exitCodes.authentication }
   if (error instanceof AuthenticationError) {
     return {

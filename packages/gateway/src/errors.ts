@@ -27,6 +27,8 @@ export const problemTypes = {
   refund_exceeds_settlement: { status: 422, title: 'The refunds would exceed the settled amount' },
   enterprise_not_active: { status: 422, title: 'The enterprise does not take new disputes' },
   webhook_url_not_allowed: { status: 422, title: 'The webhook URL is not an allowed target' },
+  cosignature_invalid: { status: 422, title: 'The cosignature does not verify' },
+  cosignature_stale: { status: 409, title: 'The cosignature is not newer than the witness’s last' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal server error' },
   database_unavailable: { status: 503, title: 'The database is not reachable' },

@@ -39,6 +39,27 @@ export {
   verifyConsistency,
   verifyInclusion,
 } from './audit/merkle.js'
+export {
+  type CosignatureCheck,
+  generateWitnessKey,
+  NoteVerificationError,
+  noteVerifierKey,
+  parseCheckpointNote,
+  readWitnessKey,
+  type VerifiedCheckpointNote,
+  verifyCheckpointNote,
+  verifyCosignatures,
+  verifyWitnessedCheckpoint,
+  WITNESS_PRIVATE_KEY_PREFIX,
+  type WitnessedCheckpoint,
+  type WitnessedCheckpointCheck,
+  type WitnessKey,
+  WitnessKeyError,
+  type WitnessKeyPair,
+  type WitnessPolicy,
+  type WitnessVerdict,
+  withCosignatures,
+} from './audit/witness.js'
 export { type CallInit, Hejie, type HejieOptions } from './client.js'
 export {
   APIConnectionError,
@@ -63,7 +84,11 @@ export type {
   ApiClient,
   ApiClientWithSecret,
   AuditCheckpoint,
+  AuditCheckpointCosignature,
+  AuditCosignature,
   AuditEntry,
+  AuditNoteKey,
+  AuditNoteKeyList,
   ConsistencyProof,
   Contact,
   Dispute,
@@ -88,6 +113,7 @@ export { Page, PagePromise } from './pagination.js'
 export type {
   Audit,
   AuditConsistencyProofParams,
+  AuditCosignParams,
   AuditEntryListParams,
   AuditInclusionProofParams,
 } from './resources/audit.js'

@@ -18,6 +18,13 @@ export type ApiClientWithSecret = Schemas['ApiClientWithSecret']
 export type Me = Schemas['Me']
 export type AuditCheckpoint = Schemas['AuditCheckpoint']
 export type AuditEntry = Schemas['AuditEntry']
+/** A key that signs checkpoints, as a C2SP verifier key (`GET /v1/audit/note-keys`). */
+export type AuditNoteKey = Schemas['AuditNoteKey']
+export type AuditNoteKeyList = Schemas['AuditNoteKeyList']
+/** A witness's cosignature as the gateway recorded it (`POST /v1/audit/cosignatures`). */
+export type AuditCosignature = Schemas['AuditCosignature']
+/** A cosignature as a checkpoint carries it: the witness's key name, its time, its note signature line. */
+export type AuditCheckpointCosignature = Schemas['AuditCheckpointCosignature']
 export type InclusionProof = Schemas['InclusionProof']
 export type ConsistencyProof = Schemas['ConsistencyProof']
 /** A webhook endpoint as listed and read: never its secret. */

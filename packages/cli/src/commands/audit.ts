@@ -8,12 +8,16 @@ import {
   savedCheckpoint,
   type TrustedCheckpoint,
   verifyAuditBundle,
+  type WitnessedCheckpointCheck,
+  WitnessKeyError,
 } from '@hejie/sdk'
 import { type Command, InvalidArgumentError } from 'commander'
 import { loadCredentials } from '../credentials.js'
 import { fields } from '../output.js'
 import { downloadBundle } from './audit-export.js'
+import { monitorCommand } from './audit-monitor.js'
 import { progress } from './audit-progress.js'
+import { witnessCommand } from './audit-witness.js'
 
 /**
  * What `hejie audit verify` exits with: scripts must tell "the log is not intact" from "the
@@ -26,8 +30,20 @@ Exit codes:
   0  everything verified
   1  could not verify: a usage error, or a file that cannot be read or is not an audit bundle
      or checkpoint
-  3  verification failed: an entry altered, missing or out of place, a bad signature, or a
-     checkpoint that does not extend the trusted one (a fork)`
+  3  verification failed: an entry altered, missing or out of place, a bad signature, a
+     checkpoint that does not extend the trusted one (a fork), or, with --require-witness,
+     too few of the witnesses required cosigned the checkpoint`
+
+function positive(value: string): number {
+  const number = Number(value)
+  if (!Number.isSafeInteger(number) || number < 1)
+    throw new InvalidArgumentError('expected a whole number, 1 or more')
+  return number
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value]
+}
 
 function count(value: string): number {
   const number = Number(value)
@@ -86,6 +102,21 @@ function named(failure: EntryFailure): string {
   return `${where}${about.length > 0 ? ` (${about.join(', ')})` : ''}: ${failure.message}`
 }
 
+function witnessLines(check: WitnessedCheckpointCheck | undefined): [string, string | undefined][] {
+  if (!check) return []
+  const required = check.verified.length + check.missing.length + check.failed.length
+  const cosigned = check.verified
+    .map((verdict) => `${verdict.name} at ${new Date((verdict.timestamp ?? 0) * 1000).toISOString()}`)
+    .join(', ')
+  return [
+    ['Note', `${check.note.ok ? 'ok' : 'FAILED'}: ${check.note.message}`],
+    [
+      'Witnesses',
+      `${check.verified.length >= check.threshold ? 'ok' : 'FAILED'}: ${check.verified.length} of ${required} required witnesses cosigned, ${check.threshold} needed${cosigned ? ` (${cosigned})` : ''}`,
+    ],
+  ]
+}
+
 /** The report for people: one line per check, then what failed, entry by entry. */
 export function describeReport(report: AuditBundleReport, bundle: string): string {
   const { manifest, checkpoint, signature, entries, trusted } = report
@@ -122,9 +153,24 @@ export function describeReport(report: AuditBundleReport, bundle: string): strin
         ? `${trusted.ok ? trusted.status : `FAILED (${trusted.status})`}: ${trusted.message}`
         : undefined,
     ],
+    ...witnessLines(report.witnesses),
     ['Result', report.ok ? 'VERIFIED' : 'VERIFICATION FAILED'],
   ]
   const text = [fields(lines)]
+  const uncosigned = [
+    ...(report.witnesses?.failed ?? []),
+    ...(report.witnesses?.missing ?? []).map((verdict) => ({
+      ...verdict,
+      reason: verdict.reason ?? 'no cosignature of this checkpoint',
+    })),
+  ]
+  if (uncosigned.length > 0) {
+    text.push(
+      '',
+      'Witnesses without a valid cosignature:',
+      ...uncosigned.map((verdict) => `  ${verdict.name} (key ${verdict.keyId}): ${verdict.reason}`),
+    )
+  }
   if (entries.failures.length > 0) {
     text.push('', 'Entries that failed:', ...entries.failures.map((failure) => `  ${named(failure)}`))
     const unlisted = entries.failed + entries.missing - entries.failures.length
@@ -144,6 +190,8 @@ interface VerifyOptions {
   trustedCheckpoint?: string
   trustedKeys?: string
   saveCheckpoint?: string
+  requireWitness?: string[]
+  witnessThreshold?: number
   json?: boolean
 }
 
@@ -156,7 +204,9 @@ interface ExportOptions {
 }
 
 export function auditCommand(program: Command): void {
-  const audit = program.command('audit').description('export and verify the tamper-evident audit log')
+  const audit = program
+    .command('audit')
+    .description('export, verify, witness and monitor the tamper-evident audit log')
 
   audit
     .command('verify')
@@ -168,16 +218,36 @@ export function auditCommand(program: Command): void {
       '--save-checkpoint <file>',
       "when everything verifies, save the bundle's checkpoint for next time",
     )
+    .option(
+      '--require-witness <vkey>',
+      "a witness's verifier key (repeatable): the checkpoint must carry its cosignature",
+      collect,
+    )
+    .option(
+      '--witness-threshold <n>',
+      'how many of the required witnesses must have cosigned (default: all)',
+      positive,
+    )
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
       `
+With --require-witness, the bundle's checkpoint line must also carry the checkpoint as a
+signed note, signed by the key that the JWS is checked with (the trusted keys, else the
+bundle's JWKS), and cosignatures by at least --witness-threshold of the witnesses named.
+
 The report goes to standard output; progress to standard error, as a bar in a terminal.
 A failing entry is named by its leaf index, with its dispute, action and time when its
 bytes still say them. See docs/audit.md.
 ${exitCodeHelp}`,
     )
     .action(async (bundle: string, options: VerifyOptions) => {
+      if (options.witnessThreshold !== undefined && !options.requireWitness) {
+        throw new Error('--witness-threshold counts the witnesses of --require-witness: name them.')
+      }
+      const witnesses = options.requireWitness
+        ? { keys: options.requireWitness, threshold: options.witnessThreshold }
+        : undefined
       const trustedCheckpoint = options.trustedCheckpoint
         ? await trustedCheckpointFrom(options.trustedCheckpoint)
         : undefined
@@ -188,11 +258,14 @@ ${exitCodeHelp}`,
         report = await verifyAuditBundle(bundle, {
           ...(trustedCheckpoint ? { trustedCheckpoint } : {}),
           ...(trustedKeys ? { trustedKeys } : {}),
+          ...(witnesses ? { witnesses } : {}),
           onProgress: ({ bytesRead, totalBytes, entries }) =>
             bar.update({ bytes: bytesRead, totalBytes, entries }),
         })
       } catch (error) {
         if (error instanceof AuditBundleError) throw new Error(`Cannot verify ${bundle}: ${error.message}.`)
+        if (error instanceof WitnessKeyError) throw new Error(`--require-witness: ${error.message}.`)
+        if (error instanceof RangeError) throw new Error(`--witness-threshold: ${error.message}.`)
         throw error
       } finally {
         bar.stop()
@@ -247,4 +320,7 @@ ${exitCodeHelp}`,
         bar.stop()
       }
     })
+
+  witnessCommand(audit)
+  monitorCommand(audit)
 }

@@ -7,3 +7,14 @@ export function seconds(value: string): number {
     throw new InvalidArgumentError('expected a number of seconds from 0.1 to 3600')
   return number
 }
+
+const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 }
+
+/** A duration, in seconds: `30s`, `5m`, `1h`, `500ms`, or a bare number of seconds; from 0.1 s to a day. */
+export function duration(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(value.trim())
+  const number = match ? Number(match[1]) * (units[match[2] ?? 's'] ?? 1) : Number.NaN
+  if (!Number.isFinite(number) || number < 0.1 || number > 86_400)
+    throw new InvalidArgumentError('expected a duration such as 30s, 5m or 1h, from 0.1 s to a day')
+  return number
+}

@@ -3,7 +3,11 @@
  * and every query that reads tenant data filters by it, so tenancy cannot be forgotten by a
  * route. (Jurisdictions will add the regulator's node here.)
  */
-export type Role = 'regulator' | 'enterprise'
+/**
+ * A witness (an auditor, another bureau, another deployment) only reads checkpoints and
+ * consistency proofs and cosigns what it checked.
+ */
+export type Role = 'regulator' | 'enterprise' | 'witness'
 
 /**
  * Who did something, as the audit log records it. `operator` is a person at the gateway's
@@ -48,6 +52,7 @@ export const scopesByRole = {
     'audit:read',
     'stats:read',
   ],
+  witness: ['audit:read', 'audit:cosign'],
 } as const
 
 export type Scope = (typeof scopesByRole)[Role][number]

@@ -2,17 +2,28 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { principalOf } from '../http/authentication.js'
 import { problemResponse } from '../http/problem-schema.js'
+import { sendWrite, WriteHeaders, writeContextOf } from '../http/writes.js'
 import {
+  cosignedNote,
   currentCheckpoint,
   exportBundle,
   latestCheckpoint,
   listEntries,
+  noteKeys,
   proveConsistency,
   proveInclusion,
+  recordCosignature,
+  witnessedCheckpoint,
 } from '../services/audit/index.js'
+import { witnessKeyOf } from '../services/identity/clients.js'
 import type { Identity } from '../services/identity/identity.js'
 
 const reads = { roles: ['regulator', 'enterprise'], scope: 'audit:read' } as const
+/** Checkpoints and consistency proofs: what a witness checks before it cosigns. */
+const treeHeads = { roles: ['regulator', 'enterprise', 'witness'], scope: 'audit:read' } as const
+
+/** The media type of a C2SP checkpoint note (c2sp.org/tlog-checkpoint). */
+const NOTE_TYPE = 'text/x.tlog-checkpoint'
 const Index = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
 const errors = {
   400: problemResponse('Indices out of range'),
@@ -31,17 +42,99 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ identity: Identity; origin
   app.get(
     '/v1/audit/checkpoint',
     {
-      config: { access: reads },
+      config: { access: treeHeads },
       schema: {
         tags: ['audit'],
-        summary: 'The latest signed tree head',
+        summary: 'The latest signed tree head, as JSON with its JWS, or as a C2SP signed note',
+        description: `With \`Accept: ${NOTE_TYPE}\`, the checkpoint as a C2SP signed note (c2sp.org/tlog-checkpoint): origin, tree size and root hash, the log's Ed25519 signature, then the witnesses' cosignatures (c2sp.org/tlog-cosignature).`,
         operationId: 'getAuditCheckpoint',
-        response: { 200: Type.Ref('AuditCheckpoint'), ...errors },
+        response: {
+          200: {
+            description: 'The latest checkpoint',
+            content: {
+              'application/json': { schema: Type.Ref('AuditCheckpoint') },
+              [NOTE_TYPE]: { schema: Type.String() },
+            },
+          },
+          ...errors,
+        },
       },
     },
-    async () =>
-      (await latestCheckpoint(app.database.db, origin)) ??
-      currentCheckpoint(app.database, identity.keys, origin),
+    async (request, reply) => {
+      const latest =
+        (await latestCheckpoint(app.database.db, origin)) ??
+        (await currentCheckpoint(app.database, identity.keys, origin))
+      const witnessed = await witnessedCheckpoint(app.database, identity.keys, latest)
+      // A client that wants the note names its type; everything else gets JSON.
+      if (String(request.headers.accept ?? '').includes(NOTE_TYPE)) {
+        return reply.type(`${NOTE_TYPE}; charset=utf-8`).send(cosignedNote(witnessed))
+      }
+      return witnessed
+    },
+  )
+
+  app.get(
+    '/v1/audit/note-keys',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['audit'],
+        summary: 'The keys that sign checkpoints, as C2SP verifier keys, current and retired',
+        operationId: 'listAuditNoteKeys',
+        response: { 200: Type.Ref('AuditNoteKeyList') },
+      },
+    },
+    async () => {
+      const data = noteKeys(identity.keys, origin, identity.keys.signingKey().kid)
+      return { object: 'list' as const, data, has_more: false, next_cursor: null }
+    },
+  )
+
+  app.post(
+    '/v1/audit/cosignatures',
+    {
+      config: { access: { roles: ['witness'], scope: 'audit:cosign' } },
+      schema: {
+        tags: ['audit'],
+        summary: "A witness's cosignature of a checkpoint it checked (c2sp.org/tlog-cosignature)",
+        operationId: 'createAuditCosignature',
+        headers: WriteHeaders,
+        body: Type.Object(
+          {
+            tree_size: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+            cosignature: Type.String({
+              minLength: 1,
+              maxLength: 1000,
+              description:
+                'The note signature line: `— <witness key name> base64(key id ‖ timestamp ‖ Ed25519 signature)`',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Ref('AuditCosignature'),
+          ...errors,
+          403: problemResponse('Not a witness client'),
+          404: problemResponse('The gateway signed no checkpoint of this size'),
+          409: problemResponse('Not newer than the witness’s last cosignature'),
+          422: problemResponse('The cosignature is not this witness’s or does not verify'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const context = writeContextOf(request)
+      const verifierKey = await witnessKeyOf(app.database.db, context.actor.clientId)
+      return sendWrite(
+        reply,
+        await recordCosignature(
+          app.database,
+          context,
+          { clientId: context.actor.clientId, verifierKey },
+          origin,
+          request.body,
+        ),
+      )
+    },
   )
 
   app.get(
@@ -94,7 +187,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ identity: Identity; origin
   app.get(
     '/v1/audit/proofs/consistency',
     {
-      config: { access: reads },
+      config: { access: treeHeads },
       schema: {
         tags: ['audit'],
         summary: 'Consistency proof between two tree sizes (RFC 9162 §2.1.4)',

@@ -98,7 +98,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> = a
         operationId: 'listClients',
         querystring: Type.Object({
           ...PageQuery,
-          role: Type.Optional(StringEnum(['regulator', 'enterprise'] as const)),
+          role: Type.Optional(StringEnum(['regulator', 'enterprise', 'witness'] as const)),
         }),
         response: { 200: Type.Ref('ApiClientList'), ...errors },
       },

@@ -55,7 +55,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> =
     '/v1/me',
     {
       // Any valid token may ask who it is, however narrow its scopes.
-      config: { access: { roles: ['regulator', 'enterprise'] } },
+      config: { access: { roles: ['regulator', 'enterprise', 'witness'] } },
       schema: {
         tags: ['identity'],
         summary: 'Who the caller is',

@@ -64,9 +64,12 @@ export const ApiClient = Type.Object(
     object: Type.Literal('api_client'),
     client_id: Type.String({ description: 'The OAuth 2.0 client id (the same as `id`).' }),
     name: Type.String(),
-    role: StringEnum(['regulator', 'enterprise'] as const),
+    role: StringEnum(['regulator', 'enterprise', 'witness'] as const),
     enterprise_id: Nullable(Type.String()),
     scopes: Type.Array(ScopeName),
+    witness_key: Nullable(
+      Type.String({ description: "A witness's C2SP verifier key, which its cosignatures must verify with." }),
+    ),
     created_at: Timestamp,
     revoked_at: Nullable(Timestamp),
   },
@@ -107,7 +110,7 @@ export const ApiClientCreate = Type.Object(
 export const Me = Type.Object(
   {
     object: Type.Literal('me'),
-    role: StringEnum(['regulator', 'enterprise'] as const),
+    role: StringEnum(['regulator', 'enterprise', 'witness'] as const),
     client_id: Type.String(),
     scopes: Type.Array(ScopeName),
     enterprise: Nullable(Type.Ref('Enterprise')),

@@ -54,6 +54,21 @@ export interface AuditCheckpointTable {
   root_hash: Uint8Array
   timestamp: string
   signature: string
+  /** The same checkpoint as a C2SP signed note, signed by the JWS's key (null until first asked for, on older rows). */
+  note: string | null
+}
+
+/** A witness's cosignature (c2sp.org/tlog-cosignature) of a checkpoint the gateway signed. */
+export interface AuditCosignatureTable {
+  client_id: string
+  tree_size: number
+  /** POSIX seconds, as signed; each witness's are strictly increasing. */
+  timestamp: number
+  /** The witness's key name. */
+  name: string
+  /** The note signature line, as submitted: `— <name> <base64>`. */
+  line: string
+  created_at: string
 }
 
 /** ODR enterprises: the respondents that settle disputes routed to them. */
@@ -74,8 +89,10 @@ export interface EnterpriseTable {
 export interface ApiClientTable {
   id: string
   name: string
-  role: 'regulator' | 'enterprise'
+  role: 'regulator' | 'enterprise' | 'witness'
   enterprise_id: string | null
+  /** For a witness: its C2SP verifier key (Ed25519 cosignature, type 0x04). */
+  witness_key: string | null
   /** JSON array; null means every scope of the role. */
   scopes: string | null
   /** scrypt hash with its parameters and salt; the secret itself is never stored. */
@@ -247,4 +264,5 @@ export interface Schema {
   audit_nodes: AuditNodeTable
   audit_salts: AuditSaltTable
   audit_checkpoints: AuditCheckpointTable
+  audit_cosignatures: AuditCosignatureTable
 }

@@ -25,6 +25,12 @@ import {
   leafHash,
   merkle,
 } from './merkle.js'
+import {
+  verifyWitnessedCheckpoint,
+  type WitnessedCheckpoint,
+  type WitnessedCheckpointCheck,
+  witnessPolicy,
+} from './witness.js'
 
 /** The `format` of the bundles this verifier reads. */
 export const AUDIT_BUNDLE_FORMAT = 'hejie-audit-export/1'
@@ -54,6 +60,13 @@ export interface VerifyAuditBundleOptions {
   onProgress?: (progress: AuditBundleProgress) => void
   /** How many failing entries the report lists (the rest are counted); default 20. */
   listLimit?: number
+  /**
+   * Witnesses whose cosignatures the bundle's checkpoint must carry: their C2SP verifier keys
+   * (type 0x04), and how many of them must have cosigned (default all). The checkpoint line's
+   * `note` must then be the checkpoint, signed by a key of the trusted keys, else of the
+   * bundle's JWKS. The verdict is the report's `witnesses`.
+   */
+  witnesses?: { keys: readonly string[]; threshold?: number | undefined }
 }
 
 /** Raised when the source cannot be read as an audit bundle at all. */
@@ -131,6 +144,8 @@ export interface AuditBundleReport {
     failures: EntryFailure[]
   }
   trusted?: TrustedCheckpointCheck
+  /** With the `witnesses` option: the checkpoint's signed note, and which witnesses cosigned it. */
+  witnesses?: WitnessedCheckpointCheck
   bytesRead: number
 }
 
@@ -161,6 +176,8 @@ export async function verifyAuditBundle(
   source: AuditBundleSource,
   options: VerifyAuditBundleOptions = {},
 ): Promise<AuditBundleReport> {
+  // A policy that cannot be applied is the caller's mistake: said before the bundle is read.
+  if (options.witnesses) witnessPolicy(options.witnesses.keys, options.witnesses.threshold)
   const { chunks, totalBytes } = await open(source)
   const limit = options.listLimit ?? 20
   const trusted = options.trustedCheckpoint
@@ -181,6 +198,7 @@ export async function verifyAuditBundle(
 
   let manifest: Manifest | undefined
   let checkpoint: SignedCheckpoint | undefined
+  let witnessed: Pick<WitnessedCheckpoint, 'note' | 'cosignatures'> = {}
   let jwks: JWK[] | undefined
   let consistency: ConsistencyLine | undefined
   let walk: InclusionWalk | undefined
@@ -372,6 +390,12 @@ export async function verifyAuditBundle(
           const { origin, tree_size, root_hash, timestamp, signature } = checkpoint
           checkpoint = { origin, tree_size, root_hash, timestamp, signature }
           report.checkpoint = checkpoint
+          witnessed = {
+            ...(typeof record.note === 'string' ? { note: record.note } : {}),
+            ...(Array.isArray(record.cosignatures)
+              ? { cosignatures: record.cosignatures as WitnessedCheckpoint['cosignatures'] }
+              : {}),
+          }
         } catch (error) {
           problem(`line ${number}: ${(error as CheckpointError).message}`)
         }
@@ -396,12 +420,30 @@ export async function verifyAuditBundle(
 
   if (trusted)
     report.trusted = await compareWithTrusted(trusted, { checkpoint, jwks, consistency, prefixRoot, options })
+  if (options.witnesses) {
+    const logKeys = options.trustedKeys ?? [...(trusted?.key ? [trusted.key] : []), ...(jwks ?? [])]
+    report.witnesses = checkpoint
+      ? verifyWitnessedCheckpoint(
+          { ...checkpoint, ...witnessed },
+          { logKeys, witnesses: options.witnesses.keys, threshold: options.witnesses.threshold },
+        )
+      : {
+          ok: false,
+          threshold: witnessPolicy(options.witnesses.keys, options.witnesses.threshold).needed,
+          verified: [],
+          missing: [],
+          failed: [],
+          note: { ok: false, message: 'the bundle has no checkpoint' },
+          message: 'the bundle has no checkpoint for witnesses to have cosigned',
+        }
+  }
   report.ok =
     report.manifest.ok &&
     report.signature.ok &&
     report.entries.failed === 0 &&
     report.entries.missing === 0 &&
-    (report.trusted?.ok ?? true)
+    (report.trusted?.ok ?? true) &&
+    (report.witnesses?.ok ?? true)
   return report
 }
 

@@ -13,7 +13,8 @@ export {
   MerkleProofError,
 } from '@hejie/merkle'
 
-const sha256: Sha256 = (...parts) => {
+/** Node.js's SHA-256 in the shape `@hejie/merkle` takes it. */
+export const sha256: Sha256 = (...parts) => {
   const hash = createHash('sha256')
   for (const part of parts) hash.update(part)
   const digest = hash.digest()

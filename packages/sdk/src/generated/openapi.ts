@@ -612,10 +612,47 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The latest signed tree head */
+        /**
+         * The latest signed tree head, as JSON with its JWS, or as a C2SP signed note
+         * @description With `Accept: text/x.tlog-checkpoint`, the checkpoint as a C2SP signed note (c2sp.org/tlog-checkpoint): origin, tree size and root hash, the log's Ed25519 signature, then the witnesses' cosignatures (c2sp.org/tlog-cosignature).
+         */
         get: operations["getAuditCheckpoint"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/note-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The keys that sign checkpoints, as C2SP verifier keys, current and retired */
+        get: operations["listAuditNoteKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/cosignatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A witness's cosignature of a checkpoint it checked (c2sp.org/tlog-cosignature) */
+        post: operations["createAuditCosignature"];
         delete?: never;
         options?: never;
         head?: never;
@@ -704,7 +741,7 @@ export interface components {
              * @description Stable identifier; see docs/errors.md.
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_json" | "invalid_cursor" | "unauthenticated" | "invalid_token" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "invalid_transition" | "idempotency_key_in_use" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "idempotency_key_reused" | "refund_exceeds_settlement" | "enterprise_not_active" | "webhook_url_not_allowed" | "rate_limited" | "internal_error" | "database_unavailable" | "not_ready";
+            code: "validation_failed" | "malformed_json" | "invalid_cursor" | "unauthenticated" | "invalid_token" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "invalid_transition" | "idempotency_key_in_use" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "idempotency_key_reused" | "refund_exceeds_settlement" | "enterprise_not_active" | "webhook_url_not_allowed" | "cosignature_invalid" | "cosignature_stale" | "rate_limited" | "internal_error" | "database_unavailable" | "not_ready";
             request_id: string;
             errors?: {
                 path: string;
@@ -759,9 +796,10 @@ export interface components {
             client_id: string;
             name: string;
             /** @enum {string} */
-            role: "regulator" | "enterprise";
+            role: "regulator" | "enterprise" | "witness";
             enterprise_id: string | null;
-            scopes: ("disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read")[];
+            scopes: ("disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read" | "audit:cosign")[];
+            witness_key: string | null;
             /**
              * Format: date-time
              * @example 2026-11-28T08:00:00.000Z
@@ -783,9 +821,9 @@ export interface components {
             /** @enum {string} */
             object: "me";
             /** @enum {string} */
-            role: "regulator" | "enterprise";
+            role: "regulator" | "enterprise" | "witness";
             client_id: string;
-            scopes: ("disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read")[];
+            scopes: ("disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read" | "audit:cosign")[];
             enterprise: components["schemas"]["Enterprise"] | null;
         };
         Money: {
@@ -1178,6 +1216,39 @@ export interface components {
             /** @description Failed deliveries queued again. */
             requeued: number;
         };
+        AuditCheckpointCosignature: {
+            /** @description The witness's key name */
+            witness: string;
+            /** @description When the witness cosigned, POSIX seconds */
+            timestamp: number;
+            /** @description The note signature line, as the witness made it */
+            line: string;
+        };
+        AuditCosignature: {
+            /** @enum {string} */
+            object: "cosignature";
+            witness: string;
+            tree_size: number;
+            timestamp: number;
+            line: string;
+        };
+        AuditNoteKey: {
+            /** @enum {string} */
+            object: "note_key";
+            /** @description The key in the JWKS */
+            kid: string;
+            /** @description C2SP verifier key: `<origin>+<key id>+base64(0x01 ‖ Ed25519 key)` */
+            verifier_key: string;
+            /** @description Signs new checkpoints; the others are retired */
+            current: boolean;
+        };
+        AuditNoteKeyList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["AuditNoteKey"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
         AuditCheckpoint: {
             origin: string;
             tree_size: number;
@@ -1187,6 +1258,10 @@ export interface components {
             timestamp: string;
             /** @description Compact JWS (EdDSA, `typ: audit-checkpoint+jwt`, key in the JWKS) over the other four fields. */
             signature: string;
+            /** @description The same checkpoint as a C2SP signed note (origin, tree size, root hash), signed by the JWS's key; verifier keys at /v1/audit/note-keys */
+            note: string;
+            /** @description Witnesses' cosignatures of this checkpoint (c2sp.org/tlog-cosignature), the latest of each witness */
+            cosignatures: components["schemas"]["AuditCheckpointCosignature"][];
         };
         AuditEntry: {
             index: number;
@@ -1802,7 +1877,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @description Narrows the client; all scopes of its role when absent. */
-                    scopes?: ("disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read")[];
+                    scopes?: ("disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read" | "audit:cosign")[];
                 };
             };
         };
@@ -1861,7 +1936,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from `next_cursor`. */
                 cursor?: string;
-                role?: "regulator" | "enterprise";
+                role?: "regulator" | "enterprise" | "witness";
             };
             header?: never;
             path?: never;
@@ -1931,7 +2006,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @description Narrows the client; all scopes of its role when absent. */
-                    scopes?: ("disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read")[];
+                    scopes?: ("disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read" | "audit:cosign")[];
                 };
             };
         };
@@ -4348,13 +4423,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The latest checkpoint */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AuditCheckpoint"];
+                    "text/x.tlog-checkpoint": string;
                 };
             };
             /** @description Indices out of range */
@@ -4377,6 +4453,111 @@ export interface operations {
             };
             /** @description The token lacks audit:read */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAuditNoteKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditNoteKeyList"];
+                };
+            };
+        };
+    };
+    createAuditCosignature: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    tree_size: number;
+                    /** @description The note signature line: `— <witness key name> base64(key id ‖ timestamp ‖ Ed25519 signature)` */
+                    cosignature: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditCosignature"];
+                };
+            };
+            /** @description Indices out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a witness client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway signed no checkpoint of this size */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not newer than the witness’s last cosignature */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The cosignature is not this witness’s or does not verify */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../storage/database.js'
 import type { AuditCheckpointTable, Schema } from '../../storage/schema.js'
 import { merkle } from './merkle.js'
+import { checkpointText, signNote } from './notes.js'
 import { storedNodes, treeSize } from './stored-nodes.js'
 
 export const CHECKPOINT_TYPE = 'audit-checkpoint+jwt'
@@ -14,6 +15,7 @@ export const CHECKPOINT_TYPE = 'audit-checkpoint+jwt'
  */
 export interface CheckpointKeys {
   signingKey(): { kid: string; privateKey: KeyObject }
+  keyOf(kid: string): { kid: string; privateKey: KeyObject }
   jwks(): { keys: JWK[] }
 }
 
@@ -74,9 +76,10 @@ export async function signCheckpoint(
   const signature = await new SignJWT(payload)
     .setProtectedHeader({ alg: 'EdDSA', kid, typ: CHECKPOINT_TYPE })
     .sign(privateKey)
+  const note = signNote(checkpointText(payload), origin, privateKey)
   await database.db
     .insertInto('audit_checkpoints')
-    .values({ tree_size: size, root_hash: root, timestamp: payload.timestamp, signature })
+    .values({ tree_size: size, root_hash: root, timestamp: payload.timestamp, signature, note })
     .onConflict((oc) => oc.column('tree_size').doNothing())
     .execute()
   const stored = await database.db

@@ -6,6 +6,7 @@ import type { Database } from '../../storage/database.js'
 import type { AuditEntryTable, Schema } from '../../storage/schema.js'
 import { type CheckpointKeys, currentCheckpoint } from './checkpoints.js'
 import { merkle } from './merkle.js'
+import { witnessedCheckpoint } from './notes.js'
 import { storedNodes, treeSize } from './stored-nodes.js'
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64')
@@ -114,7 +115,9 @@ export async function exportBundle(
     consistency_from?: number | undefined
   },
 ): Promise<Readable> {
-  const checkpoint = await currentCheckpoint(database, keys, origin)
+  // The checkpoint line carries the signed note and the witnesses' cosignatures as fields
+  // of their own, which a verifier that predates them ignores.
+  const checkpoint = await witnessedCheckpoint(database, keys, await currentCheckpoint(database, keys, origin))
   const consistencyFrom = query.consistency_from
   if (consistencyFrom !== undefined && consistencyFrom > checkpoint.tree_size) {
     throw problem(

@@ -1,9 +1,11 @@
+import { COSIGNATURE_V1, parseVerifierKey, type VerifierKey } from '@hejie/merkle'
 import type { Kysely } from 'kysely'
 import { newId } from '../../domain/ids.js'
 import { type Role, type Scope, scopesByRole } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
 import type { ApiClientTable, Schema } from '../../storage/schema.js'
+import { nodeSha256 } from '../audit/index.js'
 import { decodeCursor, type Page, toPage } from '../pagination.js'
 import { runWrite, type WriteContext, type WriteOutcome } from '../write/index.js'
 import { hashSecret, newClientSecret, verifySecret } from './client-secrets.js'
@@ -16,6 +18,8 @@ export interface ApiClientView {
   role: Role
   enterprise_id: string | null
   scopes: Scope[]
+  /** A witness's C2SP verifier key: what its cosignatures are checked with. */
+  witness_key: string | null
   created_at: string
   revoked_at: string | null
 }
@@ -33,6 +37,7 @@ export function presentClient(row: ApiClientTable): ApiClientView {
     role: row.role,
     enterprise_id: row.enterprise_id,
     scopes: scopesOf(row),
+    witness_key: row.witness_key,
     created_at: row.created_at,
     revoked_at: row.revoked_at,
   }
@@ -43,6 +48,8 @@ export interface NewClient {
   role: Role
   enterpriseId: string | null
   scopes?: readonly Scope[] | undefined
+  /** For a witness: its verifier key (c2sp.org/signed-note, cosignature type 0x04). */
+  witnessKey?: string | undefined
 }
 
 function assertScopesFitRole(role: Role, scopes: readonly Scope[] | undefined): void {
@@ -62,6 +69,7 @@ export function createClient(
   input: NewClient,
 ): Promise<WriteOutcome<ApiClientView & { client_secret: string | null }>> {
   assertScopesFitRole(input.role, input.scopes)
+  assertWitnessKey(input)
   return (async () => {
     const secret = newClientSecret()
     // Hash outside the transaction: scrypt is deliberately slow and must not hold the writer.
@@ -81,6 +89,7 @@ export function createClient(
         role: input.role,
         enterprise_id: input.enterpriseId,
         scopes: input.scopes ? JSON.stringify(input.scopes) : null,
+        witness_key: input.witnessKey?.trim() ?? null,
         secret_hash: secretHash,
         created_at: tx.now.toISOString(),
         revoked_at: null,
@@ -95,6 +104,40 @@ export function createClient(
       }
     })
   })()
+}
+
+/** A witness client comes with a verifier key for Ed25519 cosignatures, and only a witness does. */
+function assertWitnessKey(input: NewClient): void {
+  if ((input.role === 'witness') !== (input.witnessKey !== undefined)) {
+    throw problem(
+      'validation_failed',
+      'A witness client needs its verifier key, and only a witness client has one.',
+    )
+  }
+  if (input.witnessKey === undefined) return
+  let key: VerifierKey
+  try {
+    key = parseVerifierKey(nodeSha256, input.witnessKey)
+  } catch (error) {
+    throw problem(
+      'validation_failed',
+      `The witness key is not a C2SP verifier key: ${(error as Error).message}.`,
+    )
+  }
+  if (key.type !== COSIGNATURE_V1) {
+    throw problem('validation_failed', 'A witness key is an Ed25519 cosignature key (signature type 0x04).')
+  }
+}
+
+/** The verifier key a witness client cosigns with. */
+export async function witnessKeyOf(db: Kysely<Schema>, clientId: string): Promise<string> {
+  const row = await db
+    .selectFrom('api_clients')
+    .select('witness_key')
+    .where('id', '=', clientId)
+    .executeTakeFirst()
+  if (!row?.witness_key) throw problem('forbidden', 'This client has no witness key.')
+  return row.witness_key
 }
 
 export async function listClients(

@@ -91,15 +91,22 @@ export class KeyRing {
     const keys = [...this.published.values()]
     const ready = keys.filter((key) => key.createdAt + this.activationDelayMs <= now).at(-1) ?? keys[0]
     if (!ready) throw new Error('the key ring is not loaded')
-    let privateKey = this.privateKeys.get(ready.kid)
+    return this.keyOf(ready.kid)
+  }
+
+  /** The key `kid`, current or retired: a checkpoint's note is signed by the key of its JWS. */
+  keyOf(kid: string): { kid: string; privateKey: KeyObject } {
+    const published = this.published.get(kid)
+    if (!published) throw new Error(`no signing key ${kid}`)
+    let privateKey = this.privateKeys.get(kid)
     if (!privateKey) {
       privateKey = createPrivateKey({
-        key: JSON.parse(this.masterKey.decrypt(ready.sealedPrivateKey)),
+        key: JSON.parse(this.masterKey.decrypt(published.sealedPrivateKey)),
         format: 'jwk',
       })
-      this.privateKeys.set(ready.kid, privateKey)
+      this.privateKeys.set(kid, privateKey)
     }
-    return { kid: ready.kid, privateKey }
+    return { kid, privateKey }
   }
 
   /**

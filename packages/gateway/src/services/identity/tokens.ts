@@ -112,7 +112,10 @@ export class Tokens {
 
 function principalFrom(payload: AccessClaims): Principal {
   const role = payload.role
-  if ((role !== 'regulator' && role !== 'enterprise') || typeof payload.sub !== 'string') {
+  if (
+    (role !== 'regulator' && role !== 'enterprise' && role !== 'witness') ||
+    typeof payload.sub !== 'string'
+  ) {
     throw problem('invalid_token', 'The access token does not name a known role.')
   }
   if (role === 'enterprise' && typeof payload.ent !== 'string') {

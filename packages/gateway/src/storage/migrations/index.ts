@@ -5,6 +5,7 @@ import { identity } from './0002-identity.js'
 import { disputes } from './0003-disputes.js'
 import { webhooks } from './0004-webhooks.js'
 import { statsIndexes } from './0005-stats-indexes.js'
+import { witnesses } from './0006-witnesses.js'
 
 /**
  * Every migration, in order. Migrations are forward-only and written for both dialects;
@@ -17,6 +18,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0003-disputes': disputes(dialect),
     '0004-webhooks': webhooks(dialect),
     '0005-stats-indexes': statsIndexes,
+    '0006-witnesses': witnesses(dialect),
   }
   return { getMigrations: async () => migrations }
 }
