@@ -93,43 +93,57 @@ clients
   .description('create an API client and print its credentials (shown once, never stored in the clear)')
   .requiredOption('--name <name>', 'what the client is for, e.g. "12315 intake centre"')
   .addOption(
-    new Option('--role <role>', 'regulator, or enterprise with --enterprise')
-      .choices(['regulator', 'enterprise'])
+    new Option('--role <role>', 'regulator, enterprise with --enterprise, or witness with --witness-key')
+      .choices(['regulator', 'enterprise', 'witness'])
       .makeOptionMandatory(),
   )
   .option('--enterprise <id>', 'the enterprise an enterprise client acts for')
+  .option(
+    '--witness-key <vkey>',
+    "a witness's C2SP verifier key (from `hejie audit witness keygen`): its cosignatures must verify with it",
+  )
   .option('--scopes <scopes>', 'comma-separated scopes narrowing the client (default: all of its role)')
-  .action(async (options: { name: string; role: Role; enterprise?: string; scopes?: string }) => {
-    if ((options.role === 'enterprise') !== Boolean(options.enterprise)) {
-      throw new Error(
-        '--enterprise is required for an enterprise client and not allowed for a regulator client',
+  .action(
+    async (options: {
+      name: string
+      role: Role
+      enterprise?: string
+      witnessKey?: string
+      scopes?: string
+    }) => {
+      if ((options.role === 'enterprise') !== Boolean(options.enterprise)) {
+        throw new Error('--enterprise is required for an enterprise client and not allowed for other clients')
+      }
+      if ((options.role === 'witness') !== Boolean(options.witnessKey)) {
+        throw new Error('--witness-key is required for a witness client and not allowed for other clients')
+      }
+      const scopes = options.scopes?.split(',').map((scope) => scope.trim())
+      const unknown = scopes?.filter((scope) => !isScope(scope)) ?? []
+      if (unknown.length > 0) throw new Error(`unknown scopes: ${unknown.join(', ')}`)
+      const created = await withDatabase((database) =>
+        createClient(
+          database,
+          { actor: operator, requestId: `cli-${randomUUID()}` },
+          {
+            name: options.name,
+            role: options.role,
+            enterpriseId: options.enterprise ?? null,
+            scopes: scopes as Scope[] | undefined,
+            witnessKey: options.witnessKey,
+          },
+        ),
       )
-    }
-    const scopes = options.scopes?.split(',').map((scope) => scope.trim())
-    const unknown = scopes?.filter((scope) => !isScope(scope)) ?? []
-    if (unknown.length > 0) throw new Error(`unknown scopes: ${unknown.join(', ')}`)
-    const created = await withDatabase((database) =>
-      createClient(
-        database,
-        { actor: operator, requestId: `cli-${randomUUID()}` },
-        {
-          name: options.name,
-          role: options.role,
-          enterpriseId: options.enterprise ?? null,
-          scopes: scopes as Scope[] | undefined,
-        },
-      ),
-    )
-    const { client_id, client_secret, role, scopes: granted } = created.body
-    console.log(`client_id:     ${client_id}`)
-    console.log(`client_secret: ${client_secret}`)
-    console.log(`role:          ${role}`)
-    console.log(`scopes:        ${granted.join(' ')}`)
-    console.log('\nThe secret is shown this once. Get a token with:')
-    console.log(
-      `  curl -s -u '${client_id}:${client_secret}' -d grant_type=client_credentials http://HOST:PORT/v1/oauth/token`,
-    )
-  })
+      const { client_id, client_secret, role, scopes: granted } = created.body
+      console.log(`client_id:     ${client_id}`)
+      console.log(`client_secret: ${client_secret}`)
+      console.log(`role:          ${role}`)
+      console.log(`scopes:        ${granted.join(' ')}`)
+      console.log('\nThe secret is shown this once. Get a token with:')
+      console.log(
+        `  curl -s -u '${client_id}:${client_secret}' -d grant_type=client_credentials http://HOST:PORT/v1/oauth/token`,
+      )
+    },
+  )
 
 program
   .command('keys')

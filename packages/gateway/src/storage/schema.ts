@@ -62,6 +62,8 @@ export interface AuditCheckpointTable {
 export interface AuditCosignatureTable {
   client_id: string
   tree_size: number
+  /** The root cosigned, base64: a checkpoint signed anew for the same size (a rewritten log) does not inherit it. */
+  root_hash: string
   /** POSIX seconds, as signed; each witness's are strictly increasing. */
   timestamp: number
   /** The witness's key name. */

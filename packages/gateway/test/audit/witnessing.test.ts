@@ -247,3 +247,29 @@ t.test(
     t.equal(after[0]?.verifier_key, before[0]?.verifier_key, 'a retired key keeps its verifier key')
   },
 )
+
+t.test(
+  `a checkpoint signed anew for a cosigned size, over another root, shows none of the old cosignatures (${backend})`,
+  async (t) => {
+    const { app, database, regulator } = await logWithEntries(t)
+    const witness = await enrolWitness(app, database, 'auditor.example/w5')
+    const checkpoint = (await witness.call({ method: 'GET', url: '/v1/audit/checkpoint' })).json()
+    const line = witness.cosign(parseSignedNote(checkpoint.note).text, 1_700_000_000)
+    const posted = await witness.call({
+      method: 'POST',
+      url: '/v1/audit/cosignatures',
+      payload: { tree_size: checkpoint.tree_size, cosignature: line },
+    })
+    t.equal(posted.statusCode, 201)
+    // The log rewritten behind the gateway's back: the same size, another root.
+    await database.db
+      .updateTable('audit_checkpoints')
+      .set({ root_hash: new Uint8Array(32), note: null })
+      .where('tree_size', '=', checkpoint.tree_size)
+      .execute()
+    const rewritten = (await regulator({ method: 'GET', url: '/v1/audit/checkpoint' })).json()
+    t.equal(rewritten.tree_size, checkpoint.tree_size)
+    t.not(rewritten.root_hash, checkpoint.root_hash)
+    t.same(rewritten.cosignatures, [], 'the cosignature of the old root is not shown on the new one')
+  },
+)

@@ -70,11 +70,8 @@ export function recordCosignature(
     if (!checkpoint) {
       throw problem('not_found', `The gateway signed no checkpoint of size ${input.tree_size}.`)
     }
-    const text = checkpointText({
-      origin,
-      tree_size: Number(checkpoint.tree_size),
-      root_hash: Buffer.from(checkpoint.root_hash).toString('base64'),
-    })
+    const rootHash = Buffer.from(checkpoint.root_hash).toString('base64')
+    const text = checkpointText({ origin, tree_size: Number(checkpoint.tree_size), root_hash: rootHash })
     const publicKey = createPublicKey({
       key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(key.publicKey).toString('base64url') },
       format: 'jwk',
@@ -103,6 +100,7 @@ export function recordCosignature(
       .values({
         client_id: witness.clientId,
         tree_size: input.tree_size,
+        root_hash: rootHash,
         timestamp,
         name: key.name,
         line,

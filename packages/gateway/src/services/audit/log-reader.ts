@@ -117,7 +117,11 @@ export async function exportBundle(
 ): Promise<Readable> {
   // The checkpoint line carries the signed note and the witnesses' cosignatures as fields
   // of their own, which a verifier that predates them ignores.
-  const checkpoint = await witnessedCheckpoint(database, keys, await currentCheckpoint(database, keys, origin))
+  const checkpoint = await witnessedCheckpoint(
+    database,
+    keys,
+    await currentCheckpoint(database, keys, origin),
+  )
   const consistencyFrom = query.consistency_from
   if (consistencyFrom !== undefined && consistencyFrom > checkpoint.tree_size) {
     throw problem(

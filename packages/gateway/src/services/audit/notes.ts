@@ -102,7 +102,7 @@ export async function witnessedCheckpoint(database: Database, keys: CheckpointKe
     .where('tree_size', '=', checkpoint.tree_size)
     .executeTakeFirst()
   const note = await noteOf(database, keys, checkpoint, row?.note ?? null)
-  return { ...checkpoint, note, cosignatures: await cosignaturesOf(database.db, checkpoint.tree_size) }
+  return { ...checkpoint, note, cosignatures: await cosignaturesOf(database.db, checkpoint) }
 }
 
 /** The note with the witnesses' cosignature lines after the log's own. */
@@ -110,12 +110,13 @@ export function cosignedNote(witnessed: { note: string; cosignatures: readonly {
   return witnessed.note + witnessed.cosignatures.map((cosignature) => `${cosignature.line}\n`).join('')
 }
 
-/** The cosignatures witnesses submitted for the checkpoint of `treeSize`, one per witness (its latest). */
-export async function cosignaturesOf(db: Kysely<Schema>, treeSize: number) {
+/** The cosignatures witnesses gave this checkpoint (its size and its root), one per witness (its latest). */
+async function cosignaturesOf(db: Kysely<Schema>, checkpoint: Pick<Checkpoint, 'tree_size' | 'root_hash'>) {
   const rows = await db
     .selectFrom('audit_cosignatures')
     .select(['client_id', 'name', 'timestamp', 'line'])
-    .where('tree_size', '=', treeSize)
+    .where('tree_size', '=', checkpoint.tree_size)
+    .where('root_hash', '=', checkpoint.root_hash)
     .orderBy('client_id')
     .orderBy('timestamp', 'desc')
     .execute()

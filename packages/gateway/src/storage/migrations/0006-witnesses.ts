@@ -16,13 +16,14 @@ export function witnesses(dialect: DialectName) {
         .createTable('audit_cosignatures')
         .addColumn('client_id', 'text', (c) => c.notNull())
         .addColumn('tree_size', bigint, (c) => c.notNull())
+        .addColumn('root_hash', 'text', (c) => c.notNull())
         .addColumn('timestamp', bigint, (c) => c.notNull())
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('line', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('audit_cosignatures_pkey', ['client_id', 'timestamp'])
         .execute()
-      // The checkpoint's cosignatures are read by its size; a witness's last by its client.
+      // A checkpoint's cosignatures are read by its size (and root); a witness's last by its client.
       await db.schema
         .createIndex('audit_cosignatures_tree_size')
         .on('audit_cosignatures')
