@@ -48,7 +48,7 @@ Example:
       }
       console.log(pair.verifierKey)
       console.error(
-        `Private key written to ${options.out} (mode 0600). Give the verifier key above to the gateway's operator to register a witness client with it; then run \`hejie audit witness --key ${options.out} --state <dir>\` with that client's credentials.`,
+        `Private key written to ${options.out} (mode 0600). Give the verifier key above to the gateway's operator, who registers a witness client with it (hejie-gateway clients create --role witness --name <name> --witness-key <verifier key>); then run \`hejie audit witness --key ${options.out} --state <dir>\` with that client's credentials.`,
       )
     })
 }
