@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { Hejie } from '@hejie/sdk'
 import stringWidth from 'string-width'
 import t from 'tap'
+import { sampleComplaint } from '../../gateway/src/demo/complaint.js'
 import { backend, freshDatabase } from '../../gateway/test/helpers/database.js'
 import { testUscc } from '../../gateway/test/helpers/identity.js'
 import { runGateway, startGateway } from '../../gateway/test/helpers/process.js'
@@ -71,19 +72,7 @@ const enterprise = await regulator.enterprises.create({
 const apiClient = await regulator.clients.createForEnterprise(enterprise.id, { name: 'Customer service CRM' })
 const clientId = apiClient.client_id
 const clientSecret = apiClient.client_secret ?? ''
-const dispute = await regulator.disputes.create({
-  external_ref: `12315-2026-${Date.now()}`,
-  channel: 'hotline_12315',
-  enterprise_id: enterprise.id,
-  consumer: { name: '张伟', phone: '13812341234' },
-  problem_type: 'contract',
-  category: 'online services / video membership',
-  claim: {
-    description: 'The annual membership no longer plays the films promised at purchase.',
-    demands: ['refund'],
-    amount: { amount: 2700, currency: 'CNY' },
-  },
-})
+const dispute = await regulator.disputes.create(sampleComplaint(enterprise.id, `12315-2026-${Date.now()}`))
 
 t.test(
   `hejie login saves checked credentials readable by the owner only, and disputes list uses them (${backend})`,
