@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto'
+import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto'
 import t from 'tap'
 import {
   COSIGNATURE_V1,
@@ -15,12 +15,7 @@ import {
   parseVerifierKey,
   timestampedSignature,
 } from '../src/index.js'
-
-const sha256 = (...parts: Uint8Array[]) => {
-  const hash = createHash('sha256')
-  for (const part of parts) hash.update(part)
-  return Uint8Array.from(hash.digest())
-}
+import { sha256 } from './helpers/node-merkle.js'
 
 /** An Ed25519 public key from its 32 raw bytes, for node:crypto's verify. */
 function ed25519Key(raw: Uint8Array) {

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto'
+import { createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto'
 import {
   COSIGNATURE_V1,
   cosignedMessage,
@@ -14,7 +14,7 @@ import {
 import type { FastifyInstance } from 'fastify'
 import t, { type Test } from 'tap'
 import { operator } from '../../src/domain/principal.js'
-import { noteKeys } from '../../src/services/audit/index.js'
+import { noteKeys, nodeSha256 as sha256 } from '../../src/services/audit/index.js'
 import { createClient } from '../../src/services/identity/clients.js'
 import { Identity } from '../../src/services/identity/identity.js'
 import type { Database } from '../../src/storage/database.js'
@@ -22,12 +22,6 @@ import { testApp, testConfig } from '../helpers/app.js'
 import { backend } from '../helpers/database.js'
 import { intakeDispute } from '../helpers/disputes.js'
 import { accessToken, as, enrolEnterprise, regulatorCredentials } from '../helpers/identity.js'
-
-const sha256 = (...parts: Uint8Array[]) => {
-  const hash = createHash('sha256')
-  for (const part of parts) hash.update(part)
-  return Uint8Array.from(hash.digest())
-}
 
 const rawKey = (key: KeyObject) => new Uint8Array(key.export({ format: 'der', type: 'spki' }).subarray(-32))
 const publicKeyOf = (raw: Uint8Array) =>

@@ -1,14 +1,9 @@
-import { createHash, generateKeyPairSync } from 'node:crypto'
+import { generateKeyPairSync } from 'node:crypto'
 import { COSIGNATURE_V1, ED25519, formatVerifierKey } from '@hejie/merkle'
 import t from 'tap'
+import { nodeSha256 as sha256 } from '../../src/services/audit/index.js'
 import { backend } from '../helpers/database.js'
 import { runGateway, sharedDatabase } from '../helpers/process.js'
-
-const sha256 = (...parts: Uint8Array[]) => {
-  const hash = createHash('sha256')
-  for (const part of parts) hash.update(part)
-  return Uint8Array.from(hash.digest())
-}
 
 function verifierKey(name: string, type: number): string {
   const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32)

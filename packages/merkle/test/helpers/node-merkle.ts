@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto'
 import { createMerkle } from '../../src/index.js'
 
-/** The package bound to Node.js's SHA-256, as the gateway and the SDK bind it. */
-export const merkle = createMerkle((...parts) => {
+/** Node.js's SHA-256, as the gateway and the SDK give it to the package. */
+export const sha256 = (...parts: Uint8Array[]) => {
   const hash = createHash('sha256')
   for (const part of parts) hash.update(part)
   return Uint8Array.from(hash.digest())
-})
+}
+
+/** The package bound to it. */
+export const merkle = createMerkle(sha256)
 
 export const EMPTY_ROOT = merkle.emptyRoot
 export const {
