@@ -12,11 +12,11 @@ import {
   noteKeys,
   proveConsistency,
   proveInclusion,
-  recordCosignature,
   witnessedCheckpoint,
 } from '../services/audit/index.js'
 import { witnessKeyOf } from '../services/identity/clients.js'
 import type { Identity } from '../services/identity/identity.js'
+import { recordCosignature } from '../services/witnesses/cosignatures.js'
 
 const reads = { roles: ['regulator', 'enterprise'], scope: 'audit:read' } as const
 /** Checkpoints and consistency proofs: what a witness checks before it cosigns. */

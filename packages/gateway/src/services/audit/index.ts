@@ -16,8 +16,7 @@ export {
   currentCheckpoint,
   latestCheckpoint,
 } from './checkpoints.js'
-export { type CosignatureInput, type CosignatureView, recordCosignature } from './cosignatures.js'
 export { exportBundle, listEntries, proveConsistency, proveInclusion } from './log-reader.js'
 export { nodeSha256 } from './merkle.js'
-export { cosignedNote, noteKeys, witnessedCheckpoint } from './notes.js'
+export { checkpointText, cosignedNote, noteKeys, witnessedCheckpoint } from './notes.js'
 export { storedNodes, treeSize } from './stored-nodes.js'

@@ -9,9 +9,8 @@ import {
 } from '@hejie/merkle'
 import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
+import { checkpointText, nodeSha256 } from '../audit/index.js'
 import { runWrite, type WriteContext, type WriteOutcome } from '../write/index.js'
-import { nodeSha256 } from './merkle.js'
-import { checkpointText } from './notes.js'
 
 /** How far ahead of the gateway's clock a cosignature's timestamp may be (clocks drift). */
 const FUTURE_TOLERANCE_SECONDS = 600
