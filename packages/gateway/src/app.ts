@@ -15,6 +15,7 @@ import { disputeRoutes } from './routes/disputes.js'
 import { enterpriseRoutes } from './routes/enterprises.js'
 import { eventRoutes } from './routes/events.js'
 import { identityRoutes } from './routes/identity.js'
+import { jurisdictionRoutes } from './routes/jurisdictions.js'
 import { oauthRoutes } from './routes/oauth.js'
 import { operationsRoutes } from './routes/operations.js'
 import { statsRoutes } from './routes/stats.js'
@@ -23,6 +24,7 @@ import { auditSchemas } from './schemas/audit.js'
 import { disputeSchemas } from './schemas/disputes.js'
 import { eventSchemas } from './schemas/events.js'
 import { identitySchemas } from './schemas/identity.js'
+import { jurisdictionSchemas } from './schemas/jurisdictions.js'
 import { statsSchemas } from './schemas/stats.js'
 import { webhookSchemas } from './schemas/webhooks.js'
 import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
@@ -72,11 +74,12 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   const identity = new Identity(options.config, options.database)
   await identity.load()
   await app.register(authenticationPlugin, { tokens: identity.tokens })
-  for (const schema of identitySchemas) app.addSchema(schema)
+  for (const schema of [...identitySchemas, ...jurisdictionSchemas]) app.addSchema(schema)
 
   await app.register(operationsRoutes)
   await app.register(oauthRoutes, { identity, tokenRateLimit: options.config.tokenRateLimit })
   await app.register(identityRoutes, { identity })
+  await app.register(jurisdictionRoutes)
   await app.register(enterpriseRoutes)
   await app.register(clientRoutes, { identity })
 

@@ -9,6 +9,7 @@ import { databaseOptionsFrom, startServer } from './server.js'
 import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
 import { createClient } from './services/identity/clients.js'
 import { Identity } from './services/identity/identity.js'
+import { jurisdictionByCode } from './services/jurisdictions/tree.js'
 import type { Database } from './storage/database.js'
 import { openDatabase } from './storage/database.js'
 import { migrateToLatest } from './storage/migrator.js'
@@ -99,6 +100,10 @@ clients
   )
   .option('--enterprise <id>', 'the enterprise an enterprise client acts for')
   .option(
+    '--jurisdiction <code>',
+    "a regulator client's jurisdiction, by its code (e.g. 110106): it sees that subtree (default: the root)",
+  )
+  .option(
     '--witness-key <vkey>',
     "a witness's C2SP verifier key (from `hejie audit witness keygen`): its cosignatures must verify with it",
   )
@@ -108,11 +113,15 @@ clients
       name: string
       role: Role
       enterprise?: string
+      jurisdiction?: string
       witnessKey?: string
       scopes?: string
     }) => {
       if ((options.role === 'enterprise') !== Boolean(options.enterprise)) {
         throw new Error('--enterprise is required for an enterprise client and not allowed for other clients')
+      }
+      if (options.jurisdiction !== undefined && options.role !== 'regulator') {
+        throw new Error('--jurisdiction is for regulator clients only')
       }
       if ((options.role === 'witness') !== Boolean(options.witnessKey)) {
         throw new Error('--witness-key is required for a witness client and not allowed for other clients')
@@ -120,23 +129,30 @@ clients
       const scopes = options.scopes?.split(',').map((scope) => scope.trim())
       const unknown = scopes?.filter((scope) => !isScope(scope)) ?? []
       if (unknown.length > 0) throw new Error(`unknown scopes: ${unknown.join(', ')}`)
-      const created = await withDatabase((database) =>
-        createClient(
+      const created = await withDatabase(async (database) => {
+        const code = options.jurisdiction
+        const jurisdiction = code === undefined ? undefined : await jurisdictionByCode(database.db, code)
+        if (code !== undefined && !jurisdiction) {
+          throw new Error(`no jurisdiction has the code ${code} (see GET /v1/jurisdictions)`)
+        }
+        return createClient(
           database,
           { actor: operator, requestId: `cli-${randomUUID()}` },
           {
             name: options.name,
             role: options.role,
             enterpriseId: options.enterprise ?? null,
+            jurisdictionId: jurisdiction?.id,
             scopes: scopes as Scope[] | undefined,
             witnessKey: options.witnessKey,
           },
-        ),
-      )
+        )
+      })
       const { client_id, client_secret, role, scopes: granted } = created.body
       console.log(`client_id:     ${client_id}`)
       console.log(`client_secret: ${client_secret}`)
       console.log(`role:          ${role}`)
+      if (role === 'regulator') console.log(`jurisdiction:  ${created.body.jurisdiction_id}`)
       console.log(`scopes:        ${granted.join(' ')}`)
       console.log('\nThe secret is shown this once. Get a token with:')
       console.log(

@@ -70,6 +70,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
     role: 'regulator',
     clientId: regulatorClient.client_id,
     enterpriseId: null,
+    jurisdictionId: regulatorClient.jurisdiction_id,
     scopes: new Set(scopesByRole.regulator),
   }
   const asRegulator = (requestId: string) => ({ actor: regulator, requestId })
@@ -100,6 +101,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
     role: 'enterprise',
     clientId: enterpriseId === video ? videoClient.client_id : `demo-${enterpriseId}`,
     enterpriseId,
+    jurisdictionId: null,
     scopes: new Set(scopesByRole.enterprise),
   })
 

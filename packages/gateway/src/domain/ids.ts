@@ -1,7 +1,19 @@
 import { monotonicFactory } from 'ulid'
 
 /** The type prefixes of the API's opaque ids. */
-export type IdPrefix = 'ent' | 'cli' | 'dsp' | 'stl' | 'rfd' | 'ctc' | 'fbk' | 'evt' | 'whe' | 'whd' | 'key'
+export type IdPrefix =
+  | 'jur'
+  | 'ent'
+  | 'cli'
+  | 'dsp'
+  | 'stl'
+  | 'rfd'
+  | 'ctc'
+  | 'fbk'
+  | 'evt'
+  | 'whe'
+  | 'whd'
+  | 'key'
 
 // Monotonic: ids made in the same millisecond still sort in creation order.
 const nextUlid = monotonicFactory()

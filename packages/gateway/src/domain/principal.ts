@@ -1,7 +1,7 @@
 /**
  * Who is calling: the verified claims of an access token. Every service takes a principal
  * and every query that reads tenant data filters by it, so tenancy cannot be forgotten by a
- * route. (Jurisdictions will add the regulator's node here.)
+ * route. A regulator sees the subtree of its jurisdiction; an enterprise, its own data.
  */
 /**
  * A witness (an auditor, another bureau, another deployment) only reads checkpoints and
@@ -24,6 +24,8 @@ export interface Principal extends Actor {
   role: Role
   /** Set for enterprise clients: the only enterprise whose data they see. */
   enterpriseId: string | null
+  /** Set for regulator clients: the node of the jurisdiction tree whose subtree they see. */
+  jurisdictionId: string | null
   scopes: ReadonlySet<Scope>
 }
 
@@ -33,6 +35,8 @@ export const system: Actor = { role: 'system', clientId: 'hejie-gateway', enterp
 /** Scopes narrow what a client may do within its role. */
 export const scopesByRole = {
   regulator: [
+    'jurisdictions:read',
+    'jurisdictions:write',
     'disputes:read',
     'disputes:write',
     'enterprises:read',

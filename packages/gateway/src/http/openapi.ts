@@ -32,6 +32,10 @@ export const openapiPlugin = fp(
         servers: [{ url: 'http://127.0.0.1:3000', description: 'A gateway started with `pnpm start`' }],
         tags: [
           { name: 'identity', description: 'OAuth 2.0 tokens, the JWKS, and who the caller is.' },
+          {
+            name: 'jurisdictions',
+            description: 'The tree of regulators a deployment serves: city, districts, stations.',
+          },
           { name: 'enterprises', description: 'ODR enterprises, registered by the regulator.' },
           { name: 'clients', description: 'API clients of enterprises and regulators.' },
           {

@@ -5,8 +5,8 @@ import { PageQuery } from '../http/pagination.js'
 import { problemResponse } from '../http/problem-schema.js'
 import { sendWrite, WriteHeaders, writeContextOf } from '../http/writes.js'
 import { IdParams, StringEnum } from '../schemas/common.js'
-import { ApiClientCreate } from '../schemas/identity.js'
-import { getEnterprise } from '../services/enterprises.js'
+import { ApiClientCreate, RegulatorClientCreate } from '../schemas/identity.js'
+import { findManagedEnterprise } from '../services/enterprises.js'
 import { createClient, listClients, revokeClient } from '../services/identity/clients.js'
 import type { Identity } from '../services/identity/identity.js'
 
@@ -41,6 +41,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> = a
           ...request.body,
           role: 'enterprise',
           enterpriseId: request.params.id,
+          manager: principalOf(request),
         }),
       ),
   )
@@ -59,8 +60,9 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> = a
       },
     },
     async (request) => {
-      await getEnterprise(app.database.db, principalOf(request), request.params.id)
-      return listClients(app.database.db, { ...request.query, enterpriseId: request.params.id })
+      const principal = principalOf(request)
+      await findManagedEnterprise(app.database.db, principal, request.params.id)
+      return listClients(app.database.db, principal, { ...request.query, enterpriseId: request.params.id })
     },
   )
 
@@ -73,19 +75,23 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> = a
         summary: 'Create a regulator API client (the secret is shown once)',
         operationId: 'createRegulatorClient',
         headers: WriteHeaders,
-        body: ApiClientCreate,
+        body: RegulatorClientCreate,
         response: { 201: Type.Ref('ApiClientWithSecret'), ...errors },
       },
     },
-    async (request, reply) =>
-      sendWrite(
+    async (request, reply) => {
+      const { jurisdiction_id, ...client } = request.body
+      return sendWrite(
         reply,
         await createClient(app.database, writeContextOf(request), {
-          ...request.body,
+          ...client,
           role: 'regulator',
           enterpriseId: null,
+          jurisdictionId: jurisdiction_id,
+          manager: principalOf(request),
         }),
-      ),
+      )
+    },
   )
 
   app.get(
@@ -94,7 +100,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> = a
       config: { access: manageClients },
       schema: {
         tags: ['clients'],
-        summary: 'List all API clients',
+        summary: "List the API clients of the caller's jurisdiction and below",
         operationId: 'listClients',
         querystring: Type.Object({
           ...PageQuery,
@@ -103,7 +109,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> = a
         response: { 200: Type.Ref('ApiClientList'), ...errors },
       },
     },
-    async (request) => listClients(app.database.db, request.query),
+    async (request) => listClients(app.database.db, principalOf(request), request.query),
   )
 
   app.delete(

@@ -120,6 +120,9 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ deadlines: DeadlinePolic
           ...PageQuery,
           status: Type.Optional(Type.Array(StringEnum(disputeStatuses))),
           enterprise_id: Type.Optional(Type.String({ maxLength: 64, description: 'Regulators only.' })),
+          jurisdiction_id: Type.Optional(
+            Type.String({ maxLength: 64, description: 'Received in this jurisdiction or below it.' }),
+          ),
           overdue: Type.Optional(Type.Boolean()),
           problem_type: Type.Optional(StringEnum(problemTypes)),
           external_ref: Type.Optional(Type.String({ maxLength: 100 })),

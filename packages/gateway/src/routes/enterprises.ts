@@ -51,11 +51,14 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: anyoneReads },
       schema: {
         tags: ['enterprises'],
-        summary: 'List enterprises (an enterprise sees only itself)',
+        summary: 'List enterprises: the whole directory for a regulator, itself for an enterprise',
         operationId: 'listEnterprises',
         querystring: Type.Object({
           ...PageQuery,
           odr_status: Type.Optional(StringEnum(['active', 'suspended', 'exited'] as const)),
+          jurisdiction_id: Type.Optional(
+            Type.String({ maxLength: 64, description: 'Registered in this jurisdiction or below it.' }),
+          ),
         }),
         response: { 200: Type.Ref('EnterpriseList'), ...errors },
       },
@@ -84,7 +87,7 @@ export const enterpriseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: regulatorWrites },
       schema: {
         tags: ['enterprises'],
-        summary: 'Update an enterprise, or suspend or exit it from the ODR programme',
+        summary: 'Update an enterprise registered in the caller’s subtree, or suspend or exit it',
         operationId: 'updateEnterprise',
         params: IdParams,
         body: EnterpriseUpdate,

@@ -4,6 +4,7 @@ import { principalOf } from '../http/authentication.js'
 import { problemResponse } from '../http/problem-schema.js'
 import { getEnterprise } from '../services/enterprises.js'
 import type { Identity } from '../services/identity/identity.js'
+import { getJurisdiction } from '../services/jurisdictions/tree.js'
 
 const Jwks = Type.Object(
   {
@@ -72,6 +73,9 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> =
         scopes: [...principal.scopes],
         enterprise: principal.enterpriseId
           ? await getEnterprise(app.database.db, principal, principal.enterpriseId)
+          : null,
+        jurisdiction: principal.jurisdictionId
+          ? await getJurisdiction(app.database.db, principal, principal.jurisdictionId)
           : null,
       }
     },

@@ -205,7 +205,12 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ identity: Identity; tokenR
         throw new OAuthProblem('invalid_client', 'Unknown client, wrong secret, or a revoked client.', 401)
       const scopes = requestedScopes(body, scopesOf(client))
       const token = await identity.tokens.issue(
-        { id: client.id, role: client.role, enterpriseId: client.enterprise_id },
+        {
+          id: client.id,
+          role: client.role,
+          enterpriseId: client.enterprise_id,
+          jurisdictionId: client.jurisdiction_id,
+        },
         scopes,
       )
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache')

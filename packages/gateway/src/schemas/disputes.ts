@@ -143,6 +143,7 @@ export const Dispute = Type.Object(
     status: Enum(disputeStatuses),
     resolution: Nullable(Enum(resolutions)),
     enterprise_id: Type.String(),
+    jurisdiction_id: Type.String({ description: 'Where the complaint was received (see Jurisdictions).' }),
     consumer: Type.Object(
       { name: Nullable(Type.String()), phone: Nullable(Type.String()) },
       {
@@ -215,6 +216,14 @@ export const IntakeBody = strict({
   external_ref: Type.String({ minLength: 1, maxLength: 100 }),
   channel: Enum(channels),
   enterprise_id: Type.String({ minLength: 1, maxLength: 64 }),
+  jurisdiction_id: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description:
+        "Where the complaint was received: the caller's jurisdiction when absent, always within its subtree.",
+    }),
+  ),
   consumer: strict({ name: Text(100), phone: Type.String({ minLength: 5, maxLength: 30 }) }),
   problem_type: Enum(problemTypes),
   category: Type.Optional(Text(200)),

@@ -24,6 +24,9 @@ export const Enterprise = Type.Object(
     address: Nullable(Type.String()),
     contact: Type.Object({ name: Type.String(), phone: Type.String(), email: Nullable(Type.String()) }),
     odr_status: OdrStatus,
+    jurisdiction_id: Type.String({
+      description: 'Where it is registered: regulators of this subtree manage it; every regulator reads it.',
+    }),
     created_at: Timestamp,
     updated_at: Timestamp,
   },
@@ -42,6 +45,14 @@ export const EnterpriseCreate = Type.Object(
     }),
     address: Type.Optional(Type.String({ maxLength: 500 })),
     contact: Contact,
+    jurisdiction_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          "Where it is registered: the caller's jurisdiction when absent, always within its subtree.",
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -66,6 +77,10 @@ export const ApiClient = Type.Object(
     name: Type.String(),
     role: StringEnum(['regulator', 'enterprise', 'witness'] as const),
     enterprise_id: Nullable(Type.String()),
+    jurisdiction_id: Type.String({
+      description:
+        "Whose regulators manage it: a regulator client's own node (it sees that subtree), the node an enterprise client's enterprise is registered in, the root for a witness.",
+    }),
     scopes: Type.Array(ScopeName),
     witness_key: Nullable(
       Type.String({ description: "A witness's C2SP verifier key, which its cosignatures must verify with." }),
@@ -107,6 +122,21 @@ export const ApiClientCreate = Type.Object(
   { additionalProperties: false },
 )
 
+export const RegulatorClientCreate = Type.Object(
+  {
+    ...ApiClientCreate.properties,
+    jurisdiction_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          "The node the client sees the subtree of: the caller's own when absent, always within its subtree.",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
 export const Me = Type.Object(
   {
     object: Type.Literal('me'),
@@ -114,8 +144,9 @@ export const Me = Type.Object(
     client_id: Type.String(),
     scopes: Type.Array(ScopeName),
     enterprise: Nullable(Type.Ref('Enterprise')),
+    jurisdiction: Nullable(Type.Ref('Jurisdiction')),
   },
-  { $id: 'Me' },
+  { $id: 'Me', description: 'A regulator has its jurisdiction; an enterprise client its enterprise.' },
 )
 
 export const identitySchemas = [Enterprise, EnterpriseList, ApiClient, ApiClientWithSecret, ApiClientList, Me]

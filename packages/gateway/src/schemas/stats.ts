@@ -5,7 +5,7 @@ import { StringEnum } from './common.js'
 const Time = (description: string, example: string) =>
   Type.String({ format: 'date-time', examples: [example], description })
 
-export const statsGroupings = ['enterprise', 'problem_type', 'month'] as const
+export const statsGroupings = ['enterprise', 'problem_type', 'month', 'jurisdiction'] as const
 export type StatsGrouping = (typeof statsGroupings)[number]
 
 export const StatsQuery = Type.Object({
@@ -28,10 +28,18 @@ export const StatsQuery = Type.Object({
       description: 'Only this enterprise (regulators; an enterprise always sees only its own).',
     }),
   ),
+  jurisdiction_id: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description:
+        "Regulators: only disputes received in this jurisdiction or below it (within the caller's subtree).",
+    }),
+  ),
   group_by: Type.Optional(
     StringEnum(statsGroupings, {
       description:
-        'One element per enterprise, problem type or month (China Standard Time, UTC+8); without it, one element: the totals.',
+        'One element per enterprise, problem type, month (China Standard Time, UTC+8) or jurisdiction where the dispute was received; without it, one element: the totals.',
     }),
   ),
 })
@@ -46,7 +54,7 @@ export const StatsGroup = Type.Object(
   {
     group: OrNull(
       Type.String(),
-      'The enterprise id, the problem type, or the month as `YYYY-MM` in UTC+8; null for the totals.',
+      'The enterprise id, the problem type, the month as `YYYY-MM` in UTC+8, or the jurisdiction id; null for the totals.',
     ),
     received: Count('Disputes assigned in the window (to the enterprise they are assigned to now).'),
     accepted: Count('Of those, accepted by the enterprise.'),

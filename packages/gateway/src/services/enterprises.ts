@@ -5,7 +5,9 @@ import { validateUscc } from '../domain/uscc.js'
 import { problem } from '../errors.js'
 import type { Database } from '../storage/database.js'
 import type { EnterpriseTable, Schema } from '../storage/schema.js'
+import { findInSubtree } from './jurisdictions/tree.js'
 import { decodeCursor, type Page, toPage } from './pagination.js'
+import { regulatorSubtree, subtreeIds } from './tenancy/subtree.js'
 import { runWrite, type WriteContext, type WriteOutcome } from './write/index.js'
 
 export type OdrStatus = EnterpriseTable['odr_status']
@@ -18,6 +20,7 @@ export interface EnterpriseView {
   address: string | null
   contact: { name: string; phone: string; email: string | null }
   odr_status: OdrStatus
+  jurisdiction_id: string
   created_at: string
   updated_at: string
 }
@@ -27,6 +30,7 @@ export interface EnterpriseInput {
   uscc: string
   address?: string | undefined
   contact: { name: string; phone: string; email?: string | undefined }
+  jurisdiction_id?: string | undefined
 }
 
 export interface EnterprisePatch {
@@ -45,15 +49,39 @@ export function presentEnterprise(row: EnterpriseTable): EnterpriseView {
     address: row.address,
     contact: { name: row.contact_name, phone: row.contact_phone, email: row.contact_email },
     odr_status: row.odr_status,
+    jurisdiction_id: row.jurisdiction_id,
     created_at: row.created_at,
     updated_at: row.updated_at,
   }
 }
 
-/** Enterprises the principal may see: all for a regulator, its own for an enterprise. */
+/**
+ * Enterprises the principal may see: the whole directory for a regulator (an enterprise
+ * registered in one district takes disputes from every district), its own for an enterprise.
+ */
 export function visibleEnterprises(db: Kysely<Schema>, principal: Principal) {
   const all = db.selectFrom('enterprises').selectAll()
   return principal.role === 'regulator' ? all : all.where('id', '=', principal.enterpriseId ?? '')
+}
+
+/**
+ * An enterprise the regulator manages: one registered in its jurisdiction's subtree. Any
+ * other is not found for changes, its clients and its management, though the directory
+ * shows it.
+ */
+export async function findManagedEnterprise(
+  db: Kysely<Schema>,
+  principal: Principal,
+  id: string,
+): Promise<EnterpriseTable> {
+  const row = await db
+    .selectFrom('enterprises')
+    .selectAll()
+    .where('id', '=', id)
+    .where('jurisdiction_id', 'in', regulatorSubtree(db, principal))
+    .executeTakeFirst()
+  if (!row) throw problem('not_found', `No enterprise ${id} registered in your jurisdiction.`)
+  return row
 }
 
 export async function getEnterprise(
@@ -69,10 +97,17 @@ export async function getEnterprise(
 export async function listEnterprises(
   db: Kysely<Schema>,
   principal: Principal,
-  query: { limit: number; cursor?: string | undefined; odr_status?: OdrStatus | undefined },
+  query: {
+    limit: number
+    cursor?: string | undefined
+    odr_status?: OdrStatus | undefined
+    jurisdiction_id?: string | undefined
+  },
 ): Promise<Page<EnterpriseView>> {
   let select = visibleEnterprises(db, principal)
   if (query.odr_status) select = select.where('odr_status', '=', query.odr_status)
+  if (query.jurisdiction_id)
+    select = select.where('jurisdiction_id', 'in', subtreeIds(db, query.jurisdiction_id))
   if (query.cursor) {
     const [after] = decodeCursor(query.cursor, 1)
     select = select.where('id', '<', String(after))
@@ -108,11 +143,16 @@ async function assertUsccFree(trx: Transaction<Schema>, uscc: string): Promise<v
 
 export function createEnterprise(
   database: Database,
-  context: WriteContext,
+  context: WriteContext & { actor: Principal },
   input: EnterpriseInput,
 ): Promise<WriteOutcome<EnterpriseView>> {
   assertValidUscc(input.uscc)
   return runWrite(database, context, async (tx) => {
+    const jurisdiction = await findInSubtree(
+      tx.db,
+      context.actor,
+      input.jurisdiction_id ?? context.actor.jurisdictionId ?? '',
+    )
     await assertUsccFree(tx.db, input.uscc)
     const at = tx.now.toISOString()
     const row: EnterpriseTable = {
@@ -124,12 +164,19 @@ export function createEnterprise(
       contact_phone: input.contact.phone,
       contact_email: input.contact.email ?? null,
       odr_status: 'active',
+      jurisdiction_id: jurisdiction.id,
       created_at: at,
       updated_at: at,
     }
     await tx.db.insertInto('enterprises').values(row).execute()
     const view = presentEnterprise(row)
-    tx.audit({ action: 'enterprise.created', objectId: row.id, enterpriseId: row.id, state: view })
+    tx.audit({
+      action: 'enterprise.created',
+      objectId: row.id,
+      enterpriseId: row.id,
+      jurisdictionId: row.jurisdiction_id,
+      state: view,
+    })
     return { status: 201, body: view }
   })
 }
@@ -143,13 +190,12 @@ function assertStatusChange(from: OdrStatus, to: OdrStatus | undefined): void {
 
 export function updateEnterprise(
   database: Database,
-  context: WriteContext,
+  context: WriteContext & { actor: Principal },
   id: string,
   patch: EnterprisePatch,
 ): Promise<WriteOutcome<EnterpriseView>> {
   return runWrite(database, context, async (tx) => {
-    const current = await tx.db.selectFrom('enterprises').selectAll().where('id', '=', id).executeTakeFirst()
-    if (!current) throw problem('not_found', `No enterprise ${id}.`)
+    const current = await findManagedEnterprise(tx.db, context.actor, id)
     assertStatusChange(current.odr_status, patch.odr_status)
     const next: EnterpriseTable = {
       ...current,
@@ -163,7 +209,13 @@ export function updateEnterprise(
     }
     await tx.db.updateTable('enterprises').set(next).where('id', '=', id).execute()
     const view = presentEnterprise(next)
-    tx.audit({ action: 'enterprise.updated', objectId: id, enterpriseId: id, state: view })
+    tx.audit({
+      action: 'enterprise.updated',
+      objectId: id,
+      enterpriseId: id,
+      jurisdictionId: next.jurisdiction_id,
+      state: view,
+    })
     return { status: 200, body: view }
   })
 }

@@ -20,6 +20,8 @@ export interface EventTable {
   type: string
   enterprise_id: string | null
   dispute_id: string | null
+  /** Which regulators see it: those whose subtree holds this node. */
+  jurisdiction_id: string
   created_at: string
   data: string
 }
@@ -31,6 +33,8 @@ export interface AuditEntryTable {
   canonical: Uint8Array
   dispute_id: string | null
   enterprise_id: string | null
+  /** Which regulators read it: those whose subtree holds this node. */
+  jurisdiction_id: string
   created_at: string
 }
 
@@ -73,6 +77,24 @@ export interface AuditCosignatureTable {
   created_at: string
 }
 
+/** A node of the tree of regulators a deployment serves: city, district, station. */
+export interface JurisdictionTable {
+  id: string
+  name: string
+  code: string
+  level: 'city' | 'district' | 'station'
+  parent_id: string | null
+  created_at: string
+  updated_at: string
+}
+
+/** Every (ancestor, descendant) pair of the tree, a node its own ancestor at depth 0. */
+export interface JurisdictionClosureTable {
+  ancestor_id: string
+  descendant_id: string
+  depth: number
+}
+
 /** ODR enterprises: the respondents that settle disputes routed to them. */
 export interface EnterpriseTable {
   id: string
@@ -83,6 +105,8 @@ export interface EnterpriseTable {
   contact_phone: string
   contact_email: string | null
   odr_status: 'active' | 'suspended' | 'exited'
+  /** Where it is registered: only regulators of this subtree manage it. */
+  jurisdiction_id: string
   created_at: string
   updated_at: string
 }
@@ -93,6 +117,11 @@ export interface ApiClientTable {
   name: string
   role: 'regulator' | 'enterprise' | 'witness'
   enterprise_id: string | null
+  /**
+   * Whose regulators manage it: for a regulator client, also the subtree it sees; for an
+   * enterprise's client, where the enterprise is registered; for a witness, the root.
+   */
+  jurisdiction_id: string
   /** For a witness: its C2SP verifier key (Ed25519 cosignature, type 0x04). */
   witness_key: string | null
   /** JSON array; null means every scope of the role. */
@@ -205,6 +234,11 @@ export interface TimelineTable {
 export interface WebhookEndpointTable {
   id: string
   enterprise_id: string | null
+  /**
+   * Whose regulators see it: a regulator's endpoint receives the events of this subtree; an
+   * enterprise's endpoint carries where the enterprise is registered.
+   */
+  jurisdiction_id: string
   url: string
   /** JSON array of event types; `["*"]` for all. */
   event_types: string
@@ -257,6 +291,8 @@ export interface Schema {
   refunds: RefundTable
   contacts: ContactTable
   timeline_entries: TimelineTable
+  jurisdictions: JurisdictionTable
+  jurisdiction_closure: JurisdictionClosureTable
   enterprises: EnterpriseTable
   api_clients: ApiClientTable
   signing_keys: SigningKeyTable

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { problem } from '../../src/errors.js'
+import { rootJurisdiction } from '../../src/services/jurisdictions/tree.js'
 import { runWrite } from '../../src/services/write/index.js'
 import { backend, freshDatabase } from '../helpers/database.js'
 
@@ -7,10 +8,11 @@ const actor = { role: 'operator' as const, clientId: 'test', enterpriseId: null 
 
 t.test(`concurrent writes commit together, and one that fails rolls back alone (${backend})`, async (t) => {
   const database = await freshDatabase(t)
+  const root = await rootJurisdiction(database.db)
   const outcomes = await Promise.allSettled(
     Array.from({ length: 40 }, (_, i) =>
       runWrite(database, { actor, requestId: `r${i}` }, async (tx) => {
-        tx.audit({ action: 'test.write', objectId: `obj_${i}`, state: { i } })
+        tx.audit({ action: 'test.write', objectId: `obj_${i}`, jurisdictionId: root.id, state: { i } })
         if (i % 7 === 3) throw problem('unprocessable', `write ${i} is refused`)
         return { status: 201, body: i }
       }),

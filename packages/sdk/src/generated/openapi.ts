@@ -104,6 +104,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jurisdictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's subtree as a list, parents first */
+        get: operations["listJurisdictions"];
+        put?: never;
+        /** Add a district or a station under a node of the caller’s subtree */
+        post: operations["createJurisdiction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jurisdictions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a jurisdiction of the caller’s subtree */
+        get: operations["getJurisdiction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename, recode or re-level a node below the caller’s (the root by its own regulators) */
+        patch: operations["updateJurisdiction"];
+        trace?: never;
+    };
     "/v1/enterprises": {
         parameters: {
             query?: never;
@@ -111,7 +147,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List enterprises (an enterprise sees only itself) */
+        /** List enterprises: the whole directory for a regulator, itself for an enterprise */
         get: operations["listEnterprises"];
         put?: never;
         /** Register an ODR enterprise */
@@ -136,7 +172,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Update an enterprise, or suspend or exit it from the ODR programme */
+        /** Update an enterprise registered in the caller’s subtree, or suspend or exit it */
         patch: operations["updateEnterprise"];
         trace?: never;
     };
@@ -165,7 +201,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List all API clients */
+        /** List the API clients of the caller's jurisdiction and below */
         get: operations["listClients"];
         put?: never;
         /** Create a regulator API client (the secret is shown once) */
@@ -769,6 +805,8 @@ export interface components {
              * @enum {string}
              */
             odr_status: "active" | "suspended" | "exited";
+            /** @description Where it is registered: regulators of this subtree manage it; every regulator reads it. */
+            jurisdiction_id: string;
             /**
              * Format: date-time
              * @example 2026-11-28T08:00:00.000Z
@@ -798,7 +836,9 @@ export interface components {
             /** @enum {string} */
             role: "regulator" | "enterprise" | "witness";
             enterprise_id: string | null;
-            scopes: ("disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read" | "audit:cosign")[];
+            /** @description Whose regulators manage it: a regulator client's own node (it sees that subtree), the node an enterprise client's enterprise is registered in, the root for a witness. */
+            jurisdiction_id: string;
+            scopes: ("jurisdictions:read" | "jurisdictions:write" | "disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read" | "audit:cosign")[];
             witness_key: string | null;
             /**
              * Format: date-time
@@ -817,14 +857,49 @@ export interface components {
             has_more: boolean;
             next_cursor: string | null;
         };
+        /** @description A regulator has its jurisdiction; an enterprise client its enterprise. */
         Me: {
             /** @enum {string} */
             object: "me";
             /** @enum {string} */
             role: "regulator" | "enterprise" | "witness";
             client_id: string;
-            scopes: ("disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read" | "audit:cosign")[];
+            scopes: ("jurisdictions:read" | "jurisdictions:write" | "disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read" | "audit:cosign")[];
             enterprise: components["schemas"]["Enterprise"] | null;
+            jurisdiction: components["schemas"]["Jurisdiction"] | null;
+        };
+        Jurisdiction: {
+            /** @example jur_01jdq2v8a3k9f0m7c5x4z6w2ht */
+            id: string;
+            /** @enum {string} */
+            object: "jurisdiction";
+            /** @example 丰台区市场监督管理局 */
+            name: string;
+            /** @example 110106 */
+            code: string;
+            /**
+             * @description 市局 → 区局 → 所: a child is always at a lower level than its parent.
+             * @enum {string}
+             */
+            level: "city" | "district" | "station";
+            parent_id: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:00:00.000Z
+             */
+            updated_at: string;
+        };
+        JurisdictionList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["Jurisdiction"][];
+            has_more: boolean;
+            next_cursor: string | null;
         };
         Money: {
             /** @description Minor units (fen). */
@@ -923,6 +998,8 @@ export interface components {
             status: "assigned" | "in_progress" | "settled" | "returned" | "escalated" | "closed";
             resolution: ("settled" | "withdrawn" | "mediated" | "terminated" | "rejected") | null;
             enterprise_id: string;
+            /** @description Where the complaint was received (see Jurisdictions). */
+            jurisdiction_id: string;
             /** @description Full to the assigned enterprise while open, masked once closed, null after erasure; never in events. */
             consumer: {
                 name: string | null;
@@ -1029,7 +1106,7 @@ export interface components {
             next_cursor: string | null;
         };
         StatsGroup: {
-            /** @description The enterprise id, the problem type, or the month as `YYYY-MM` in UTC+8; null for the totals. */
+            /** @description The enterprise id, the problem type, the month as `YYYY-MM` in UTC+8, or the jurisdiction id; null for the totals. */
             group: string | null;
             /** @description Disputes assigned in the window (to the enterprise they are assigned to now). */
             received: number;
@@ -1071,7 +1148,7 @@ export interface components {
              */
             to: string;
             /** @description The grouping asked for; null for the totals. */
-            group_by: ("enterprise" | "problem_type" | "month") | null;
+            group_by: ("enterprise" | "problem_type" | "month" | "jurisdiction") | null;
             data: components["schemas"]["StatsGroup"][];
         };
         Event: {
@@ -1489,7 +1566,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description A regulator has its jurisdiction; an enterprise client its enterprise. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1509,6 +1586,295 @@ export interface operations {
             };
         };
     };
+    listJurisdictions: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1–100). */
+                limit?: number;
+                /** @description Opaque cursor from `next_cursor`. */
+                cursor?: string;
+                level?: "city" | "district" | "station";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JurisdictionList"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such jurisdiction in the caller's subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createJurisdiction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /**
+                     * @description A city or district: its GB/T 2260 six-digit area code (丰台区 110106). A station: an internal code, usually below its district (110106001). Unique in the deployment.
+                     * @example 110106
+                     */
+                    code: string;
+                    /**
+                     * @description 市局 → 区局 → 所: a child is always at a lower level than its parent.
+                     * @enum {string}
+                     */
+                    level: "city" | "district" | "station";
+                    /** @description The caller's own jurisdiction when absent; always within the caller's subtree. */
+                    parent_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Jurisdiction"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such jurisdiction in the caller's subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The code is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getJurisdiction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Jurisdiction"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such jurisdiction in the caller's subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateJurisdiction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    /**
+                     * @description A city or district: its GB/T 2260 six-digit area code (丰台区 110106). A station: an internal code, usually below its district (110106001). Unique in the deployment.
+                     * @example 110106
+                     */
+                    code?: string;
+                    /**
+                     * @description 市局 → 区局 → 所: a child is always at a lower level than its parent.
+                     * @enum {string}
+                     */
+                    level?: "city" | "district" | "station";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Jurisdiction"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such jurisdiction in the caller's subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The code is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listEnterprises: {
         parameters: {
             query?: {
@@ -1517,6 +1883,8 @@ export interface operations {
                 /** @description Opaque cursor from `next_cursor`. */
                 cursor?: string;
                 odr_status?: "active" | "suspended" | "exited";
+                /** @description Registered in this jurisdiction or below it. */
+                jurisdiction_id?: string;
             };
             header?: never;
             path?: never;
@@ -1594,6 +1962,8 @@ export interface operations {
                         /** Format: email */
                         email?: string;
                     };
+                    /** @description Where it is registered: the caller's jurisdiction when absent, always within its subtree. */
+                    jurisdiction_id?: string;
                 };
             };
         };
@@ -1877,7 +2247,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @description Narrows the client; all scopes of its role when absent. */
-                    scopes?: ("disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read" | "audit:cosign")[];
+                    scopes?: ("jurisdictions:read" | "jurisdictions:write" | "disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read" | "audit:cosign")[];
                 };
             };
         };
@@ -2006,7 +2376,9 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @description Narrows the client; all scopes of its role when absent. */
-                    scopes?: ("disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read" | "audit:cosign")[];
+                    scopes?: ("jurisdictions:read" | "jurisdictions:write" | "disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read" | "audit:cosign")[];
+                    /** @description The node the client sees the subtree of: the caller's own when absent, always within its subtree. */
+                    jurisdiction_id?: string;
                 };
             };
         };
@@ -2126,6 +2498,8 @@ export interface operations {
                 status?: ("assigned" | "in_progress" | "settled" | "returned" | "escalated" | "closed")[];
                 /** @description Regulators only. */
                 enterprise_id?: string;
+                /** @description Received in this jurisdiction or below it. */
+                jurisdiction_id?: string;
                 overdue?: boolean;
                 problem_type?: "quality" | "after_sales" | "contract" | "price" | "food_safety" | "false_advertising" | "measurement" | "safety" | "personal_rights" | "other";
                 external_ref?: string;
@@ -2204,6 +2578,8 @@ export interface operations {
                     /** @enum {string} */
                     channel: "hotline_12315" | "hotline_12345" | "web" | "app" | "mini_program" | "walk_in";
                     enterprise_id: string;
+                    /** @description Where the complaint was received: the caller's jurisdiction when absent, always within its subtree. */
+                    jurisdiction_id?: string;
                     consumer: {
                         name: string;
                         phone: string;
@@ -3635,8 +4011,10 @@ export interface operations {
                 to?: string;
                 /** @description Only this enterprise (regulators; an enterprise always sees only its own). */
                 enterprise_id?: string;
-                /** @description One element per enterprise, problem type or month (China Standard Time, UTC+8); without it, one element: the totals. */
-                group_by?: "enterprise" | "problem_type" | "month";
+                /** @description Regulators: only disputes received in this jurisdiction or below it (within the caller's subtree). */
+                jurisdiction_id?: string;
+                /** @description One element per enterprise, problem type, month (China Standard Time, UTC+8) or jurisdiction where the dispute was received; without it, one element: the totals. */
+                group_by?: "enterprise" | "problem_type" | "month" | "jurisdiction";
             };
             header?: never;
             path?: never;

@@ -13,6 +13,8 @@ export interface AuditRecord {
   disputeId?: string | undefined
   /** Whose data this is: lets an enterprise read the entries of its own disputes. */
   enterpriseId?: string | null | undefined
+  /** Which regulators read it: those whose jurisdiction's subtree holds this node. */
+  jurisdictionId: string
   /** The new state of the object, personal data left out. */
   state: unknown
   /** Personal data of the change, committed to with a salt, never logged in the clear. */
@@ -124,6 +126,7 @@ export async function appendAuditEntries(
         canonical,
         dispute_id: record.disputeId ?? null,
         enterprise_id: record.enterpriseId ?? null,
+        jurisdiction_id: record.jurisdictionId,
         created_at: context.at,
       })
       .execute()

@@ -4,6 +4,7 @@ import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
 import type { AuditEntryTable, Schema } from '../../storage/schema.js'
+import { regulatorSubtree } from '../tenancy/subtree.js'
 import { type CheckpointKeys, currentCheckpoint } from './checkpoints.js'
 import { merkle } from './merkle.js'
 import { witnessedCheckpoint } from './notes.js'
@@ -12,14 +13,15 @@ import { storedNodes, treeSize } from './stored-nodes.js'
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64')
 
 /**
- * Entries the principal may read: all for a regulator; for an enterprise, those about
- * disputes while they were its own (entries keep the enterprise they were written for, so a
- * dispute routed away later still shows the enterprise its own part of the history).
+ * Entries the principal may read: for a regulator, those of its jurisdiction's subtree; for
+ * an enterprise, those about disputes while they were its own (entries keep the enterprise
+ * they were written for, so a dispute routed away later still shows the enterprise its own
+ * part of the history).
  */
 function visibleEntries(db: Kysely<Schema>, principal: Principal) {
   const all = db.selectFrom('audit_entries').selectAll()
   return principal.role === 'regulator'
-    ? all
+    ? all.where('jurisdiction_id', 'in', regulatorSubtree(db, principal))
     : all.where('enterprise_id', '=', principal.enterpriseId ?? '').where('dispute_id', 'is not', null)
 }
 
@@ -153,6 +155,7 @@ export async function exportBundle(
       from,
       to,
       enterprise_id: enterpriseId,
+      jurisdiction_id: principal.role === 'regulator' ? principal.jurisdictionId : null,
       generated_at: database.clock.now().toISOString(),
     })}\n`
     yield `${JSON.stringify({ type: 'checkpoint', ...checkpoint })}\n`
@@ -160,12 +163,7 @@ export async function exportBundle(
     if (consistency) yield `${JSON.stringify(consistency)}\n`
     let next = from
     while (next < to) {
-      let batch = db
-        .selectFrom('audit_entries')
-        .selectAll()
-        .where('leaf_index', '>=', next)
-        .where('leaf_index', '<', to)
-      if (principal.role === 'enterprise') batch = batch.where('dispute_id', 'is not', null)
+      let batch = visibleEntries(db, principal).where('leaf_index', '>=', next).where('leaf_index', '<', to)
       if (enterpriseId) batch = batch.where('enterprise_id', '=', enterpriseId)
       const rows = await batch.orderBy('leaf_index').limit(500).execute()
       if (rows.length === 0) break

@@ -104,6 +104,7 @@ export function act(
       action: effect.auditAction,
       disputeId: id,
       enterpriseId: next.enterprise_id,
+      jurisdictionId: next.jurisdiction_id,
       objectId: effect.created?.id ?? id,
       state: effect.created ? effect.created.view : auditState(next),
       details: effect.details,

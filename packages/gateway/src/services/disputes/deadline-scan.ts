@@ -93,19 +93,15 @@ async function markOverdue(
         action: escalate ? 'dispute.overdue_escalated' : 'dispute.marked_overdue',
         disputeId: id,
         enterpriseId: next.enterprise_id,
+        jurisdictionId: next.jurisdiction_id,
         objectId: id,
         state: auditState(next),
         details: { respond_by: next.respond_by, auto_escalated: escalate },
       })
       const snapshot = presentDispute(next, 'event', tx.now)
-      tx.emit({ type: 'dispute.overdue', enterpriseId: next.enterprise_id, disputeId: id, object: snapshot })
-      if (escalate)
-        tx.emit({
-          type: 'dispute.escalated',
-          enterpriseId: next.enterprise_id,
-          disputeId: id,
-          object: snapshot,
-        })
+      const about = { enterpriseId: next.enterprise_id, jurisdictionId: next.jurisdiction_id, disputeId: id }
+      tx.emit({ type: 'dispute.overdue', ...about, object: snapshot })
+      if (escalate) tx.emit({ type: 'dispute.escalated', ...about, object: snapshot })
       return { status: 200, body: true }
     },
   )
@@ -129,6 +125,7 @@ async function warn(database: Database, id: string, now: Date): Promise<boolean>
       tx.emit({
         type: 'dispute.deadline_approaching',
         enterpriseId: next.enterprise_id,
+        jurisdictionId: next.jurisdiction_id,
         disputeId: id,
         object: presentDispute(next, 'event', tx.now),
       })

@@ -6,18 +6,17 @@ import { utc } from '../../schemas/common.js'
 import type { IntakeBody } from '../../schemas/disputes.js'
 import type { Database } from '../../storage/database.js'
 import type { DisputeTable } from '../../storage/schema.js'
+import { findInSubtree } from '../jurisdictions/tree.js'
 import type { WriteContext, WriteOutcome } from '../write/index.js'
 import { type DeadlinePolicy, respondBy } from './deadline-policy.js'
 import { activeEnterprise } from './locking.js'
 import { auditState, type DisputeView, presentDispute } from './presenter.js'
 import { runDisputeWrite } from './timeline-write.js'
 
-/** Every dispute belongs to the one implicit root jurisdiction until jurisdictions arrive. */
-export const ROOT_JURISDICTION = 'root'
-
 /**
  * Intake: the regulator's intake centre routes a consumer complaint to an ODR enterprise.
- * The dispute starts `assigned`, with its deadline counted in working days from now.
+ * The dispute starts `assigned`, with its deadline counted in working days from now. It is
+ * received in the caller's jurisdiction, or in a node of its subtree that the caller names.
  */
 export function intake(
   database: Database,
@@ -36,26 +35,39 @@ export function intake(
         extensions: { existing_id: existing.id },
       })
     }
+    const jurisdiction = await findInSubtree(
+      tx.db,
+      context.actor,
+      input.jurisdiction_id ?? context.actor.jurisdictionId ?? '',
+    )
     await activeEnterprise(tx, input.enterprise_id)
     const at = tx.now.toISOString()
     const row = intakeRow(input, {
       id: newId('dsp', tx.now.getTime()),
       at,
       respondBy: respondBy(deadlines, tx.now),
+      jurisdictionId: jurisdiction.id,
     })
     await tx.db.insertInto('disputes').values(row).execute()
     tx.audit({
       action: 'dispute.created',
       disputeId: row.id,
       enterpriseId: row.enterprise_id,
+      jurisdictionId: row.jurisdiction_id,
       objectId: row.id,
       state: auditState(row),
       personalData: { name: input.consumer.name, phone: input.consumer.phone },
-      details: { external_ref: row.external_ref, channel: row.channel, enterprise_id: row.enterprise_id },
+      details: {
+        external_ref: row.external_ref,
+        channel: row.channel,
+        enterprise_id: row.enterprise_id,
+        jurisdiction_id: row.jurisdiction_id,
+      },
     })
     tx.emit({
       type: 'dispute.assigned',
       enterpriseId: row.enterprise_id,
+      jurisdictionId: row.jurisdiction_id,
       disputeId: row.id,
       object: presentDispute(row, 'event', tx.now),
     })
@@ -65,11 +77,17 @@ export function intake(
 
 /**
  * A dispute's row as intake stores it: `assigned` to the enterprise, version 1, nothing done
- * yet. `at` is the intake's time, `respondBy` its deadline.
+ * yet. `at` is the intake's time, `respondBy` its deadline, `jurisdictionId` where it was
+ * received.
  */
 export function intakeRow(
   input: Static<typeof IntakeBody>,
-  { id, at, respondBy }: { id: string; at: string; respondBy: string },
+  {
+    id,
+    at,
+    respondBy,
+    jurisdictionId,
+  }: { id: string; at: string; respondBy: string; jurisdictionId: string },
 ): DisputeTable {
   return {
     id,
@@ -79,7 +97,7 @@ export function intakeRow(
     resolution: null,
     assignee_type: 'enterprise',
     enterprise_id: input.enterprise_id,
-    jurisdiction_id: ROOT_JURISDICTION,
+    jurisdiction_id: jurisdictionId,
     consumer_name: input.consumer.name,
     consumer_phone: input.consumer.phone,
     personal_data_erased_at: null,

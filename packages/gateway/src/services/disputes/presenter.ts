@@ -40,6 +40,7 @@ export function presentDispute(row: DisputeTable, viewer: Viewer, now: Date) {
     status: row.status,
     resolution: row.resolution,
     enterprise_id: row.enterprise_id,
+    jurisdiction_id: row.jurisdiction_id,
     consumer: consumerFor(row, viewer),
     problem_type: row.problem_type,
     category: row.category,

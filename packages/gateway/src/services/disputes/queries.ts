@@ -6,16 +6,19 @@ import { problem } from '../../errors.js'
 import { utc } from '../../schemas/common.js'
 import type { Schema } from '../../storage/schema.js'
 import { decodeCursor, type Page, toPage } from '../pagination.js'
+import { regulatorSubtree, subtreeIds } from '../tenancy/subtree.js'
 import { type DisputeView, presentDispute } from './presenter.js'
 
 /**
- * Disputes the principal may see: every one for a regulator; for an enterprise, those
- * assigned to it now. Every read of disputes starts here, so tenancy is enforced in the data
- * layer: another tenant's dispute is simply not found.
+ * Disputes the principal may see: for a regulator, those received in its jurisdiction's
+ * subtree; for an enterprise, those assigned to it now. Every read of disputes starts here,
+ * so tenancy is enforced in the data layer: another tenant's dispute is simply not found.
  */
 export function visibleDisputes(db: Kysely<Schema>, principal: Principal) {
   const all = db.selectFrom('disputes').selectAll()
-  return principal.role === 'regulator' ? all : all.where('enterprise_id', '=', principal.enterpriseId ?? '')
+  return principal.role === 'regulator'
+    ? all.where('jurisdiction_id', 'in', regulatorSubtree(db, principal))
+    : all.where('enterprise_id', '=', principal.enterpriseId ?? '')
 }
 
 export async function findVisibleDispute(db: Kysely<Schema>, principal: Principal, id: string) {
@@ -38,6 +41,8 @@ export interface DisputeFilters {
   cursor?: string | undefined
   status?: DisputeStatus[] | undefined
   enterprise_id?: string | undefined
+  /** Received in this node or below it. */
+  jurisdiction_id?: string | undefined
   overdue?: boolean | undefined
   problem_type?: string | undefined
   external_ref?: string | undefined
@@ -54,6 +59,8 @@ export async function listDisputes(
   let query = visibleDisputes(db, principal)
   if (filters.status?.length) query = query.where('status', 'in', filters.status)
   if (filters.enterprise_id) query = query.where('enterprise_id', '=', filters.enterprise_id)
+  if (filters.jurisdiction_id)
+    query = query.where('jurisdiction_id', 'in', subtreeIds(db, filters.jurisdiction_id))
   if (filters.problem_type) query = query.where('problem_type', '=', filters.problem_type)
   if (filters.external_ref) query = query.where('external_ref', '=', filters.external_ref)
   if (filters.created_after) query = query.where('created_at', '>=', utc(filters.created_after))

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import type { Schema } from '../../storage/schema.js'
+import { regulatorSubtree } from '../tenancy/subtree.js'
 
 export interface FeedQuery {
   after?: string | undefined
@@ -12,12 +13,15 @@ export interface FeedQuery {
 /**
  * The caller's events in commit order. Sequences are allocated under the append lock that
  * is held until commit, so once an event is visible every smaller sequence is too: paging
- * with `after` never skips an event that commits late.
+ * with `after` never skips an event that commits late. A regulator reads the events of its
+ * jurisdiction's subtree; an enterprise, its own.
  */
 export async function readFeed(db: Kysely<Schema>, principal: Principal, query: FeedQuery) {
   let select = db.selectFrom('events').select(['sequence', 'id', 'data'])
-  if (principal.role === 'enterprise')
-    select = select.where('enterprise_id', '=', principal.enterpriseId ?? '')
+  select =
+    principal.role === 'enterprise'
+      ? select.where('enterprise_id', '=', principal.enterpriseId ?? '')
+      : select.where('jurisdiction_id', 'in', regulatorSubtree(db, principal))
   if (query.after) {
     const anchor = await db
       .selectFrom('events')

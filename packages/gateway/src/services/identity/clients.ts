@@ -1,13 +1,16 @@
 import { COSIGNATURE_V1, parseVerifierKey, type VerifierKey } from '@hejie/merkle'
 import type { Kysely } from 'kysely'
 import { newId } from '../../domain/ids.js'
-import { type Role, type Scope, scopesByRole } from '../../domain/principal.js'
+import { type Principal, type Role, type Scope, scopesByRole } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
 import type { ApiClientTable, Schema } from '../../storage/schema.js'
 import { nodeSha256 } from '../audit/index.js'
+import { findManagedEnterprise } from '../enterprises.js'
+import { findInSubtree, rootJurisdiction } from '../jurisdictions/tree.js'
 import { decodeCursor, type Page, toPage } from '../pagination.js'
-import { runWrite, type WriteContext, type WriteOutcome } from '../write/index.js'
+import { regulatorSubtree } from '../tenancy/subtree.js'
+import { runWrite, type WriteContext, type WriteOutcome, type WriteTransaction } from '../write/index.js'
 import { hashSecret, newClientSecret, verifySecret } from './client-secrets.js'
 
 export interface ApiClientView {
@@ -17,6 +20,11 @@ export interface ApiClientView {
   name: string
   role: Role
   enterprise_id: string | null
+  /**
+   * Whose regulators manage it: a regulator client's own node (the subtree it sees), the
+   * node an enterprise client's enterprise is registered in, the root for a witness.
+   */
+  jurisdiction_id: string
   scopes: Scope[]
   /** A witness's C2SP verifier key: what its cosignatures are checked with. */
   witness_key: string | null
@@ -36,6 +44,7 @@ export function presentClient(row: ApiClientTable): ApiClientView {
     name: row.name,
     role: row.role,
     enterprise_id: row.enterprise_id,
+    jurisdiction_id: row.jurisdiction_id,
     scopes: scopesOf(row),
     witness_key: row.witness_key,
     created_at: row.created_at,
@@ -47,6 +56,13 @@ export interface NewClient {
   name: string
   role: Role
   enterpriseId: string | null
+  /** A regulator client's node: the manager's own when absent (the root from the command line). */
+  jurisdictionId?: string | undefined
+  /**
+   * The regulator creating it through the API: the enterprise or the node must lie in its
+   * subtree. Absent for an operator at the command line, who may create any client.
+   */
+  manager?: Principal | undefined
   scopes?: readonly Scope[] | undefined
   /** For a witness: its verifier key (c2sp.org/signed-note, cosignature type 0x04). */
   witnessKey?: string | undefined
@@ -75,19 +91,13 @@ export function createClient(
     // Hash outside the transaction: scrypt is deliberately slow and must not hold the writer.
     const secretHash = await hashSecret(secret)
     return runWrite(database, context, async (tx) => {
-      if (input.enterpriseId) {
-        const enterprise = await tx.db
-          .selectFrom('enterprises')
-          .select('id')
-          .where('id', '=', input.enterpriseId)
-          .executeTakeFirst()
-        if (!enterprise) throw problem('not_found', `No enterprise ${input.enterpriseId}.`)
-      }
+      const jurisdictionId = await jurisdictionOfNewClient(tx, input)
       const row: ApiClientTable = {
         id: newId('cli'),
         name: input.name,
         role: input.role,
         enterprise_id: input.enterpriseId,
+        jurisdiction_id: jurisdictionId,
         scopes: input.scopes ? JSON.stringify(input.scopes) : null,
         witness_key: input.witnessKey?.trim() ?? null,
         secret_hash: secretHash,
@@ -96,7 +106,13 @@ export function createClient(
       }
       await tx.db.insertInto('api_clients').values(row).execute()
       const view = presentClient(row)
-      tx.audit({ action: 'client.created', objectId: row.id, enterpriseId: row.enterprise_id, state: view })
+      tx.audit({
+        action: 'client.created',
+        objectId: row.id,
+        enterpriseId: row.enterprise_id,
+        jurisdictionId: row.jurisdiction_id,
+        state: view,
+      })
       return {
         status: 201,
         body: { ...view, client_secret: secret },
@@ -104,6 +120,35 @@ export function createClient(
       }
     })
   })()
+}
+
+/** Where a new client belongs, checked against the subtree of the regulator creating it. */
+async function jurisdictionOfNewClient(tx: WriteTransaction, input: NewClient): Promise<string> {
+  const { manager } = input
+  if (input.enterpriseId) {
+    if (manager) return (await findManagedEnterprise(tx.db, manager, input.enterpriseId)).jurisdiction_id
+    const enterprise = await tx.db
+      .selectFrom('enterprises')
+      .select('jurisdiction_id')
+      .where('id', '=', input.enterpriseId)
+      .executeTakeFirst()
+    if (!enterprise) throw problem('not_found', `No enterprise ${input.enterpriseId}.`)
+    return enterprise.jurisdiction_id
+  }
+  if (input.role === 'regulator') {
+    if (manager)
+      return (await findInSubtree(tx.db, manager, input.jurisdictionId ?? manager.jurisdictionId ?? '')).id
+    if (input.jurisdictionId === undefined) return (await rootJurisdiction(tx.db)).id
+    const node = await tx.db
+      .selectFrom('jurisdictions')
+      .select('id')
+      .where('id', '=', input.jurisdictionId)
+      .executeTakeFirst()
+    if (!node) throw problem('not_found', `No jurisdiction ${input.jurisdictionId}.`)
+    return node.id
+  }
+  // A witness checks the whole log, which belongs to the deployment: the root manages it.
+  return (await rootJurisdiction(tx.db)).id
 }
 
 /** A witness client comes with a verifier key for Ed25519 cosignatures, and only a witness does. */
@@ -140,8 +185,17 @@ export async function witnessKeyOf(db: Kysely<Schema>, clientId: string): Promis
   return row.witness_key
 }
 
+/** The clients a regulator manages: those of its jurisdiction's subtree. */
+function managedClients(db: Kysely<Schema>, principal: Principal) {
+  return db
+    .selectFrom('api_clients')
+    .selectAll()
+    .where('jurisdiction_id', 'in', regulatorSubtree(db, principal))
+}
+
 export async function listClients(
   db: Kysely<Schema>,
+  principal: Principal,
   query: {
     limit: number
     cursor?: string | undefined
@@ -149,7 +203,7 @@ export async function listClients(
     role?: Role | undefined
   },
 ): Promise<Page<ApiClientView>> {
-  let select = db.selectFrom('api_clients').selectAll()
+  let select = managedClients(db, principal)
   if (query.enterpriseId) select = select.where('enterprise_id', '=', query.enterpriseId)
   if (query.role) select = select.where('role', '=', query.role)
   if (query.cursor) select = select.where('id', '<', String(decodeCursor(query.cursor, 1)[0]))
@@ -162,11 +216,11 @@ export async function listClients(
 
 export function revokeClient(
   database: Database,
-  context: WriteContext,
+  context: WriteContext & { actor: Principal },
   id: string,
 ): Promise<WriteOutcome<ApiClientView>> {
   return runWrite(database, context, async (tx) => {
-    const row = await tx.db.selectFrom('api_clients').selectAll().where('id', '=', id).executeTakeFirst()
+    const row = await managedClients(tx.db, context.actor).where('id', '=', id).executeTakeFirst()
     if (!row) throw problem('not_found', `No API client ${id}.`)
     if (row.revoked_at) return { status: 200, body: presentClient(row) }
     const revoked = { ...row, revoked_at: tx.now.toISOString() }
@@ -176,7 +230,13 @@ export function revokeClient(
       .where('id', '=', id)
       .execute()
     const view = presentClient(revoked)
-    tx.audit({ action: 'client.revoked', objectId: id, enterpriseId: row.enterprise_id, state: view })
+    tx.audit({
+      action: 'client.revoked',
+      objectId: id,
+      enterpriseId: row.enterprise_id,
+      jurisdictionId: row.jurisdiction_id,
+      state: view,
+    })
     return { status: 200, body: view }
   })
 }

@@ -21,6 +21,8 @@ export interface IssuedToken {
 interface AccessClaims extends JWTPayload {
   role: Role
   ent?: string
+  /** A regulator's jurisdiction. */
+  jur?: string
   scope: string
   client_id: string
 }
@@ -43,7 +45,7 @@ export class Tokens {
   ) {}
 
   async issue(
-    client: { id: string; role: Role; enterpriseId: string | null },
+    client: { id: string; role: Role; enterpriseId: string | null; jurisdictionId: string | null },
     scopes: readonly Scope[],
   ): Promise<IssuedToken> {
     const { kid, privateKey } = this.keys.signingKey()
@@ -53,6 +55,7 @@ export class Tokens {
       scope,
       client_id: client.id,
       ...(client.enterpriseId ? { ent: client.enterpriseId } : {}),
+      ...(client.jurisdictionId ? { jur: client.jurisdictionId } : {}),
     }
     const accessToken = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'EdDSA', kid, typ: TOKEN_TYPE })
@@ -121,6 +124,9 @@ function principalFrom(payload: AccessClaims): Principal {
   if (role === 'enterprise' && typeof payload.ent !== 'string') {
     throw problem('invalid_token', 'The access token does not name its enterprise.')
   }
+  if (role === 'regulator' && typeof payload.jur !== 'string') {
+    throw problem('invalid_token', 'The access token does not name its jurisdiction.')
+  }
   const scopes = new Set(
     String(payload.scope ?? '')
       .split(' ')
@@ -130,6 +136,7 @@ function principalFrom(payload: AccessClaims): Principal {
     role,
     clientId: payload.sub,
     enterpriseId: role === 'enterprise' ? (payload.ent as string) : null,
+    jurisdictionId: role === 'regulator' ? (payload.jur as string) : null,
     scopes,
   }
 }

@@ -5,6 +5,7 @@ import type { IndicatorCounts } from '../../domain/indicators.js'
 import type { StatsGrouping } from '../../schemas/stats.js'
 import { type DialectName, sqlFunctions, withoutJit } from '../../storage/dialect.js'
 import type { Schema } from '../../storage/schema.js'
+import { subtreeIds } from '../tenancy/subtree.js'
 
 export interface AggregateFilter {
   /** Inclusive lower bound on `assigned_at` (UTC text); null for no bound. */
@@ -12,6 +13,8 @@ export interface AggregateFilter {
   /** Exclusive upper bound on `assigned_at`. */
   to: string
   enterpriseId: string | null
+  /** Only disputes received in this node's subtree; null for the whole tree. */
+  jurisdictionId: string | null
   groupBy: StatsGrouping | null
   /** What "overdue" is measured against for disputes still awaiting the enterprise. */
   now: string
@@ -62,11 +65,13 @@ export async function countIndicators(
   const group =
     filter.groupBy === 'enterprise'
       ? d<string>('enterprise_id')
-      : filter.groupBy === 'problem_type'
-        ? d<string>('problem_type')
-        : filter.groupBy === 'month'
-          ? fn.chinaMonth(d<string>('assigned_at'))
-          : sql<null>`null`
+      : filter.groupBy === 'jurisdiction'
+        ? d<string>('jurisdiction_id')
+        : filter.groupBy === 'problem_type'
+          ? d<string>('problem_type')
+          : filter.groupBy === 'month'
+            ? fn.chinaMonth(d<string>('assigned_at'))
+            : sql<null>`null`
 
   // One row per dispute: its group and what it adds to each count.
   let perDispute = db
@@ -102,6 +107,9 @@ export async function countIndicators(
     .where('d.assigned_at', '<', filter.to)
   if (filter.from !== null) perDispute = perDispute.where('d.assigned_at', '>=', filter.from)
   if (filter.enterpriseId !== null) perDispute = perDispute.where('d.enterprise_id', '=', filter.enterpriseId)
+  if (filter.jurisdictionId !== null) {
+    perDispute = perDispute.where('d.jurisdiction_id', 'in', subtreeIds(db, filter.jurisdictionId))
+  }
 
   const total = (column: string) => sql<number | string | null>`sum(${sql.ref(`r.${column}`)})`
   let query = db

@@ -6,6 +6,7 @@ import { utc } from '../../schemas/common.js'
 import type { StatsGrouping, StatsQuery } from '../../schemas/stats.js'
 import type { Database } from '../../storage/database.js'
 import { getEnterprise } from '../enterprises.js'
+import { findInSubtree } from '../jurisdictions/tree.js'
 import { countIndicators } from './aggregate.js'
 
 export interface StatsReport {
@@ -17,9 +18,10 @@ export interface StatsReport {
 }
 
 /**
- * The regulator's indicators over the disputes assigned in [from, to): all of them for a
- * regulator (or one enterprise's), an enterprise's own for an enterprise. An enterprise the
- * caller cannot see is not found, exactly as one that does not exist.
+ * The regulator's indicators over the disputes assigned in [from, to): those received in its
+ * jurisdiction's subtree for a regulator (or in a node below it, or one enterprise's), an
+ * enterprise's own for an enterprise. An enterprise or a node the caller cannot see is not
+ * found, exactly as one that does not exist.
  */
 export async function statsReport(
   database: Database,
@@ -47,6 +49,7 @@ export async function statsReport(
     from,
     to,
     enterpriseId,
+    jurisdictionId: await jurisdictionFilter(database, principal, query.jurisdiction_id),
     groupBy,
     now: now.toISOString(),
   })
@@ -57,4 +60,20 @@ export async function statsReport(
     group_by: groupBy,
     data: groups.map(({ group, counts }) => ({ group, ...indicators(counts) })),
   }
+}
+
+/**
+ * The subtree whose disputes count: the one asked for, else the regulator's own. The whole
+ * tree needs no filter, which keeps the root's whole-table report as fast as it was.
+ */
+async function jurisdictionFilter(
+  database: Database,
+  principal: Principal,
+  asked: string | undefined,
+): Promise<string | null> {
+  if (principal.role !== 'regulator') {
+    return asked === undefined ? null : asked
+  }
+  const node = await findInSubtree(database.db, principal, asked ?? principal.jurisdictionId ?? '')
+  return node.parent_id === null ? null : node.id
 }

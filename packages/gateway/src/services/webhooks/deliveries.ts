@@ -106,6 +106,7 @@ export async function retryDelivery(
       action: 'webhook_delivery.retried',
       objectId: id,
       enterpriseId: endpoint.enterprise_id,
+      jurisdictionId: endpoint.jurisdiction_id,
       state: { ...view, attempts: view.attempts.length },
     })
     await notifyDispatchers(tx.db, database)
@@ -144,6 +145,7 @@ export async function recoverEndpoint(
       action: 'webhook_endpoint.recovered',
       objectId: endpointId,
       enterpriseId: endpoint.enterprise_id,
+      jurisdictionId: endpoint.jurisdiction_id,
       state: body,
     })
     await notifyDispatchers(tx.db, database)

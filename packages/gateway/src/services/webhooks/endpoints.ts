@@ -7,6 +7,7 @@ import type { Database } from '../../storage/database.js'
 import type { Schema, WebhookEndpointTable } from '../../storage/schema.js'
 import type { MasterKey } from '../identity/master-key.js'
 import { decodeCursor, type Page, toPage } from '../pagination.js'
+import { regulatorSubtree } from '../tenancy/subtree.js'
 import {
   runWrite,
   WAKE_CHANNEL,
@@ -62,30 +63,48 @@ export function presentEndpoint(row: WebhookEndpointTable): WebhookEndpointView 
 }
 
 /** Audits a change to an endpoint, with the endpoint as it is after the change. */
-function auditEndpoint(tx: WriteTransaction, action: string, view: WebhookEndpointView): void {
-  tx.audit({ action, objectId: view.id, enterpriseId: view.enterprise_id, state: view })
+function auditEndpoint(
+  tx: WriteTransaction,
+  action: string,
+  row: Pick<WebhookEndpointTable, 'jurisdiction_id'>,
+  view: WebhookEndpointView,
+): void {
+  tx.audit({
+    action,
+    objectId: view.id,
+    enterpriseId: view.enterprise_id,
+    jurisdictionId: row.jurisdiction_id,
+    state: view,
+  })
 }
 
-/** An enterprise owns its endpoints; regulators share the regulator endpoints. */
-function ownerOf(principal: Pick<Principal, 'role' | 'enterpriseId'>): string | null {
-  return principal.role === 'enterprise' ? principal.enterpriseId : null
+/** An enterprise owns its endpoints; regulators share those of their jurisdiction's subtree. */
+function ownedEndpoints(db: Kysely<Schema>, principal: Principal) {
+  const all = db.selectFrom('webhook_endpoints').selectAll()
+  return principal.role === 'enterprise'
+    ? all.where('enterprise_id', '=', principal.enterpriseId ?? '')
+    : all.where('enterprise_id', 'is', null).where('jurisdiction_id', 'in', regulatorSubtree(db, principal))
 }
 
 /** The caller's endpoint, or a 404: another tenant's endpoint does not exist for them. */
 export async function findEndpoint(
   db: Kysely<Schema>,
-  principal: Pick<Principal, 'role' | 'enterpriseId'>,
+  principal: Principal,
   id: string,
 ): Promise<WebhookEndpointTable> {
-  const owner = ownerOf(principal)
-  const row = await db
-    .selectFrom('webhook_endpoints')
-    .selectAll()
-    .where('id', '=', id)
-    .where((eb) => (owner === null ? eb('enterprise_id', 'is', null) : eb('enterprise_id', '=', owner)))
-    .executeTakeFirst()
+  const row = await ownedEndpoints(db, principal).where('id', '=', id).executeTakeFirst()
   if (!row) throw problem('not_found', `No webhook endpoint ${id}.`)
   return row
+}
+
+/** Where an enterprise is registered: its endpoints' changes are audited there. */
+async function registeredIn(tx: WriteTransaction, enterpriseId: string): Promise<string> {
+  const enterprise = await tx.db
+    .selectFrom('enterprises')
+    .select('jurisdiction_id')
+    .where('id', '=', enterpriseId)
+    .executeTakeFirstOrThrow()
+  return enterprise.jurisdiction_id
 }
 
 /** Wakes the dispatchers of every instance when the transaction commits. */
@@ -105,9 +124,11 @@ export function createEndpoint(
   const secret = newWebhookSecret()
   return runWrite(database, context, async (tx) => {
     const at = tx.now.toISOString()
+    const owner = context.actor.role === 'enterprise' ? context.actor.enterpriseId : null
     const row: WebhookEndpointTable = {
       id: newId('whe'),
-      enterprise_id: ownerOf(context.actor),
+      enterprise_id: owner,
+      jurisdiction_id: owner === null ? (context.actor.jurisdictionId ?? '') : await registeredIn(tx, owner),
       url: input.url,
       event_types: JSON.stringify(input.event_types),
       description: input.description ?? null,
@@ -122,7 +143,7 @@ export function createEndpoint(
     }
     await tx.db.insertInto('webhook_endpoints').values(row).execute()
     const view = presentEndpoint(row)
-    auditEndpoint(tx, 'webhook_endpoint.created', view)
+    auditEndpoint(tx, 'webhook_endpoint.created', row, view)
     // The secret is in this answer only: a replay of the request answers without it.
     return { status: 201, body: { ...view, secret }, replayBody: { ...view, secret: null } }
   })
@@ -133,11 +154,7 @@ export async function listEndpoints(
   principal: Principal,
   query: { limit: number; cursor?: string | undefined },
 ): Promise<Page<WebhookEndpointView>> {
-  const owner = ownerOf(principal)
-  let select = db
-    .selectFrom('webhook_endpoints')
-    .selectAll()
-    .where((eb) => (owner === null ? eb('enterprise_id', 'is', null) : eb('enterprise_id', '=', owner)))
+  let select = ownedEndpoints(db, principal)
   if (query.cursor) select = select.where('id', '<', String(decodeCursor(query.cursor, 1)[0]))
   const rows = await select
     .orderBy('id', 'desc')
@@ -173,7 +190,7 @@ export function updateEndpoint(
     }
     await tx.db.updateTable('webhook_endpoints').set(changes).where('id', '=', id).execute()
     const view = presentEndpoint({ ...row, ...changes })
-    auditEndpoint(tx, 'webhook_endpoint.updated', view)
+    auditEndpoint(tx, 'webhook_endpoint.updated', row, view)
     if (changes.status === 'enabled') await notifyDispatchers(tx.db, database)
     return { status: 200, body: view }
   })
@@ -198,7 +215,7 @@ export function deleteEndpoint(
     await tx.db.deleteFrom('webhook_deliveries').where('endpoint_id', '=', id).execute()
     await tx.db.deleteFrom('webhook_endpoints').where('id', '=', id).execute()
     const view = presentEndpoint(row)
-    auditEndpoint(tx, 'webhook_endpoint.deleted', view)
+    auditEndpoint(tx, 'webhook_endpoint.deleted', row, view)
     return { status: 200, body: view }
   })
 }
@@ -221,7 +238,7 @@ export function rotateSecret(
     }
     await tx.db.updateTable('webhook_endpoints').set(changes).where('id', '=', id).execute()
     const view = presentEndpoint({ ...row, ...changes })
-    auditEndpoint(tx, 'webhook_endpoint.secret_rotated', view)
+    auditEndpoint(tx, 'webhook_endpoint.secret_rotated', row, view)
     return { status: 200, body: { ...view, secret }, replayBody: { ...view, secret: null } }
   })
 }
@@ -238,7 +255,13 @@ export function pingEndpoint(
       throw problem('unprocessable', 'The endpoint is disabled; enable it before sending a test ping.')
     }
     const view = presentEndpoint(row)
-    tx.emit({ type: 'ping', enterpriseId: row.enterprise_id, object: view, endpointId: id })
+    tx.emit({
+      type: 'ping',
+      enterpriseId: row.enterprise_id,
+      jurisdictionId: row.jurisdiction_id,
+      object: view,
+      endpointId: id,
+    })
     return { status: 202, body: view }
   })
 }
@@ -266,8 +289,13 @@ export async function disableEndpoint(database: Database, id: string, reason: st
       }
       await tx.db.updateTable('webhook_endpoints').set(changes).where('id', '=', id).execute()
       const view = presentEndpoint({ ...row, ...changes })
-      auditEndpoint(tx, 'webhook_endpoint.disabled', view)
-      tx.emit({ type: 'webhook_endpoint.disabled', enterpriseId: row.enterprise_id, object: view })
+      auditEndpoint(tx, 'webhook_endpoint.disabled', row, view)
+      tx.emit({
+        type: 'webhook_endpoint.disabled',
+        enterpriseId: row.enterprise_id,
+        jurisdictionId: row.jurisdiction_id,
+        object: view,
+      })
       return { status: 200, body: null }
     },
   )

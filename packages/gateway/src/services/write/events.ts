@@ -10,6 +10,8 @@ export type EventType = (typeof eventTypes)[number]
 export interface EventRecord {
   type: EventType
   enterpriseId: string | null
+  /** Which regulators see it: those whose jurisdiction's subtree holds this node. */
+  jurisdictionId: string
   disputeId?: string | undefined
   /** Snapshot of the object after the change, as the API presents it to the enterprise. */
   object: unknown
@@ -40,6 +42,7 @@ export async function appendEvents(
       type: event.type,
       enterprise_id: event.enterpriseId,
       dispute_id: event.disputeId ?? null,
+      jurisdiction_id: event.jurisdictionId,
       created_at: at,
       data: JSON.stringify({
         id,
@@ -60,6 +63,7 @@ export async function appendEvents(
       sequence: row.sequence,
       type: row.type,
       enterpriseId: row.enterprise_id,
+      jurisdictionId: row.jurisdiction_id,
       endpointId: events[offset]?.endpointId,
     })),
     subscribers,

@@ -8,6 +8,7 @@ export interface OutboxEvent {
   sequence: number
   type: string
   enterpriseId: string | null
+  jurisdictionId: string
   /** Set for a test ping: this endpoint only, instead of every subscriber. */
   endpointId?: string | undefined
 }
@@ -15,37 +16,64 @@ export interface OutboxEvent {
 export interface Subscriber {
   id: string
   enterpriseId: string | null
+  /** For a regulator's endpoint: the events' jurisdictions that lie in its subtree. */
+  jurisdictions: ReadonlySet<string>
   types: ReadonlySet<string>
 }
 
 /**
  * The enabled endpoints that may receive some of these events: the events' enterprises'
- * own endpoints, and regulator endpoints (which receive every event). Read before the
- * append lock is taken, so a write holds the lock no longer for having subscribers to
- * look up; an endpoint created by a write that commits meanwhile receives the events of
- * later writes.
+ * own endpoints, and the endpoints of regulators whose subtree holds an event's
+ * jurisdiction. Read before the append lock is taken, so a write holds the lock no longer
+ * for having subscribers to look up; an endpoint created by a write that commits meanwhile
+ * receives the events of later writes.
  */
 export async function subscribersOf(
   trx: Transaction<Schema>,
-  events: readonly { enterpriseId: string | null }[],
+  events: readonly { enterpriseId: string | null; jurisdictionId: string }[],
 ): Promise<Subscriber[]> {
   if (events.length === 0) return []
   const owners = [...new Set(events.map((event) => event.enterpriseId).filter((id) => id !== null))]
-  const endpoints = await trx
-    .selectFrom('webhook_endpoints')
-    .select(['id', 'enterprise_id', 'event_types'])
-    .where('status', '=', 'enabled')
-    .where((eb) =>
-      owners.length > 0
-        ? eb.or([eb('enterprise_id', 'is', null), eb('enterprise_id', 'in', owners)])
-        : eb('enterprise_id', 'is', null),
-    )
+  const places = [...new Set(events.map((event) => event.jurisdictionId))]
+  const enterpriseEndpoints =
+    owners.length === 0
+      ? []
+      : await trx
+          .selectFrom('webhook_endpoints')
+          .select(['id', 'enterprise_id', 'event_types'])
+          .where('status', '=', 'enabled')
+          .where('enterprise_id', 'in', owners)
+          .execute()
+  // A regulator endpoint once per event jurisdiction it covers (its node an ancestor of it).
+  const regulatorEndpoints = await trx
+    .selectFrom('webhook_endpoints as e')
+    .innerJoin('jurisdiction_closure as c', 'c.ancestor_id', 'e.jurisdiction_id')
+    .select(['e.id', 'e.event_types', 'c.descendant_id'])
+    .where('e.status', '=', 'enabled')
+    .where('e.enterprise_id', 'is', null)
+    .where('c.descendant_id', 'in', places)
     .execute()
-  return endpoints.map((endpoint) => ({
-    id: endpoint.id,
-    enterpriseId: endpoint.enterprise_id,
-    types: new Set(JSON.parse(endpoint.event_types) as string[]),
-  }))
+  const regulators = new Map<string, Subscriber & { jurisdictions: Set<string> }>()
+  for (const row of regulatorEndpoints) {
+    const known = regulators.get(row.id)
+    if (known) known.jurisdictions.add(row.descendant_id)
+    else
+      regulators.set(row.id, {
+        id: row.id,
+        enterpriseId: null,
+        jurisdictions: new Set([row.descendant_id]),
+        types: new Set(JSON.parse(row.event_types) as string[]),
+      })
+  }
+  return [
+    ...enterpriseEndpoints.map((endpoint) => ({
+      id: endpoint.id,
+      enterpriseId: endpoint.enterprise_id,
+      jurisdictions: new Set<string>(),
+      types: new Set(JSON.parse(endpoint.event_types) as string[]),
+    })),
+    ...regulators.values(),
+  ]
 }
 
 /**
@@ -65,7 +93,9 @@ export async function fanOutEvents(
     for (const endpoint of subscribers) {
       const receives = event.endpointId
         ? endpoint.id === event.endpointId
-        : (endpoint.enterpriseId === null || endpoint.enterpriseId === event.enterpriseId) &&
+        : (endpoint.enterpriseId === null
+            ? endpoint.jurisdictions.has(event.jurisdictionId)
+            : endpoint.enterpriseId === event.enterpriseId) &&
           (endpoint.types.has('*') || endpoint.types.has(event.type))
       if (!receives) continue
       rows.push({

@@ -34,6 +34,7 @@ export function disputeEvent(type: EventRecord['type'], next: DisputeTable, now:
   return {
     type,
     enterpriseId: next.enterprise_id,
+    jurisdictionId: next.jurisdiction_id,
     disputeId: next.id,
     object: presentDispute(next, 'event', now),
   }
@@ -46,5 +47,11 @@ export function disputeUpdated(next: DisputeTable, now: Date): EventRecord[] {
 
 /** An event that carries the record an action created. */
 export function recordEvent(type: EventRecord['type'], next: DisputeTable, view: unknown): EventRecord {
-  return { type, enterpriseId: next.enterprise_id, disputeId: next.id, object: view }
+  return {
+    type,
+    enterpriseId: next.enterprise_id,
+    jurisdictionId: next.jurisdiction_id,
+    disputeId: next.id,
+    object: view,
+  }
 }

@@ -30,6 +30,7 @@ export const reassign: EffectOf<'assign'> = async ({ tx, deadlines, current, bod
             {
               type: 'dispute.reassigned_away' as const,
               enterpriseId: previous,
+              jurisdictionId: next.jurisdiction_id,
               disputeId: next.id,
               // The enterprise that declined learns only that the dispute left it.
               object: {
