@@ -51,15 +51,24 @@ export async function startServer(
 }
 
 function demoWelcome(baseUrl: string, demo: DemoCredentials): string {
-  const { regulator, enterprise } = demo
+  const { regulator, regulators, enterprise } = demo
+  const below = regulators
+    .map(
+      (r) => `
+  Regulator: ${r.jurisdiction} (${r.code}), sees its own subtree
+    client_id      ${r.clientId}
+    client_secret  ${r.clientSecret}
+`,
+    )
+    .join('')
   return `
-  Demo data loaded: 3 ODR enterprises and disputes in every state.
-  These secrets are shown once.
+  Demo data loaded: a city bureau with two districts and their stations, 4 ODR enterprises
+  and disputes in every state. These secrets are shown once.
 
-  Regulator (12315 intake centre)
+  Regulator: 北京市市场监督管理局 (110000), the city's 12315 intake centre, sees every district
     client_id      ${regulator.clientId}
     client_secret  ${regulator.clientSecret}
-
+${below}
   Enterprise: ${enterprise.name} (${enterprise.enterpriseId})
     client_id      ${enterprise.clientId}
     client_secret  ${enterprise.clientSecret}

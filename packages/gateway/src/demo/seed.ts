@@ -8,23 +8,40 @@ import { scanDeadlines } from '../services/disputes/deadline-scan.js'
 import { intake } from '../services/disputes/intake.js'
 import { createEnterprise } from '../services/enterprises.js'
 import { createClient } from '../services/identity/clients.js'
+import { createJurisdiction, updateJurisdiction } from '../services/jurisdictions/manage.js'
 import type { Database } from '../storage/database.js'
 import { sampleComplaint } from './complaint.js'
 
 /**
- * A small living system for a first look: a regulator, a few ODR enterprises, and disputes
- * in every state, all made through the same services as API calls (so the audit log,
- * events and timelines are real). Loaded only into an empty database.
+ * A small living system for a first look: a city bureau with two district bureaus and their
+ * stations, a regulator at each level, a few ODR enterprises, and disputes in every state,
+ * all made through the same services as API calls (so the audit log, events and timelines
+ * are real). Loaded only into an empty database.
  */
 export interface DemoCredentials {
+  /** The city bureau's regulator (the root): it sees every district. */
   regulator: { clientId: string; clientSecret: string }
+  /** A regulator of each district and station: each sees its own subtree. */
+  regulators: { jurisdiction: string; code: string; clientId: string; clientSecret: string }[]
   enterprise: { clientId: string; clientSecret: string; enterpriseId: string; name: string }
 }
+
+/** Beijing's city bureau, two of its districts (GB/T 2260 codes) and stations coded below them. */
+const city = { name: '北京市市场监督管理局', code: '110000' }
+const tree = [
+  { key: 'fengtai', name: '丰台区市场监督管理局', code: '110106', level: 'district', parent: null },
+  { key: 'lugouqiao', name: '卢沟桥市场监督管理所', code: '110106001', level: 'station', parent: 'fengtai' },
+  { key: 'xincun', name: '新村市场监督管理所', code: '110106002', level: 'station', parent: 'fengtai' },
+  { key: 'chaoyang', name: '朝阳区市场监督管理局', code: '110105', level: 'district', parent: null },
+  { key: 'wangjing', name: '望京市场监督管理所', code: '110105001', level: 'station', parent: 'chaoyang' },
+] as const
+type Place = (typeof tree)[number]['key']
 
 const enterprises = [
   { name: '北京爱看视频科技有限公司', district: '110106', address: '北京市丰台区科学城星火路 10 号' },
   { name: '北京优品电商有限公司', district: '110106', address: '北京市丰台区南四环西路 188 号' },
   { name: '北京安居家电维修服务有限公司', district: '110106', address: '北京市丰台区丰台北路 32 号' },
+  { name: '北京望京健身服务有限公司', district: '110105', address: '北京市朝阳区望京街 9 号' },
 ]
 
 function demoUscc(index: number, district: string): string {
@@ -66,14 +83,43 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
       enterpriseId: null,
     })
   ).body
-  const regulator: Principal = {
+  const regulatorAt = (jurisdictionId: string, clientId: string): Principal => ({
     role: 'regulator',
-    clientId: regulatorClient.client_id,
+    clientId,
     enterpriseId: null,
-    jurisdictionId: regulatorClient.jurisdiction_id,
+    jurisdictionId,
     scopes: new Set(scopesByRole.regulator),
-  }
+  })
+  const regulator = regulatorAt(regulatorClient.jurisdiction_id, regulatorClient.client_id)
   const asRegulator = (requestId: string) => ({ actor: regulator, requestId })
+
+  // The tree: the root named after the city, its districts and stations, a regulator at each.
+  await updateJurisdiction(database, asRegulator('demo-city'), regulatorClient.jurisdiction_id, city)
+  const places = new Map<Place, string>()
+  const regulators: DemoCredentials['regulators'] = []
+  for (const node of tree) {
+    const parentId = node.parent === null ? regulatorClient.jurisdiction_id : places.get(node.parent)
+    const created = await createJurisdiction(database, asRegulator(`demo-jurisdiction-${node.code}`), {
+      name: node.name,
+      code: node.code,
+      level: node.level,
+      parent_id: parentId,
+    })
+    places.set(node.key, created.body.id)
+    const client = await createClient(database, asRegulator(`demo-regulator-${node.code}`), {
+      name: `Demo: ${node.name}`,
+      role: 'regulator',
+      enterpriseId: null,
+      jurisdictionId: created.body.id,
+    })
+    regulators.push({
+      jurisdiction: node.name,
+      code: node.code,
+      clientId: client.body.client_id,
+      clientSecret: client.body.client_secret ?? '',
+    })
+  }
+  const at = (place: Place) => places.get(place) ?? regulatorClient.jurisdiction_id
 
   const ids: string[] = []
   for (const [index, enterprise] of enterprises.entries()) {
@@ -86,10 +132,11 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
         phone: `010-6378${String(1000 + index)}`,
         email: `odr${index}@example.com`,
       },
+      jurisdiction_id: enterprise.district === '110105' ? at('chaoyang') : at('fengtai'),
     })
     ids.push(created.body.id)
   }
-  const [video, shop, repair] = ids as [string, string, string]
+  const [video, shop, repair, gym] = ids as [string, string, string, string]
   const videoClient = (
     await createClient(database, asRegulator('demo-video-client'), {
       name: 'Demo: customer-service system',
@@ -106,14 +153,19 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
   })
 
   let n = 0
-  const open = async (enterpriseId: string, overrides: Partial<Static<typeof IntakeBody>> = {}) => {
+  // Received at the 丰台 district bureau unless a station or another district is named.
+  const open = async (
+    enterpriseId: string,
+    overrides: Partial<Static<typeof IntakeBody>> = {},
+    place: Place = 'fengtai',
+  ) => {
     n += 1
     return (
       await intake(
         database,
         deadlines,
         asRegulator(`demo-intake-${n}`),
-        complaint(n, enterpriseId, overrides),
+        complaint(n, enterpriseId, { jurisdiction_id: at(place), ...overrides }),
       )
     ).body.id
   }
@@ -148,9 +200,11 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
 
   // assigned: new, waiting for the enterprise
   await open(video)
-  await open(video, { problem_type: 'false_advertising', channel: 'hotline_12345' })
+  await open(video, { problem_type: 'false_advertising', channel: 'hotline_12345' }, 'lugouqiao')
+  await open(gym, { problem_type: 'contract', category: 'prepaid card / fitness membership' }, 'wangjing')
+  await open(video, { problem_type: 'after_sales', channel: 'hotline_12345' }, 'chaoyang')
   // in_progress
-  const inProgress = await open(video)
+  const inProgress = await open(video, {}, 'xincun')
   await step(inProgress, asEnterprise(video), {
     action: 'accept',
     body: { note: 'Assigned to the membership team.' },
@@ -187,10 +241,11 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
     .where('id', '=', done)
     .execute()
   // returned by one enterprise and routed to another
-  const returned = await open(shop, {
-    problem_type: 'quality',
-    category: 'household appliances / rice cooker',
-  })
+  const returned = await open(
+    shop,
+    { problem_type: 'quality', category: 'household appliances / rice cooker' },
+    'lugouqiao',
+  )
   await step(returned, asEnterprise(shop), {
     action: 'decline',
     body: { reason: 'not_responsible', note: 'Sold by a third-party shop.' },
@@ -233,6 +288,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
 
   return {
     regulator: { clientId: regulatorClient.client_id, clientSecret: regulatorClient.client_secret ?? '' },
+    regulators,
     enterprise: {
       clientId: videoClient.client_id,
       clientSecret: videoClient.client_secret ?? '',

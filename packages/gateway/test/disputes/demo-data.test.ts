@@ -37,3 +37,25 @@ t.test(`the demo data shows a living system: disputes in every state (${backend}
     'the enterprise sees its own',
   )
 })
+
+t.test(`the demo city's districts and stations each see their own disputes (${backend})`, async (t) => {
+  const { app, database, config } = await testApp(t)
+  const demo = await seedDemo(database, deadlinePolicyFrom(config))
+  const count = async (credentials: { clientId: string; clientSecret: string }) => {
+    const res = await as(app, await accessToken(app, credentials))({ url: '/v1/disputes?limit=100' })
+    return (res.json().data as unknown[]).length
+  }
+  t.same(
+    demo.regulators.map((r) => r.code),
+    ['110106', '110106001', '110106002', '110105', '110105001'],
+    'a regulator at each district and station',
+  )
+  const byCode = Object.fromEntries(
+    await Promise.all(demo.regulators.map(async (r) => [r.code, await count(r)] as const)),
+  )
+  const city = await count(demo.regulator)
+  t.equal(byCode['110105'], 2, 'Chaoyang sees its own and its station’s')
+  t.equal(byCode['110105001'], 1, 'Wangjing sees its own')
+  t.equal((byCode['110106'] ?? 0) + (byCode['110105'] ?? 0), city, 'the two districts together are the city')
+  t.ok((byCode['110106001'] ?? 0) < (byCode['110106'] ?? 0), 'a station sees less than its district')
+})
