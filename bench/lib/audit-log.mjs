@@ -163,7 +163,7 @@ export async function startRawAppender({ path, sourcePath }) {
       'and position * (1 << level) + (1 << level) - 1 < ?',
   )
   const insertEntry = db.prepare(
-    'insert into audit_entries (leaf_index, leaf_hash, canonical, dispute_id, enterprise_id, created_at) values (?, ?, ?, ?, ?, ?)',
+    'insert into audit_entries (leaf_index, leaf_hash, canonical, dispute_id, enterprise_id, jurisdiction_id, created_at) values (?, ?, ?, ?, ?, ?, ?)',
   )
   const insertTimeline = db.prepare(
     'insert into timeline_entries (leaf_index, dispute_id, action, actor, at, object_id, details) values (?, ?, ?, ?, ?, ?, ?)',
@@ -189,7 +189,15 @@ export async function startRawAppender({ path, sourcePath }) {
       const timelineByLeaf = new Map(timeline.map((row) => [row.leaf_index, row]))
       const commit = db.transaction((rows) => {
         for (const e of rows) {
-          insertEntry.run(e.leaf_index, e.leaf_hash, e.canonical, e.dispute_id, e.enterprise_id, e.created_at)
+          insertEntry.run(
+            e.leaf_index,
+            e.leaf_hash,
+            e.canonical,
+            e.dispute_id,
+            e.enterprise_id,
+            e.jurisdiction_id,
+            e.created_at,
+          )
           const t = timelineByLeaf.get(e.leaf_index)
           if (t)
             insertTimeline.run(t.leaf_index, t.dispute_id, t.action, t.actor, t.at, t.object_id, t.details)

@@ -224,7 +224,18 @@ const iso = (ms) => new Date(ms).toISOString()
  * from the gateway's own `newId`, `respond_by` from its working-day calendar, `version` one
  * more per action, `overdue` and the scanner's marks as the deadline scanner leaves them.
  */
-function disputeRow({ rng, newId, intakeRow, laterId, respondBy, createdAt, enterpriseId, sequence, end }) {
+function disputeRow({
+  rng,
+  newId,
+  intakeRow,
+  laterId,
+  respondBy,
+  createdAt,
+  enterpriseId,
+  jurisdictionId,
+  sequence,
+  end,
+}) {
   const id = newId('dsp', createdAt)
   const problemType = rng.weighted(problemWeights)
   const demands = demandsByType[problemType] ?? ['refund', 'compensation']
@@ -269,7 +280,7 @@ function disputeRow({ rng, newId, intakeRow, laterId, respondBy, createdAt, ente
       ...(purchase ? { purchase } : {}),
       received_at: receivedAt,
     },
-    { id, at: iso(assignedAt), respondBy: deadline },
+    { id, at: iso(assignedAt), respondBy: deadline, jurisdictionId },
   )
   row.status = status
   let last = createdAt
@@ -499,8 +510,11 @@ export async function buildCorpus({ disputes, enterprises }, log = () => {}) {
   // A cache: an interrupted build is thrown away, so it need not survive a power cut.
   db.pragma('synchronous = OFF')
   db.pragma('foreign_keys = ON')
+  // Every dispute and enterprise in the root jurisdiction the migrator made: a city bureau
+  // reading its whole city, the heaviest regulator query there is.
+  const rootJurisdiction = db.prepare('select id from jurisdictions where parent_id is null').get().id
   const insertEnterprise = db.prepare(
-    'insert into enterprises (id, name, uscc, address, contact_name, contact_phone, contact_email, odr_status, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'insert into enterprises (id, name, uscc, address, contact_name, contact_phone, contact_email, odr_status, jurisdiction_id, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   )
   const enterpriseIds = []
   db.transaction(() => {
@@ -521,6 +535,7 @@ export async function buildCorpus({ disputes, enterprises }, log = () => {}) {
         `400${String(rng.int(0, 9_999_999)).padStart(7, '0')}`,
         null,
         odrStatus,
+        rootJurisdiction,
         iso(createdAt),
         iso(createdAt),
       )
@@ -551,6 +566,7 @@ export async function buildCorpus({ disputes, enterprises }, log = () => {}) {
         respondBy,
         createdAt: Math.min(createdAt, end - 2_000),
         enterpriseId: enterpriseIds[k],
+        jurisdictionId: rootJurisdiction,
         sequence: i + 1,
         end,
       })
