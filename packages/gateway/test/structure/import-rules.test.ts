@@ -125,6 +125,20 @@ t.test('the write kernel imports no other service but the audit log', async (t) 
   t.same(outward.map(show), [])
 })
 
+t.test('who sees what (services/tenancy) imports no other service, so every part may use it', async (t) => {
+  const outward = edges.filter(
+    (edge) =>
+      edge.from.startsWith('services/tenancy/') &&
+      edge.to.startsWith('services/') &&
+      !edge.to.startsWith('services/tenancy/'),
+  )
+  t.same(outward.map(show), [])
+  t.ok(
+    edges.some((edge) => edge.from.startsWith('services/audit/') && edge.to.startsWith('services/tenancy/')),
+    'the audit log reads through it',
+  )
+})
+
 t.test('the write kernel and the audit log are reached only through their faces', async (t) => {
   for (const part of ['services/write/', 'services/audit/']) {
     const around = edges.filter(
