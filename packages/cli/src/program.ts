@@ -5,6 +5,7 @@ import { auditCommand } from './commands/audit.js'
 import { LogAlarm } from './commands/audit-follow.js'
 import { disputesCommand } from './commands/disputes.js'
 import { eventsCommand } from './commands/events.js'
+import { jurisdictionsCommand } from './commands/jurisdictions.js'
 import { loginCommand } from './commands/login.js'
 import { webhooksCommand } from './commands/webhooks.js'
 import { NotLoggedInError } from './credentials.js'
@@ -28,6 +29,7 @@ export function createProgram(): Command {
     )
   loginCommand(program)
   disputesCommand(program)
+  jurisdictionsCommand(program)
   auditCommand(program)
   eventsCommand(program)
   webhooksCommand(program)

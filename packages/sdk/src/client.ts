@@ -7,6 +7,7 @@ import { Clients } from './resources/clients.js'
 import { Disputes } from './resources/disputes.js'
 import { Enterprises } from './resources/enterprises.js'
 import { Events } from './resources/events.js'
+import { Jurisdictions } from './resources/jurisdictions.js'
 import { Stats } from './resources/stats.js'
 import { WebhookEndpoints } from './resources/webhook-endpoints.js'
 import { webhooks } from './webhooks/verify.js'
@@ -49,6 +50,7 @@ export class Hejie {
   readonly disputes = new Disputes(this)
   readonly enterprises = new Enterprises(this)
   readonly clients = new Clients(this)
+  readonly jurisdictions = new Jurisdictions(this)
   readonly events = new Events(this)
   readonly audit = new Audit(this)
   readonly webhookEndpoints = new WebhookEndpoints(this)
@@ -69,7 +71,10 @@ export class Hejie {
     })
   }
 
-  /** Who this client is: its role, scopes and, for an enterprise client, its enterprise. */
+  /**
+   * Who this client is: its role, scopes and, for an enterprise client, its enterprise; for a
+   * regulator, its jurisdiction (the node whose subtree it sees).
+   */
   me(options?: RequestOptions): Promise<Me> {
     return this.get('/v1/me', { options })
   }

@@ -96,6 +96,8 @@ export type {
   Enterprise,
   Feedback,
   InclusionProof,
+  Jurisdiction,
+  JurisdictionLevel,
   Me,
   Money,
   Refund,
@@ -122,6 +124,7 @@ export type {
   ClientListParams,
   Clients,
   EnterpriseClientListParams,
+  RegulatorClientCreateParams,
 } from './resources/clients.js'
 export type {
   DisputeAcceptParams,
@@ -149,6 +152,12 @@ export type {
   EnterpriseUpdateParams,
 } from './resources/enterprises.js'
 export type { EventListParams, Events } from './resources/events.js'
+export type {
+  JurisdictionCreateParams,
+  JurisdictionListParams,
+  Jurisdictions,
+  JurisdictionUpdateParams,
+} from './resources/jurisdictions.js'
 export type { Stats, StatsRetrieveParams } from './resources/stats.js'
 export type {
   WebhookDeliveryListParams,

@@ -16,6 +16,9 @@ export type ApiClient = Schemas['ApiClient']
 /** An API client as created: `client_secret` is shown this once. */
 export type ApiClientWithSecret = Schemas['ApiClientWithSecret']
 export type Me = Schemas['Me']
+/** A node of the tree of regulators: a city bureau, a district bureau or a station. */
+export type Jurisdiction = Schemas['Jurisdiction']
+export type JurisdictionLevel = Jurisdiction['level']
 export type AuditCheckpoint = Schemas['AuditCheckpoint']
 export type AuditEntry = Schemas['AuditEntry']
 /** A key that signs checkpoints, as a C2SP verifier key (`GET /v1/audit/note-keys`). */

@@ -1,6 +1,7 @@
 import type { Dispute, DisputeStatus } from '@hejie/sdk'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { connect } from '../connection.js'
+import { jurisdictionId } from '../jurisdiction-ref.js'
 import { fields, money, shanghaiTime, table } from '../output.js'
 
 /** Every status, with what it means for the enterprise; typed so that none can be missed. */
@@ -18,6 +19,13 @@ function positiveInteger(value: string): number {
   if (!Number.isInteger(number) || number < 1)
     throw new InvalidArgumentError('expected a whole number of 1 or more')
   return number
+}
+
+interface ListOptions {
+  status?: DisputeStatus[]
+  jurisdiction?: string
+  limit: number
+  json?: boolean
 }
 
 function json(value: unknown): void {
@@ -68,6 +76,10 @@ export function disputesCommand(program: Command): void {
     .addOption(
       new Option('--status <status...>', 'only disputes in these statuses').choices(Object.keys(statuses)),
     )
+    .option(
+      '--jurisdiction <id or code>',
+      'only disputes received in this jurisdiction or below (regulators)',
+    )
     .option('--limit <count>', 'show at most this many', positiveInteger, 20)
     .option('--json', 'print the disputes as JSON, as the API returns them')
     .addHelpText(
@@ -76,11 +88,14 @@ export function disputesCommand(program: Command): void {
         .map(([status, meaning]) => `  ${status.padEnd(12)} ${meaning}`)
         .join('\n')}`,
     )
-    .action(async (options: { status?: DisputeStatus[]; limit: number; json?: boolean }) => {
+    .action(async (options: ListOptions) => {
       const hejie = await connect()
       const shown: Dispute[] = []
       const list = hejie.disputes.list({
         ...(options.status ? { status: options.status } : {}),
+        ...(options.jurisdiction
+          ? { jurisdiction_id: await jurisdictionId(hejie, options.jurisdiction) }
+          : {}),
         limit: Math.min(options.limit, 100),
       })
       for await (const dispute of list) {

@@ -63,7 +63,11 @@ export function loginCommand(program: Command): void {
       const { baseUrl, clientId, clientSecret } = credentials as Required<LoginOptions>
       const me = await (await connect({ baseUrl, clientId, clientSecret })).me()
       const file = await saveCredentials({ baseUrl, clientId, clientSecret })
-      const who = me.enterprise ? `enterprise ${me.enterprise.name} (${me.enterprise.id})` : me.role
+      const who = me.enterprise
+        ? `enterprise ${me.enterprise.name} (${me.enterprise.id})`
+        : me.jurisdiction
+          ? `${me.role} of ${me.jurisdiction.name} (${me.jurisdiction.code})`
+          : me.role
       console.log(`Logged in to ${baseUrl} as ${me.client_id}, ${who}.`)
       console.log(`Credentials saved to ${file}.`)
     })

@@ -5,7 +5,13 @@ import type { RequestOptions } from '../internal/transport.js'
 import type { ApiClient, ApiClientWithSecret } from '../models.js'
 import type { PagePromise } from '../pagination.js'
 
-export type ClientCreateParams = RequestBody<Operation<'post', '/v1/clients'>>
+/** An enterprise client: it acts for the enterprise, wherever that is registered. */
+export type ClientCreateParams = RequestBody<Operation<'post', '/v1/enterprises/{id}/clients'>>
+/**
+ * A regulator client: `jurisdiction_id` is the node whose subtree it sees, the caller's own
+ * when absent, always within the caller's subtree.
+ */
+export type RegulatorClientCreateParams = RequestBody<Operation<'post', '/v1/clients'>>
 export type ClientListParams = ListParams<QueryParams<Operation<'get', '/v1/clients'>>>
 export type EnterpriseClientListParams = ListParams<
   QueryParams<Operation<'get', '/v1/enterprises/{id}/clients'>>
@@ -13,7 +19,9 @@ export type EnterpriseClientListParams = ListParams<
 
 /**
  * API clients (regulator only): the credentials of an enterprise's systems or of a
- * regulator's. A secret is in the answer of its creation only; store it then.
+ * regulator's. A secret is in the answer of its creation only; store it then. A regulator
+ * manages the clients of its subtree: its regulators' and those of the enterprises
+ * registered in it.
  */
 export class Clients {
   constructor(private readonly client: Hejie) {}
@@ -31,12 +39,18 @@ export class Clients {
     })
   }
 
-  /** A regulator client, e.g. for another system of the intake centre. */
-  createForRegulator(params: ClientCreateParams, options?: RequestOptions): Promise<ApiClientWithSecret> {
+  /**
+   * A regulator client, e.g. for another system of the intake centre, or for a district
+   * bureau or a station (`jurisdiction_id`): it sees that node's subtree only.
+   */
+  createForRegulator(
+    params: RegulatorClientCreateParams,
+    options?: RequestOptions,
+  ): Promise<ApiClientWithSecret> {
     return this.client.post('/v1/clients', { body: params, options })
   }
 
-  /** Every client, of either role (`role` narrows it). */
+  /** The clients of the caller's jurisdiction and below, of any role (`role` narrows it). */
   list(params: ClientListParams = {}, options?: RequestOptions): PagePromise<ApiClient> {
     return paginate(this.client, '/v1/clients', { query: params, options })
   }

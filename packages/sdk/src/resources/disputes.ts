@@ -57,7 +57,11 @@ function actionOptions({ ifMatch, ...options }: DisputeActionOptions = {}): Requ
 export class Disputes {
   constructor(private readonly client: Hejie) {}
 
-  /** Disputes visible to the caller, newest first; `await` for a page, `for await` for all. */
+  /**
+   * Disputes visible to the caller, newest first; `await` for a page, `for await` for all. A
+   * regulator sees those received in its subtree; `jurisdiction_id` narrows them to one
+   * node and below.
+   */
   list(params: DisputeListParams = {}, options?: RequestOptions): PagePromise<Dispute> {
     const { status, ...rest } = params
     const query = status === undefined ? rest : { ...rest, status: [status].flat() }

@@ -75,3 +75,16 @@ export function endpointEventsCarryTheEndpoint(event: HejieEvent) {
   }
   return []
 }
+
+export function jurisdictionsAreTyped(hejie: Hejie) {
+  hejie.jurisdictions.create({ name: '丰台区市场监督管理局', code: '110106', level: 'district' })
+  // @ts-expect-error a jurisdiction is a city, a district or a station
+  hejie.jurisdictions.create({ name: '卢沟桥所', code: '110106001', level: 'township' })
+  // @ts-expect-error a node never moves: there is no parent to change
+  hejie.jurisdictions.update('jur_1', { parent_id: 'jur_2' })
+  hejie.jurisdictions.list({ level: 'station' })
+  hejie.stats.retrieve({ group_by: 'jurisdiction', jurisdiction_id: 'jur_1' })
+  hejie.clients.createForRegulator({ name: '丰台区局', jurisdiction_id: 'jur_1' })
+  // @ts-expect-error an enterprise client follows its enterprise: it names no jurisdiction
+  hejie.clients.createForEnterprise('ent_1', { name: 'CRM', jurisdiction_id: 'jur_1' })
+}
