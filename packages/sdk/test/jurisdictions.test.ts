@@ -1,6 +1,6 @@
 import t from 'tap'
 import { backend } from '../../gateway/test/helpers/database.js'
-import { testUscc } from '../../gateway/test/helpers/identity.js'
+import { accessToken, testUscc } from '../../gateway/test/helpers/identity.js'
 import {
   BadRequestError,
   ConflictError,
@@ -8,6 +8,7 @@ import {
   type Jurisdiction,
   NotFoundError,
   PermissionDeniedError,
+  verifyAuditBundle,
 } from '../src/index.js'
 import {
   complaint,
@@ -161,8 +162,11 @@ t.test(
       [atLugouqiao.id, fromFengtai.id],
       'the city filters to 丰台区 and its stations',
     )
-    const outside = await fengtaiRegulator.disputes.list({ jurisdiction_id: chaoyang.id })
-    t.same(outside.data, [], 'a filter narrows a list: a node outside the subtree leaves it empty')
+    await t.rejects(
+      async () => fengtaiRegulator.disputes.list({ jurisdiction_id: chaoyang.id }),
+      NotFoundError,
+      'a filter naming a node outside the subtree is not found, as in stats',
+    )
 
     // The directory of enterprises is everyone's; managing one is for its subtree.
     const directory = await chaoyangRegulator.enterprises.list()
@@ -261,5 +265,46 @@ t.test(
     const renamed = await fengtaiRegulator.jurisdictions.update(lugouqiao.id, { name: '卢沟桥所' })
     t.match(renamed, { id: lugouqiao.id, name: '卢沟桥所', code: '110106001', parent_id: fengtai.id })
     t.equal((await city.jurisdictions.retrieve(lugouqiao.id)).name, '卢沟桥所')
+  },
+)
+
+t.test(
+  `a district's audit export verifies as a filtered bundle, the city's as the whole log (${backend})`,
+  async (t) => {
+    const { app, regulator: city, regulatorCredentials } = await gatewayWithRegulator(t)
+    const fengtai = await city.jurisdictions.create({
+      name: '丰台区市场监督管理局',
+      code: '110106',
+      level: 'district',
+    })
+    const chaoyang = await city.jurisdictions.create({
+      name: '朝阳区市场监督管理局',
+      code: '110105',
+      level: 'district',
+    })
+    const shop = await enrolEnterprise(city, '北京优品电商有限公司')
+    await city.disputes.create({ ...complaint(shop.enterprise.id), jurisdiction_id: fengtai.id })
+    await city.disputes.create({ ...complaint(shop.enterprise.id), jurisdiction_id: chaoyang.id })
+    const client = await city.clients.createForRegulator({ name: '丰台区 审计', jurisdiction_id: fengtai.id })
+    const exportAs = async (token: string) => {
+      const res = await app.inject({ url: '/v1/audit/export', headers: { authorization: `Bearer ${token}` } })
+      return verifyAuditBundle(
+        (async function* () {
+          yield res.body
+        })(),
+      )
+    }
+    const district = await exportAs(
+      await accessToken(app, { clientId: client.client_id, clientSecret: client.client_secret ?? '' }),
+    )
+    t.ok(district.ok, 'every entry of the district verifies')
+    t.equal(district.manifest.jurisdictionId, fengtai.id)
+    t.equal(district.entries.contiguous, false, 'the other districts’ entries are not expected')
+    t.ok(district.entries.verified > 0)
+    const whole = await exportAs(await accessToken(app, regulatorCredentials))
+    t.ok(whole.ok)
+    t.equal(whole.manifest.jurisdictionId, null, 'the city exports the whole log')
+    t.equal(whole.entries.contiguous, true, 'so every index must be there')
+    t.ok(whole.entries.verified > district.entries.verified)
   },
 )

@@ -125,13 +125,15 @@ export interface AuditBundleReport {
     from?: number
     to?: number
     enterpriseId?: string | null
+    /** The jurisdiction whose subtree was exported; null for the whole log. */
+    jurisdictionId?: string | null
     generatedAt?: string
     problems: string[]
   }
   checkpoint?: SignedCheckpoint
   signature: SignatureCheck
   entries: {
-    /** Whether every index from `from` to `to` must be present (an export not filtered by enterprise). */
+    /** Whether every index from `from` to `to` must be present (an export filtered neither by enterprise nor by jurisdiction). */
     contiguous: boolean
     /** Entry lines read. */
     read: number
@@ -157,6 +159,7 @@ interface Manifest {
   from: number
   to: number
   enterpriseId: string | null
+  jurisdictionId: string | null
 }
 
 interface ConsistencyLine {
@@ -362,9 +365,10 @@ export async function verifyAuditBundle(
         from: manifest.from,
         to: manifest.to,
         enterpriseId: manifest.enterpriseId,
+        jurisdictionId: manifest.jurisdictionId,
         generatedAt: (line as { generated_at?: string }).generated_at,
       })
-      report.entries.contiguous = manifest.enterpriseId === null
+      report.entries.contiguous = manifest.enterpriseId === null && manifest.jurisdictionId === null
       continue
     }
     if (typeof line !== 'object' || line === null || Array.isArray(line)) {
@@ -469,7 +473,7 @@ function readManifest(line: unknown, number: number): Manifest {
       `the bundle's format is ${JSON.stringify(record.format)}; this verifier reads ${AUDIT_BUNDLE_FORMAT}`,
     )
   }
-  const { origin, from, to, enterprise_id } = record
+  const { origin, from, to, enterprise_id, jurisdiction_id = null } = record
   const count = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0
   if (typeof origin !== 'string' || !count(from) || !count(to) || (from as number) > (to as number)) {
     throw new AuditBundleError('the manifest lacks its origin or a range from ≤ to')
@@ -477,7 +481,19 @@ function readManifest(line: unknown, number: number): Manifest {
   if (enterprise_id !== null && typeof enterprise_id !== 'string') {
     throw new AuditBundleError('the manifest has no enterprise_id (null when not filtered)')
   }
-  return { origin, from: from as number, to: to as number, enterpriseId: enterprise_id }
+  // Bundles made before jurisdictions have no jurisdiction_id: the whole log, as null says.
+  if (jurisdiction_id !== null && typeof jurisdiction_id !== 'string') {
+    throw new AuditBundleError(
+      'the manifest has a jurisdiction_id that is not a string (null for the whole log)',
+    )
+  }
+  return {
+    origin,
+    from: from as number,
+    to: to as number,
+    enterpriseId: enterprise_id,
+    jurisdictionId: jurisdiction_id,
+  }
 }
 
 function readConsistency(record: Record<string, unknown>): ConsistencyLine | undefined {

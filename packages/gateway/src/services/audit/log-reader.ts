@@ -99,6 +99,17 @@ export async function proveConsistency(db: Kysely<Schema>, first: number, second
   return { first, second, hashes: hashes.map(base64) }
 }
 
+/** The jurisdiction a regulator's export is limited to; null when it is the whole log (the root). */
+async function exportedSubtree(db: Kysely<Schema>, principal: Principal): Promise<string | null> {
+  if (principal.role !== 'regulator') return null
+  const node = await db
+    .selectFrom('jurisdictions')
+    .select(['id', 'parent_id'])
+    .where('id', '=', principal.jurisdictionId ?? '')
+    .executeTakeFirst()
+  return node && node.parent_id === null ? null : (principal.jurisdictionId ?? null)
+}
+
 /**
  * The offline-verifiable bundle as NDJSON, streamed in batches (never built in memory): a
  * manifest, the signed checkpoint the proofs lead to, the JWKS that verifies it, with
@@ -135,6 +146,7 @@ export async function exportBundle(
   const to = Math.min(query.to ?? checkpoint.tree_size, checkpoint.tree_size)
   const enterpriseId =
     principal.role === 'enterprise' ? principal.enterpriseId : (query.enterprise_id ?? null)
+  const subtree = await exportedSubtree(database.db, principal)
   const db = database.db
   const nodes = storedNodes(db)
   // Proved before the first byte is sent, so that a bad size is a 400, not a broken stream.
@@ -155,7 +167,8 @@ export async function exportBundle(
       from,
       to,
       enterprise_id: enterpriseId,
-      jurisdiction_id: principal.role === 'regulator' ? principal.jurisdictionId : null,
+      // A verifier expects every index in range only from an export of the whole log.
+      jurisdiction_id: subtree,
       generated_at: database.clock.now().toISOString(),
     })}\n`
     yield `${JSON.stringify({ type: 'checkpoint', ...checkpoint })}\n`

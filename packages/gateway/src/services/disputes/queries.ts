@@ -5,6 +5,7 @@ import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import { utc } from '../../schemas/common.js'
 import type { Schema } from '../../storage/schema.js'
+import { findInSubtree } from '../jurisdictions/tree.js'
 import { decodeCursor, type Page, toPage } from '../pagination.js'
 import { regulatorSubtree, subtreeIds } from '../tenancy/subtree.js'
 import { type DisputeView, presentDispute } from './presenter.js'
@@ -56,6 +57,9 @@ export async function listDisputes(
   filters: DisputeFilters,
   now: Date,
 ): Promise<Page<DisputeView>> {
+  if (filters.jurisdiction_id !== undefined && principal.role === 'regulator') {
+    await findInSubtree(db, principal, filters.jurisdiction_id)
+  }
   let query = visibleDisputes(db, principal)
   if (filters.status?.length) query = query.where('status', 'in', filters.status)
   if (filters.enterprise_id) query = query.where('enterprise_id', '=', filters.enterprise_id)
