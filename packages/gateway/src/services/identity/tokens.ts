@@ -27,11 +27,19 @@ interface AccessClaims extends JWTPayload {
 
 const TOKEN_TYPE = 'at+jwt' // RFC 9068: an access token cannot be confused with another JWT
 const CACHE_LIMIT = 50_000
+/** How far the clocks of two instances may disagree about a key's retirement. */
+const RETIREMENT_GRACE_MS = 30_000
 
 /**
  * Issues and verifies access tokens (EdDSA JWTs). Verification pins the algorithm, issuer,
  * audience and type, and caches what it verified until the token expires, so the hot path
  * costs a map lookup and a revocation check.
+ *
+ * Two limits hold whoever signed a token. Its lifetime (`exp` − `iat`) is at most the
+ * configured token lifetime: a leaked signing key cannot mint tokens that outlive a
+ * rotation. And a retired key verifies only what it can have signed: tokens issued before
+ * it retired, until the last of them expires; after that it only verifies the audit
+ * checkpoints it signed.
  */
 export class Tokens {
   private readonly verified = new Map<string, { principal: Principal; expiresAt: number }>()
@@ -77,22 +85,29 @@ export class Tokens {
     return principal
   }
 
+  /** Whether every token a key retired at `retiredAt` can have signed has expired. */
+  private pastRetirement(retiredAt: number | null): boolean {
+    return retiredAt !== null && Date.now() > retiredAt + this.settings.ttlSeconds * 1000 + RETIREMENT_GRACE_MS
+  }
+
   private async verifySignature(token: string): Promise<Principal> {
     let payload: AccessClaims
+    let retiredAt: number | null = null
     try {
       const result = await jwtVerify<AccessClaims>(
         token,
         async (header) => {
           const key = header.kid ? await this.keys.publicKey(header.kid) : undefined
-          if (!key) throw new joseErrors.JWKSNoMatchingKey()
-          return key
+          if (!key || this.pastRetirement(key.retiredAt)) throw new joseErrors.JWKSNoMatchingKey()
+          retiredAt = key.retiredAt
+          return key.publicKey
         },
         {
           algorithms: ['EdDSA'],
           issuer: this.settings.issuer,
           audience: this.settings.audience,
           typ: TOKEN_TYPE,
-          requiredClaims: ['exp', 'sub', 'jti'],
+          requiredClaims: ['exp', 'iat', 'sub', 'jti'],
         },
       )
       payload = result.payload
@@ -102,6 +117,20 @@ export class Tokens {
           ? 'The access token has expired.'
           : 'The access token is not valid.'
       throw problem('invalid_token', `${reason} Get a new one from POST /v1/oauth/token.`)
+    }
+    const { exp = 0, iat = 0 } = payload
+    // A token dated ahead would otherwise stretch its lifetime: iat a year ahead, exp 15 minutes after.
+    if (exp - iat > this.settings.ttlSeconds || iat * 1000 > Date.now() + RETIREMENT_GRACE_MS) {
+      throw problem(
+        'invalid_token',
+        `The access token lives longer than the ${this.settings.ttlSeconds} s this gateway allows. Get a new one from POST /v1/oauth/token.`,
+      )
+    }
+    if (retiredAt !== null && iat * 1000 > retiredAt + RETIREMENT_GRACE_MS) {
+      throw problem(
+        'invalid_token',
+        'The access token was issued after its signing key retired. Get a new one from POST /v1/oauth/token.',
+      )
     }
     const principal = principalFrom(payload)
     if (this.verified.size >= CACHE_LIMIT) this.verified.delete(this.verified.keys().next().value as string)
