@@ -98,7 +98,10 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   for (const schema of webhookSchemas) app.addSchema(schema)
   await app.register(webhookRoutes, {
     masterKey: identity.masterKey,
-    allowPrivateTargets: options.config.webhookAllowPrivateTargets,
+    targets: {
+      allowPrivate: options.config.webhookAllowPrivateTargets,
+      extraPorts: options.config.webhookAllowedPorts,
+    },
   })
   for (const schema of auditSchemas) app.addSchema(schema)
   await app.register(auditRoutes, { identity, origin: options.config.auditOrigin })
