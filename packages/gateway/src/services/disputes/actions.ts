@@ -61,7 +61,7 @@ export function act(
 ): Promise<WriteOutcome<unknown>> {
   const principal = context.actor
   const expectedVersion = ifMatchVersion(ifMatch)
-  return runDisputeWrite(database, context, async (tx) => {
+  const outcome = runDisputeWrite(database, context, async (tx) => {
     const current = await lockDispute(tx, principal, id)
     if (roleOf(request.action) !== principal.role) {
       throw problem('forbidden', `Only ${roleOf(request.action)} clients may ${request.action} a dispute.`)
@@ -114,6 +114,12 @@ export function act(
     return effect.created
       ? { status: 201, body: effect.created.view }
       : { status: 200, body: presentDispute(next, principal, tx.now) }
+  })
+  if (request.action !== 'erase-personal-data') return outcome
+  // Once committed, the erased data must not survive in the database's files either.
+  return outcome.then(async (done) => {
+    await database.forgetOverwrittenData()
+    return done
   })
 }
 
