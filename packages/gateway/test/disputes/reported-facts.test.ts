@@ -1,5 +1,7 @@
+import { sql } from 'kysely'
 import t from 'tap'
 import { referenceKey } from '../../src/domain/references.js'
+import { migrateToLatest } from '../../src/storage/migrator.js'
 import { testApp } from '../helpers/app.js'
 import { backend } from '../helpers/database.js'
 import { intakeDispute, settlementOf2700 } from '../helpers/disputes.js'
@@ -203,5 +205,56 @@ t.test(
       payload: settlementOf2700,
     })
     t.equal(now.statusCode, 201)
+  },
+)
+
+t.test(
+  `migration 0009 gives refunds recorded before it their keys, and keeps earlier look-alikes apart (${backend})`,
+  async (t) => {
+    const { enterprise, open, database } = await acceptedDispute(t)
+    const id = await open()
+    await enterprise({ method: 'POST', url: `/v1/disputes/${id}/settlements`, payload: settlementOf2700 })
+    for (const reference of ['WX-1', 'WX-2']) {
+      const res = await enterprise({
+        method: 'POST',
+        url: `/v1/disputes/${id}/refunds`,
+        payload: refund(reference),
+      })
+      t.equal(res.statusCode, 201)
+    }
+    // The database as it was before 0009: no keys, and two references that 0009 finds equal.
+    await database.db.schema.dropIndex('refunds_reference_key_per_enterprise').execute()
+    await database.db.schema.alterTable('refunds').dropColumn('reference_key').execute()
+    await database.db
+      .updateTable('refunds')
+      .set({ reference: 'wx 1' })
+      .where('reference', '=', 'WX-2')
+      .execute()
+    await database.db
+      .updateTable('refunds')
+      .set({ reference: 'WX1' })
+      .where('reference', '=', 'WX-1')
+      .execute()
+    const migrations = database.schema ? `${database.schema}.hejie_migrations` : 'hejie_migrations'
+    await sql`delete from ${sql.raw(migrations)} where name = '0009-refund-reference-keys'`.execute(
+      database.db,
+    )
+
+    t.same(await migrateToLatest(database), ['0009-refund-reference-keys'])
+    const rows = await database.db
+      .selectFrom('refunds')
+      .select(['id', 'reference', 'reference_key'])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
+    t.equal(rows[0]?.reference_key, 'WX1', 'the earliest keeps the key')
+    t.equal(rows[1]?.reference_key, `WX1 ${rows[1]?.id}`, 'the later look-alike is kept apart by its id')
+    const again = await enterprise({
+      method: 'POST',
+      url: `/v1/disputes/${id}/refunds`,
+      payload: refund('wx1'),
+    })
+    t.equal(again.statusCode, 409, 'a new refund with the reference is refused')
+    t.equal(again.json().existing_id, rows[0]?.id)
   },
 )
