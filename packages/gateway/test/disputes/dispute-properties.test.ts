@@ -755,16 +755,18 @@ t.test('refunds is not offered once nothing is left to refund under the settleme
   const cases = [
     {
       name: 'a settlement of 27.00 CNY refunded in full',
-      settlement: settlementOf2700,
+      settlement: () => settlementOf2700,
       refund: 2700,
     },
     {
       name: 'a settlement without an amount (an apology)',
-      settlement: (({ amount: _none, ...rest }) => ({
-        ...rest,
-        remedy: 'apology',
-        terms: 'A written apology.',
-      }))(settlementOf2700),
+      // Made when it is sent: its agreed_at is a time after the dispute's assignment.
+      settlement: () =>
+        (({ amount: _none, ...rest }) => ({
+          ...rest,
+          remedy: 'apology',
+          terms: 'A written apology.',
+        }))(settlementOf2700),
       refund: 0,
     },
   ]
@@ -774,7 +776,7 @@ t.test('refunds is not offered once nothing is left to refund under the settleme
     const settled = await enterprise({
       method: 'POST',
       url: `/v1/disputes/${dispute.id}/settlements`,
-      payload: settlement,
+      payload: settlement(),
     })
     t.equal(settled.statusCode, 201, `${name}: settled`)
     if (refund > 0) {
