@@ -9,6 +9,7 @@ import { registerNotFoundHandler, registerProblemHandler } from './http/problem-
 import { rateLimitPlugin } from './http/rate-limit.js'
 import { requestIdFrom } from './http/request-id.js'
 import { validatorFactory } from './http/validation.js'
+import { serializeRequest } from './logger.js'
 import { auditRoutes } from './routes/audit.js'
 import { clientRoutes } from './routes/clients.js'
 import { disputeRoutes } from './routes/disputes.js'
@@ -101,7 +102,10 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   for (const schema of webhookSchemas) app.addSchema(schema)
   await app.register(webhookRoutes, {
     masterKey: identity.masterKey,
-    allowPrivateTargets: options.config.webhookAllowPrivateTargets,
+    targets: {
+      allowPrivate: options.config.webhookAllowPrivateTargets,
+      extraPorts: options.config.webhookAllowedPorts,
+    },
   })
   for (const schema of auditSchemas) app.addSchema(schema)
   await app.register(auditRoutes, { identity, origin: options.config.auditOrigin })
@@ -123,7 +127,11 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
  */
 export function createApp(options: AppOptions): FastifyInstance {
   const app = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    // Whatever logger the app is given logs requests with their URLs redacted: a token in
+    // the query string never reaches a log line.
+    ...(options.logger
+      ? { loggerInstance: options.logger.child({}, { serializers: { req: serializeRequest } }) }
+      : { logger: false }),
     genReqId: requestIdFrom,
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     bodyLimit: BODY_LIMIT_BYTES,

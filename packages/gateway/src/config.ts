@@ -84,6 +84,14 @@ const millisecondList: Parser<number[]> = (raw, name) => {
   return values.map(Number)
 }
 
+const portList: Parser<number[]> = (raw, name) => {
+  const values = raw.split(',').map((part) => part.trim())
+  if (values.some((value) => !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535)) {
+    throw new ConfigError(name, `expected comma-separated port numbers (1–65535), got "${raw}"`)
+  }
+  return values.map(Number)
+}
+
 function variable<T>(
   name: string,
   fallback: T,
@@ -291,6 +299,13 @@ export const variables = {
     '`false`',
     boolean,
     'Let webhook endpoints use http and private, loopback or link-local addresses. For development and tests only: it disables the SSRF protection.',
+  ),
+  webhookAllowedPorts: variable<number[]>(
+    'HEJIE_WEBHOOK_ALLOWED_PORTS',
+    [],
+    'unset',
+    portList,
+    'Ports webhook URLs may name besides 443 and 80, comma-separated (e.g. `8443`). Checked when an endpoint is saved and at every delivery.',
   ),
   webhookDispatch: variable(
     'HEJIE_WEBHOOK_DISPATCH',

@@ -18,11 +18,61 @@ export const redactedPaths = [
   'consumer',
 ]
 
+/**
+ * Query parameters whose values are credentials, or may be: an access token sent as
+ * `?access_token=` (RFC 6750 §2.3, which the gateway does not accept, but clients try), an
+ * API key, a secret, a signature, an OAuth code. Matched in the parameter's name.
+ */
+const CREDENTIAL_PARAMETER = /token|secret|passw|pwd|key|sig|code|auth|credential|session|jwt|bearer/i
+
+/**
+ * A request URL as the log may show it: the value of every query parameter whose name looks
+ * like a credential is replaced, so that a token sent in the URL is not kept by every log
+ * line, log shipper and archive that holds the request line.
+ */
+export function redactUrl(url: string): string {
+  const query = url.indexOf('?')
+  if (query === -1) return url
+  const parameters = url
+    .slice(query + 1)
+    .split('&')
+    .map((parameter) => {
+      const [name = '', ...value] = parameter.split('=')
+      let decoded = name
+      try {
+        decoded = decodeURIComponent(name.replace(/\+/g, ' '))
+      } catch {
+        // A malformed escape cannot be judged by its name: it is not shown at all.
+        return value.length > 0 ? `${name}=[redacted]` : name
+      }
+      return CREDENTIAL_PARAMETER.test(decoded) && value.length > 0 ? `${name}=[redacted]` : parameter
+    })
+  return `${url.slice(0, query)}?${parameters.join('&')}`
+}
+
+/** The request as Fastify logs it, with its URL redacted; no headers, no body. */
+export function serializeRequest(request: {
+  method: string
+  url: string
+  ip?: string
+  host?: string
+  socket?: { remotePort?: number }
+}) {
+  return {
+    method: request.method,
+    url: redactUrl(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  }
+}
+
 export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>): Logger {
   const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY)
   return pino({
     level: config.logLevel,
     redact: { paths: redactedPaths, censor: '[redacted]' },
+    serializers: { req: serializeRequest },
     ...(pretty
       ? {
           transport: {

@@ -23,7 +23,7 @@ t.test(`an enterprise settles a dispute end to end through the SDK (${backend})`
 
   const contact = await enterprise.disputes.recordContact(dispute.id, {
     channel: 'phone',
-    contacted_at: '2026-11-28T03:05:00.000Z',
+    contacted_at: new Date().toISOString(),
     reached: true,
     summary: 'Consumer agrees to a refund of the unused part.',
   })
@@ -33,7 +33,7 @@ t.test(`an enterprise settles a dispute end to end through the SDK (${backend})`
     remedy: 'partial_refund',
     amount: { amount: 2700, currency: 'CNY' },
     terms: 'Refund of the unused 27.00 yuan of the annual video membership.',
-    agreed_at: '2026-11-28T03:20:00.000Z',
+    agreed_at: new Date().toISOString(),
     consumer_consent: { method: 'phone_recording', reference: 'REC-20261128-0042' },
   })
   t.match(settlement, {
@@ -47,7 +47,7 @@ t.test(`an enterprise settles a dispute end to end through the SDK (${backend})`
     amount: { amount: 2700, currency: 'CNY' },
     method: 'original_payment',
     reference: 'RF-99120001',
-    refunded_at: '2026-11-28T05:00:00.000Z',
+    refunded_at: new Date().toISOString(),
   })
   t.match(refund, { object: 'refund', id: /^rfd_/, settlement_id: settlement.id, amount: { amount: 2700 } })
 

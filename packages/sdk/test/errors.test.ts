@@ -28,7 +28,7 @@ t.test(
       remedy: 'partial_refund',
       amount: { amount: 2700, currency: 'CNY' },
       terms: 'Refund of 27.00 yuan.',
-      agreed_at: '2026-11-28T03:20:00.000Z',
+      agreed_at: new Date().toISOString(),
       consumer_consent: { method: 'sms', reference: 'SMS-1' },
     })
 
@@ -66,7 +66,7 @@ t.test(
             amount: { amount: 2701, currency: 'CNY' },
             method: 'wechat_pay',
             reference: 'WX-1',
-            refunded_at: '2026-11-28T05:00:00.000Z',
+            refunded_at: new Date().toISOString(),
           }),
         want: { Class: UnprocessableEntityError, status: 422, code: 'refund_exceeds_settlement' },
       },

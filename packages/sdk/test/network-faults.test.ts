@@ -21,7 +21,7 @@ async function settle(enterprise: Hejie, disputeId: string) {
     remedy: 'partial_refund',
     amount: { amount: 2700, currency: 'CNY' },
     terms: 'Refund of the unused 27.00 yuan of the annual video membership.',
-    agreed_at: '2026-11-28T03:20:00.000Z',
+    agreed_at: new Date().toISOString(),
     consumer_consent: { method: 'phone_recording', reference: 'REC-20261128-0042' },
   })
 }
@@ -39,7 +39,7 @@ t.test(
       amount: { amount: 2700, currency: 'CNY' },
       method: 'original_payment',
       reference: 'RF-99120001',
-      refunded_at: '2026-11-28T05:00:00.000Z',
+      refunded_at: new Date().toISOString(),
     })
 
     const attempts = proxy.requests.filter(isRefund)

@@ -173,7 +173,8 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
     n += 1
     await act(database, deadlines, { actor: principal, requestId: `demo-step-${n}` }, id, request)
   }
-  const agreed = new Date(database.clock.now().getTime() - 3_600_000).toISOString()
+  // Reported times lie between the dispute's assignment and now: the demo reports them as it goes.
+  const agreed = () => database.clock.now().toISOString()
   const settle = async (id: string, enterpriseId: string, amount: number) => {
     const by = asEnterprise(enterpriseId)
     await step(id, by, { action: 'accept', body: {} })
@@ -181,7 +182,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
       action: 'contacts',
       body: {
         channel: 'phone',
-        contacted_at: agreed,
+        contacted_at: agreed(),
         reached: true,
         summary: 'Consumer reached; a partial refund agreed.',
       },
@@ -192,7 +193,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
         remedy: 'partial_refund',
         amount: { amount, currency: 'CNY' },
         terms: `Refund of ${(amount / 100).toFixed(2)} yuan for the unused part.`,
-        agreed_at: agreed,
+        agreed_at: agreed(),
         consumer_consent: { method: 'phone_recording', reference: `REC-${id.slice(-8)}` },
       },
     })
@@ -221,7 +222,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
       amount: { amount: 2700, currency: 'CNY' },
       method: 'original_payment',
       reference: `RF-${done.slice(-8)}`,
-      refunded_at: agreed,
+      refunded_at: agreed(),
     },
   })
   await step(done, asEnterprise(video), {

@@ -26,17 +26,30 @@ const BEARER = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+)$/i
 export const authenticationPlugin = fp(
   async (app: FastifyInstance, options: { tokens: Tokens }) => {
     app.decorateRequest('principal', null)
+    // Who the rate limiter counts this request against, before anything is verified: the
+    // client of a token already verified here, else (rate-limit.ts) the source address.
+    app.addHook('onRequest', async (request) => {
+      const token = BEARER.exec(request.headers.authorization ?? '')?.[1]
+      const clientId = token ? options.tokens.verifiedClientOf(token) : null
+      if (clientId) request.rateLimitSubject = `client:${clientId}`
+    })
+    // Authentication is a hook of each protected route, added after the rate limiter's (whose
+    // plugin is registered first), so that the limiter counts the request before its token is
+    // verified: app-wide hooks would run before every route's own.
     app.addHook('onRoute', (route) => {
-      if (route.url.startsWith('/v1') && !route.config?.access) {
+      const access = route.config?.access
+      if (route.url.startsWith('/v1') && !access) {
         throw new Error(`route ${route.method} ${route.url} declares no access rule`)
       }
+      if (!access || access === 'public') return
+      const own = route.onRequest
+      route.onRequest = [...(own === undefined ? [] : Array.isArray(own) ? own : [own]), authorize]
     })
-    app.addHook('onRequest', async (request) => {
+    async function authorize(request: FastifyRequest): Promise<void> {
       const access = request.routeOptions.config.access
       if (!access || access === 'public') return
       const principal = await authenticate(request, options.tokens)
       request.principal = principal
-      request.rateLimitSubject = `client:${principal.clientId}`
       if (!access.roles.includes(principal.role)) {
         throw problem('forbidden', `This operation is for ${access.roles.join(' or ')} clients.`)
       }
@@ -47,7 +60,7 @@ export const authenticationPlugin = fp(
           },
         })
       }
-    })
+    }
   },
   { name: 'hejie-authentication', fastify: '5.x' },
 )

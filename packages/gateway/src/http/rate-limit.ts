@@ -13,7 +13,10 @@ export interface RateLimitOptions {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Who this request counts against; authentication sets it to the API client. */
+    /**
+     * Who this request counts against: the API client of a token this instance has already
+     * verified (set before the limiter runs, without verifying anything), else the address.
+     */
     rateLimitSubject: string | null
   }
 }
@@ -23,9 +26,13 @@ function subjectOf(request: FastifyRequest): string {
 }
 
 /**
- * Per-client rate limiting with the IETF draft headers (`ratelimit-limit`,
- * `ratelimit-remaining`, `ratelimit-reset`, `retry-after`). It runs after authentication
- * (`preParsing`) so that every API client has its own budget.
+ * Rate limiting with the IETF draft headers (`ratelimit-limit`, `ratelimit-remaining`,
+ * `ratelimit-reset`, `retry-after`). It counts every request, before its token is verified
+ * (`onRequest`, ahead of the authentication hook of each route): a request without a token,
+ * or with a bad one, counts against its source address, so that guessing or replaying tokens
+ * is throttled like anything else and never costs a signature check past the budget. A token
+ * this instance has verified before counts against its API client, so every client keeps its
+ * own budget behind a shared address.
  */
 export const rateLimitPlugin = fp(
   async (app: FastifyInstance, options: RateLimitOptions) => {
@@ -36,7 +43,7 @@ export const rateLimitPlugin = fp(
     app.decorateRequest('rateLimitSubject', null)
     await app.register(rateLimit, {
       global: true,
-      hook: 'preParsing',
+      hook: 'onRequest',
       max: options.max,
       timeWindow: options.windowMs,
       enableDraftSpec: true,

@@ -121,7 +121,11 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> = a
         summary: 'Revoke an API client: its tokens stop working within seconds on every instance',
         operationId: 'revokeClient',
         params: IdParams,
-        response: { 200: Type.Ref('ApiClient'), ...errors },
+        response: {
+          200: Type.Ref('ApiClient'),
+          ...errors,
+          409: problemResponse('The client is the last active regulator client'),
+        },
       },
     },
     async (request, reply) => {

@@ -31,6 +31,15 @@ export interface Database {
   readonly schema?: string | undefined
   /** Throws when the database cannot answer a trivial query. */
   ping(): Promise<void>
+  /**
+   * After personal data is erased: removes what the database's files still hold of the data
+   * as it was, as far as the backend allows. SQLite overwrites deleted content as it goes
+   * (`secure_delete`); here its write-ahead log, which still holds the pages as they were
+   * before the erasure, is checkpointed into the database and truncated. PostgreSQL has no
+   * such control: old row versions stay in its files until vacuum reuses their space, and in
+   * its WAL archives and backups (docs/operations.md says what the operator must do).
+   */
+  forgetOverwrittenData(): Promise<void>
   close(): Promise<void>
 }
 
@@ -52,6 +61,9 @@ function openSqlite(path: string, clock: Clock): Database {
   connection.pragma('synchronous = FULL')
   connection.pragma('foreign_keys = ON')
   connection.pragma('busy_timeout = 5000')
+  // Deleted and overwritten content is zeroed, not left in free space and free pages where
+  // an erased consumer's name and phone could be read back from the file.
+  connection.pragma('secure_delete = ON')
   const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: connection }) })
   return {
     db,
@@ -59,6 +71,12 @@ function openSqlite(path: string, clock: Clock): Database {
     clock,
     async ping() {
       await sql`select 1`.execute(db)
+    },
+    async forgetOverwrittenData() {
+      // Copies the current pages into the database and empties the log. Another process
+      // reading at this moment (a worker) can keep part of the log alive: then the next
+      // checkpoint, automatic or after the next erasure, finishes the work.
+      connection.pragma('wal_checkpoint(TRUNCATE)')
     },
     async close() {
       await db.destroy()
@@ -101,6 +119,7 @@ function openPostgres(url: string, options: DatabaseOptions, clock: Clock): Data
     async ping() {
       await sql`select 1`.execute(db)
     },
+    async forgetOverwrittenData() {},
     async close() {
       await db.destroy()
     },

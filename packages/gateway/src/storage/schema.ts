@@ -203,7 +203,10 @@ export interface RefundTable {
   settlement_id: string
   amount: number
   method: string
+  /** As the enterprise sent it. */
   reference: string
+  /** `referenceKey(reference)`: what is unique per enterprise. */
+  reference_key: string
   refunded_at: string
   created_at: string
 }

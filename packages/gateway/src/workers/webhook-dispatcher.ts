@@ -20,6 +20,7 @@ export interface DispatcherOptions {
     Config,
     | 'databaseUrl'
     | 'webhookAllowPrivateTargets'
+    | 'webhookAllowedPorts'
     | 'webhookRetryScheduleMs'
     | 'webhookTimeoutMs'
     | 'webhookConcurrency'
@@ -43,6 +44,7 @@ export function startWebhookDispatcher(options: DispatcherOptions): WebhookDispa
   const leaseMs = timeoutMs * 3
   const agent = webhookAgent({
     allowPrivate: config.webhookAllowPrivateTargets,
+    extraPorts: config.webhookAllowedPorts,
     timeoutMs,
     connections: config.webhookConcurrency,
   })

@@ -137,7 +137,7 @@ t.test(`the consumer's name and phone reach only those who may see them (${backe
   await views(a.id, consumer, consumer, 'in_progress')
   await post(enterprise, a.id, 'contacts', {
     channel: 'phone',
-    contacted_at: '2026-11-28T03:05:00.000Z',
+    contacted_at: new Date().toISOString(),
     reached: true,
     summary: 'Consumer agrees to a refund of the unused part.',
   })
@@ -147,7 +147,7 @@ t.test(`the consumer's name and phone reach only those who may see them (${backe
     amount: { amount: 2700, currency: 'CNY' },
     method: 'original_payment',
     reference: 'RF-99120001',
-    refunded_at: '2026-11-28T05:00:00.000Z',
+    refunded_at: new Date().toISOString(),
   })
   const closed = await post(enterprise, a.id, 'outcome', { result: 'fulfilled', summary: 'Refunded.' })
   t.same(closed.json().consumer, masked, 'the answer that closes it is already masked')

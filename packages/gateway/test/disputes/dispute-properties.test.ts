@@ -585,7 +585,8 @@ interface BodyContext {
   references: string[]
 }
 
-const at = '2026-11-28T03:05:00.000Z'
+/** A reported time (contact, refund): now, which lies after the dispute's assignment. */
+const at = () => new Date().toISOString()
 
 /**
  * A body of the action's schema. Most are ones the action accepts in the current state; a
@@ -607,7 +608,7 @@ function validBody(action: Action, seed: number, dispute: DisputeRow, context: B
     case 'contacts':
       return {
         channel: (['phone', 'sms', 'im', 'email', 'in_person'] as const)[seed % 5],
-        contacted_at: at,
+        contacted_at: at(),
         reached: seed % 2 === 0,
         summary: 'Called the consumer about the membership.',
       }
@@ -628,7 +629,7 @@ function validBody(action: Action, seed: number, dispute: DisputeRow, context: B
           seed % 6
         ],
         reference: reused ?? `RF-${context.run}-${context.counter}`,
-        refunded_at: at,
+        refunded_at: at(),
       }
     }
     case 'outcome':
@@ -754,16 +755,18 @@ t.test('refunds is not offered once nothing is left to refund under the settleme
   const cases = [
     {
       name: 'a settlement of 27.00 CNY refunded in full',
-      settlement: settlementOf2700,
+      settlement: () => settlementOf2700,
       refund: 2700,
     },
     {
       name: 'a settlement without an amount (an apology)',
-      settlement: (({ amount: _none, ...rest }) => ({
-        ...rest,
-        remedy: 'apology',
-        terms: 'A written apology.',
-      }))(settlementOf2700),
+      // Made when it is sent: its agreed_at is a time after the dispute's assignment.
+      settlement: () =>
+        (({ amount: _none, ...rest }) => ({
+          ...rest,
+          remedy: 'apology',
+          terms: 'A written apology.',
+        }))(settlementOf2700),
       refund: 0,
     },
   ]
@@ -773,7 +776,7 @@ t.test('refunds is not offered once nothing is left to refund under the settleme
     const settled = await enterprise({
       method: 'POST',
       url: `/v1/disputes/${dispute.id}/settlements`,
-      payload: settlement,
+      payload: settlement(),
     })
     t.equal(settled.statusCode, 201, `${name}: settled`)
     if (refund > 0) {
@@ -784,7 +787,7 @@ t.test('refunds is not offered once nothing is left to refund under the settleme
           amount: { amount: refund, currency: 'CNY' },
           method: 'alipay',
           reference: `RF-${dispute.id}`,
-          refunded_at: at,
+          refunded_at: at(),
         },
       })
       t.equal(paid.statusCode, 201, `${name}: refunded`)
@@ -796,7 +799,7 @@ t.test('refunds is not offered once nothing is left to refund under the settleme
         amount: { amount: 1, currency: 'CNY' },
         method: 'alipay',
         reference: `RF-1-${dispute.id}`,
-        refunded_at: at,
+        refunded_at: at(),
       },
     })
     t.equal(

@@ -30,7 +30,7 @@ const refund = (amount: number, reference: string) => ({
   amount: { amount, currency: 'CNY' },
   method: 'wechat_pay',
   reference,
-  refunded_at: '2026-11-28T05:00:00.000Z',
+  refunded_at: new Date().toISOString(),
 })
 
 async function snapshot(database: Awaited<ReturnType<typeof settledDispute>>['database'], id: string) {
@@ -292,7 +292,7 @@ t.test('enterprise A cannot see or act on enterprise B’s disputes: 404 on ever
       payload: {
         accept: {},
         decline: { reason: 'other' },
-        contacts: { channel: 'phone', contacted_at: '2026-11-28T03:05:00.000Z', reached: true, summary: 'x' },
+        contacts: { channel: 'phone', contacted_at: new Date().toISOString(), reached: true, summary: 'x' },
         settlements: settlementOf2700,
         refunds: refund(1, 'RF-A'),
         outcome: { result: 'not_settled', summary: 'x' },

@@ -43,7 +43,7 @@ t.test(`a video membership complaint from the 12315 hotline is settled directly 
     url: `/v1/disputes/${id}/contacts`,
     payload: {
       channel: 'phone',
-      contacted_at: '2026-11-28T03:05:00.000Z',
+      contacted_at: new Date().toISOString(),
       reached: true,
       summary: 'Consumer agrees to a refund of the unused part.',
     },
@@ -72,7 +72,7 @@ t.test(`a video membership complaint from the 12315 hotline is settled directly 
       amount: { amount: 2700, currency: 'CNY' },
       method: 'original_payment',
       reference: 'RF-99120001',
-      refunded_at: '2026-11-28T05:00:00.000Z',
+      refunded_at: new Date().toISOString(),
     },
   })
   t.equal(refund.statusCode, 201)

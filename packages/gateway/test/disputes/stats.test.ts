@@ -76,6 +76,13 @@ const scenario = (async () => {
       .where('id', '=', id)
       .execute()
   }
+  /**
+   * Moves only the assignment into the past, before the enterprise reports a time of its
+   * handling (which may not precede the assignment); the deadline stays ahead until `place`.
+   */
+  const assignedBefore = async (id: string, assignedAt: string) => {
+    await database.db.updateTable('disputes').set({ assigned_at: assignedAt }).where('id', '=', id).execute()
+  }
   const contact = (token: string, id: string, at: string, reached = true) =>
     act(token, id, 'contacts', {
       channel: 'phone',
@@ -88,7 +95,7 @@ const scenario = (async () => {
       remedy: amount ? 'partial_refund' : 'apology',
       ...(amount ? { amount: { amount, currency: 'CNY' } } : {}),
       terms: 'As agreed on the phone.',
-      agreed_at: '2026-01-05T06:00:00.000Z',
+      agreed_at: new Date().toISOString(),
       consumer_consent: { method: 'phone_recording', reference: `REC-${id}` },
     })
   }
@@ -97,7 +104,7 @@ const scenario = (async () => {
       amount: { amount, currency: 'CNY' },
       method: 'original_payment',
       reference: `RF-${id}`,
-      refunded_at: '2026-01-06T06:00:00.000Z',
+      refunded_at: new Date().toISOString(),
     })
   const fulfil = (token: string, id: string) =>
     act(token, id, 'outcome', { result: 'fulfilled', summary: 'Done as agreed.' })
@@ -111,6 +118,7 @@ const scenario = (async () => {
   await act(regulatorToken, a8, 'close', { resolution: 'mediated' })
   // A1
   const a1 = await open(a.id)
+  await assignedBefore(a1, '2026-01-05T02:00:00.000Z')
   await act(a.token, a1, 'accept')
   await contact(a.token, a1, '2026-01-05T03:00:00.000Z')
   await settle(a.token, a1, 2700)
@@ -120,6 +128,7 @@ const scenario = (async () => {
   await place(a1, '2026-01-05T02:00:00.000Z', '2026-01-07T02:00:00.000Z')
   // A2: the month boundary
   const a2 = await open(a.id)
+  await assignedBefore(a2, '2026-01-31T16:30:00.000Z')
   await act(a.token, a2, 'accept')
   await contact(a.token, a2, '2026-02-01T01:00:00.000Z')
   await settle(a.token, a2, 5000)
@@ -146,6 +155,7 @@ const scenario = (async () => {
   await place(a5, '2026-02-10T02:00:00.000Z')
   // A6
   const a6 = await open(a.id)
+  await assignedBefore(a6, '2026-02-12T02:00:00.000Z')
   await act(a.token, a6, 'accept')
   await contact(a.token, a6, '2026-02-12T05:00:00.000Z')
   await place(a6, '2026-02-12T02:00:00.000Z')
@@ -163,6 +173,7 @@ const scenario = (async () => {
   await place(b2, '2026-01-09T02:00:00.000Z')
   // B3
   const b3 = await open(b.id)
+  await assignedBefore(b3, '2026-01-12T02:00:00.000Z')
   await act(b.token, b3, 'accept')
   await contact(b.token, b3, '2026-01-12T04:00:00.000Z', false)
   await settle(b.token, b3)
@@ -171,6 +182,7 @@ const scenario = (async () => {
   await place(b3, '2026-01-12T02:00:00.000Z', '2026-01-15T02:00:00.000Z')
   // B4, now C's
   const b4 = await open(b.id)
+  await assignedBefore(b4, '2026-02-03T02:00:00.000Z')
   await contact(b.token, b4, '2026-02-03T03:00:00.000Z')
   await act(b.token, b4, 'decline', { reason: 'not_responsible' })
   await act(regulatorToken, b4, 'assign', { enterprise_id: c.id })

@@ -317,7 +317,12 @@ t.test('an endpoint failing without a success for the configured time is disable
 t.test(
   'metadata, private and loopback targets are refused when private targets are not allowed',
   async (t) => {
-    const { app, enterprise } = await setUp(t, { webhookAllowPrivateTargets: false })
+    // The receiver's port is allowed, so that the refusal below is the address's.
+    const receiver = await startReceiver(t)
+    const { app, enterprise } = await setUp(t, {
+      webhookAllowPrivateTargets: false,
+      webhookAllowedPorts: [receiver.port],
+    })
     for (const url of [
       'http://169.254.169.254/',
       'http://10.0.0.1/',
@@ -340,7 +345,6 @@ t.test(
     }
 
     // A name is only known to be loopback after DNS: the connection is refused and logged.
-    const receiver = await startReceiver(t)
     const endpoint = await subscribe(app, enterprise.token, `https://localhost:${receiver.port}/hooks`)
     await as(app, enterprise.token)({ method: 'POST', url: `/v1/webhook-endpoints/${endpoint.id}/test` })
     let attempt: { status_code: number | null; error: string } | undefined

@@ -32,6 +32,9 @@ export const settlementOf2700 = {
   remedy: 'partial_refund',
   amount: { amount: 2700, currency: 'CNY' },
   terms: 'Refund of the unused 27.00 yuan of the annual video membership.',
-  agreed_at: '2026-11-28T03:20:00.000Z',
+  // When the settlement is sent: a reported time lies between the assignment and now.
+  get agreed_at() {
+    return new Date().toISOString()
+  },
   consumer_consent: { method: 'phone_recording', reference: 'REC-20261128-0042' },
 }

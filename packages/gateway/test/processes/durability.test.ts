@@ -13,7 +13,10 @@ import { call, registerEnterprise, sharedDatabase, startGateway, tokenFor } from
 
 const contact = {
   channel: 'phone',
-  contacted_at: '2026-11-28T03:05:00.000Z',
+  // When the contact is sent: a reported time lies between the assignment and now.
+  get contacted_at() {
+    return new Date().toISOString()
+  },
   reached: true,
   summary: 'Consumer reached; call back tomorrow with the refund amount.',
 }

@@ -20,3 +20,4 @@ export { exportBundle, listEntries, proveConsistency, proveInclusion } from './l
 export { nodeSha256 } from './merkle.js'
 export { checkpointText, cosignedNote, noteKeys, witnessedCheckpoint } from './notes.js'
 export { storedNodes, treeSize } from './stored-nodes.js'
+export { visibleEntries } from './visibility.js'

@@ -4,26 +4,13 @@ import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
 import type { AuditEntryTable, Schema } from '../../storage/schema.js'
-import { regulatorSubtree } from '../tenancy/subtree.js'
 import { type CheckpointKeys, currentCheckpoint } from './checkpoints.js'
 import { merkle } from './merkle.js'
 import { witnessedCheckpoint } from './notes.js'
 import { storedNodes, treeSize } from './stored-nodes.js'
+import { visibleEntries } from './visibility.js'
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64')
-
-/**
- * Entries the principal may read: for a regulator, those of its jurisdiction's subtree; for
- * an enterprise, those about disputes while they were its own (entries keep the enterprise
- * they were written for, so a dispute routed away later still shows the enterprise its own
- * part of the history).
- */
-function visibleEntries(db: Kysely<Schema>, principal: Principal) {
-  const all = db.selectFrom('audit_entries').selectAll()
-  return principal.role === 'regulator'
-    ? all.where('jurisdiction_id', 'in', regulatorSubtree(db, principal))
-    : all.where('enterprise_id', '=', principal.enterpriseId ?? '').where('dispute_id', 'is not', null)
-}
 
 /**
  * An entry as the API shows it: the stored bytes exactly as hashed, and the same bytes
@@ -54,6 +41,7 @@ export async function listEntries(
   const end = Math.min(range.end ?? size, size)
   if (range.start > end) throw problem('validation_failed', `start ${range.start} is past end ${end}.`)
   const rows = await visibleEntries(db, principal)
+    .selectAll()
     .where('leaf_index', '>=', range.start)
     .where('leaf_index', '<', end)
     .orderBy('leaf_index')
@@ -86,7 +74,10 @@ export async function proveInclusion(
 ) {
   if (leafIndex >= size) throw problem('validation_failed', `leaf_index must be below tree_size (${size}).`)
   await assertSize(db, size)
-  const visible = await visibleEntries(db, principal).where('leaf_index', '=', leafIndex).executeTakeFirst()
+  const visible = await visibleEntries(db, principal)
+    .select('leaf_index')
+    .where('leaf_index', '=', leafIndex)
+    .executeTakeFirst()
   if (!visible) throw problem('not_found', `No audit entry ${leafIndex} visible to the caller.`)
   const hashes = await merkle.inclusionProof(leafIndex, size, storedNodes(db))
   return { leaf_index: leafIndex, tree_size: size, hashes: hashes.map(base64) }
@@ -176,7 +167,11 @@ export async function exportBundle(
     if (consistency) yield `${JSON.stringify(consistency)}\n`
     let next = from
     while (next < to) {
-      let batch = visibleEntries(db, principal).where('leaf_index', '>=', next).where('leaf_index', '<', to)
+      let batch = visibleEntries(db, principal)
+        .selectAll()
+        .where('leaf_index', '>=', next)
+        .where('leaf_index', '<', to)
+      // A regulator may narrow the export to one enterprise; an enterprise's is its own already.
       if (enterpriseId) batch = batch.where('enterprise_id', '=', enterpriseId)
       const rows = await batch.orderBy('leaf_index').limit(500).execute()
       if (rows.length === 0) break

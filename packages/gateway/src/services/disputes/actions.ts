@@ -7,6 +7,7 @@ import {
   type Transition,
   transition,
 } from '../../domain/disputes/lifecycle.js'
+import { checkReportedTimes } from '../../domain/disputes/reported-times.js'
 import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
@@ -60,7 +61,7 @@ export function act(
 ): Promise<WriteOutcome<unknown>> {
   const principal = context.actor
   const expectedVersion = ifMatchVersion(ifMatch)
-  return runDisputeWrite(database, context, async (tx) => {
+  const outcome = runDisputeWrite(database, context, async (tx) => {
     const current = await lockDispute(tx, principal, id)
     if (roleOf(request.action) !== principal.role) {
       throw problem('forbidden', `Only ${roleOf(request.action)} clients may ${request.action} a dispute.`)
@@ -84,6 +85,7 @@ export function act(
       })
     }
 
+    assertReportedTimes(request, current, tx.now)
     const effect = await effectOf({ tx, deadlines, current }, request)
     const at = tx.now.toISOString()
     const next: DisputeTable = {
@@ -114,6 +116,37 @@ export function act(
       ? { status: 201, body: effect.created.view }
       : { status: 200, body: presentDispute(next, principal, tx.now) }
   })
+  if (request.action !== 'erase-personal-data') return outcome
+  // Once committed, the erased data must not survive in the database's files either.
+  return outcome.then(async (done) => {
+    await database.forgetOverwrittenData()
+    return done
+  })
+}
+
+/** Times the enterprise reports (contacts, settlements, refunds) lie in its own handling, not ahead. */
+function assertReportedTimes(request: ActionRequest, current: DisputeTable, now: Date): void {
+  const verdict = checkReportedTimes(request.body, current, now)
+  if (verdict.ok) return
+  const path = `body/${verdict.field}`
+  if (verdict.problem === 'in_future') {
+    throw problem(
+      'time_in_future',
+      `${verdict.field} is in the future: at most 5 minutes ahead of the gateway's clock (${verdict.latestAllowed}) is allowed.`,
+      {
+        errors: [{ path, message: 'in the future' }],
+        extensions: { field: verdict.field, latest_allowed: verdict.latestAllowed },
+      },
+    )
+  }
+  throw problem(
+    'time_before_assignment',
+    `${verdict.field} is before the dispute was assigned to this enterprise (${verdict.assignedAt}).`,
+    {
+      errors: [{ path, message: 'before the assignment' }],
+      extensions: { field: verdict.field, assigned_at: verdict.assignedAt },
+    },
+  )
 }
 
 /** The action's own rule, given its body (one generic call, so the action and its body stay paired). */

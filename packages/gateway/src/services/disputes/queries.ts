@@ -5,6 +5,7 @@ import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import { utc } from '../../schemas/common.js'
 import type { Schema } from '../../storage/schema.js'
+import { visibleEntries } from '../audit/index.js'
 import { findInSubtree } from '../jurisdictions/tree.js'
 import { decodeCursor, type Page, toPage } from '../pagination.js'
 import { regulatorSubtree, subtreeIds } from '../tenancy/subtree.js'
@@ -93,7 +94,16 @@ export async function disputeTimeline(
   page: { limit: number; cursor?: string | undefined },
 ) {
   await findVisibleDispute(db, principal, id)
+  // The timeline shows the entries of the dispute the caller may read in the audit log:
+  // an enterprise's starts at its own assignment (see services/audit/visibility.ts).
   let query = db.selectFrom('timeline_entries').selectAll().where('dispute_id', '=', id)
+  if (principal.role !== 'regulator') {
+    query = query.where(
+      'leaf_index',
+      'in',
+      visibleEntries(db, principal).select('leaf_index').where('dispute_id', '=', id),
+    )
+  }
   if (page.cursor) query = query.where('leaf_index', '>', Number(decodeCursor(page.cursor, 1)[0]))
   const rows = await query
     .orderBy('leaf_index', 'asc')

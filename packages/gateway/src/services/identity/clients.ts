@@ -12,6 +12,7 @@ import { decodeCursor, type Page, toPage } from '../pagination.js'
 import { regulatorSubtree } from '../tenancy/subtree.js'
 import { runWrite, type WriteContext, type WriteOutcome, type WriteTransaction } from '../write/index.js'
 import { hashSecret, newClientSecret, verifySecret } from './client-secrets.js'
+import { remainingRegulatorClients } from './last-regulator.js'
 
 export interface ApiClientView {
   id: string
@@ -223,6 +224,12 @@ export function revokeClient(
     const row = await managedClients(tx.db, context.actor).where('id', '=', id).executeTakeFirst()
     if (!row) throw problem('not_found', `No API client ${id}.`)
     if (row.revoked_at) return { status: 200, body: presentClient(row) }
+    if (row.role === 'regulator' && (await remainingRegulatorClients(tx.db, tx.dialect, row)).length === 0) {
+      throw problem(
+        'last_regulator_client',
+        `${id} is the last active regulator client: create another before revoking it.`,
+      )
+    }
     const revoked = { ...row, revoked_at: tx.now.toISOString() }
     await tx.db
       .updateTable('api_clients')

@@ -8,6 +8,14 @@ interface PublishedKey {
   kid: string
   publicKey: KeyObject
   jwk: JWK
+  /** When the key stopped (or stops) signing, after a rotation; null while it is current. */
+  retiredAt: number | null
+}
+
+/** A key that verifies signatures, and since when it signs no more. */
+export interface VerifyingKey {
+  publicKey: KeyObject
+  retiredAt: number | null
 }
 
 /**
@@ -18,6 +26,10 @@ interface PublishedKey {
  * A rotation is announced before it is used: a new key is published at once but signs only
  * after `activationDelayMs`, by which time every instance has refreshed and publishes it, so
  * a verifier never meets a token whose key a JWKS it fetched from any instance lacks.
+ *
+ * A retired key stays published, but verifies access tokens only until every token it
+ * signed has expired (see `Tokens`). Every instance learns of a rotation within half the
+ * activation delay, before the old key stops signing, from the periodic refresh.
  */
 export class KeyRing {
   private published = new Map<string, PublishedKey & { createdAt: number; sealedPrivateKey: string }>()
@@ -62,6 +74,7 @@ export class KeyRing {
           jwk,
           publicKey,
           createdAt: Date.parse(row.created_at),
+          retiredAt: row.retired_at === null ? null : Date.parse(row.retired_at),
           sealedPrivateKey: row.encrypted_private_jwk,
         }
         return [row.kid, entry] as const
@@ -110,14 +123,13 @@ export class KeyRing {
   }
 
   /**
-   * The public key for a `kid`. An unknown kid may be a rotation on another instance, so
-   * it triggers a refresh, at most once a second.
+   * The public key for a `kid`, with its retirement. An unknown kid may be a rotation on
+   * another instance, so it triggers a refresh, at most once a second.
    */
-  async publicKey(kid: string): Promise<KeyObject | undefined> {
-    const known = this.published.get(kid)
-    if (known) return known.publicKey
-    if (Date.now() - this.lastRefresh > 1000) await this.refresh()
-    return this.published.get(kid)?.publicKey
+  async publicKey(kid: string): Promise<VerifyingKey | undefined> {
+    if (!this.published.has(kid) && Date.now() - this.lastRefresh > 1000) await this.refresh()
+    const key = this.published.get(kid)
+    return key ? { publicKey: key.publicKey, retiredAt: key.retiredAt } : undefined
   }
 
   jwks(): { keys: JWK[] } {

@@ -29,11 +29,19 @@ interface AccessClaims extends JWTPayload {
 
 const TOKEN_TYPE = 'at+jwt' // RFC 9068: an access token cannot be confused with another JWT
 const CACHE_LIMIT = 50_000
+/** How far the clocks of two instances may disagree about a key's retirement. */
+const RETIREMENT_GRACE_MS = 30_000
 
 /**
  * Issues and verifies access tokens (EdDSA JWTs). Verification pins the algorithm, issuer,
  * audience and type, and caches what it verified until the token expires, so the hot path
  * costs a map lookup and a revocation check.
+ *
+ * Two limits hold whoever signed a token. Its lifetime (`exp` − `iat`) is at most the
+ * configured token lifetime: a leaked signing key cannot mint tokens that outlive a
+ * rotation. And a retired key verifies only what it can have signed: tokens issued before
+ * it retired, until the last of them expires; after that it only verifies the audit
+ * checkpoints it signed.
  */
 export class Tokens {
   private readonly verified = new Map<string, { principal: Principal; expiresAt: number }>()
@@ -49,6 +57,7 @@ export class Tokens {
     scopes: readonly Scope[],
   ): Promise<IssuedToken> {
     const { kid, privateKey } = this.keys.signingKey()
+    const issuedAt = Math.floor(Date.now() / 1000)
     const scope = scopes.join(' ')
     const claims: AccessClaims = {
       role: client.role,
@@ -62,11 +71,22 @@ export class Tokens {
       .setIssuer(this.settings.issuer)
       .setAudience(this.settings.audience)
       .setSubject(client.id)
-      .setIssuedAt()
-      .setExpirationTime(`${this.settings.ttlSeconds}s`)
+      // One reading of the clock for both: two readings a second boundary apart would give
+      // a token one second longer than its lifetime, which verification refuses.
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + this.settings.ttlSeconds)
       .setJti(randomUUID())
       .sign(privateKey)
     return { access_token: accessToken, token_type: 'Bearer', expires_in: this.settings.ttlSeconds, scope }
+  }
+
+  /**
+   * The client of a token this instance has verified and that has not expired, or null:
+   * a map lookup, no signature check, for the rate limiter to count the request against.
+   */
+  verifiedClientOf(token: string): string | null {
+    const cached = this.verified.get(token)
+    return cached && cached.expiresAt > Date.now() ? cached.principal.clientId : null
   }
 
   async verify(token: string): Promise<Principal> {
@@ -80,22 +100,31 @@ export class Tokens {
     return principal
   }
 
+  /** Whether every token a key retired at `retiredAt` can have signed has expired. */
+  private pastRetirement(retiredAt: number | null): boolean {
+    return (
+      retiredAt !== null && Date.now() > retiredAt + this.settings.ttlSeconds * 1000 + RETIREMENT_GRACE_MS
+    )
+  }
+
   private async verifySignature(token: string): Promise<Principal> {
     let payload: AccessClaims
+    let retiredAt: number | null = null
     try {
       const result = await jwtVerify<AccessClaims>(
         token,
         async (header) => {
           const key = header.kid ? await this.keys.publicKey(header.kid) : undefined
-          if (!key) throw new joseErrors.JWKSNoMatchingKey()
-          return key
+          if (!key || this.pastRetirement(key.retiredAt)) throw new joseErrors.JWKSNoMatchingKey()
+          retiredAt = key.retiredAt
+          return key.publicKey
         },
         {
           algorithms: ['EdDSA'],
           issuer: this.settings.issuer,
           audience: this.settings.audience,
           typ: TOKEN_TYPE,
-          requiredClaims: ['exp', 'sub', 'jti'],
+          requiredClaims: ['exp', 'iat', 'sub', 'jti'],
         },
       )
       payload = result.payload
@@ -105,6 +134,20 @@ export class Tokens {
           ? 'The access token has expired.'
           : 'The access token is not valid.'
       throw problem('invalid_token', `${reason} Get a new one from POST /v1/oauth/token.`)
+    }
+    const { exp = 0, iat = 0 } = payload
+    // A token dated ahead would otherwise stretch its lifetime: iat a year ahead, exp 15 minutes after.
+    if (exp - iat > this.settings.ttlSeconds || iat * 1000 > Date.now() + RETIREMENT_GRACE_MS) {
+      throw problem(
+        'invalid_token',
+        `The access token lives longer than the ${this.settings.ttlSeconds} s this gateway allows. Get a new one from POST /v1/oauth/token.`,
+      )
+    }
+    if (retiredAt !== null && iat * 1000 > retiredAt + RETIREMENT_GRACE_MS) {
+      throw problem(
+        'invalid_token',
+        'The access token was issued after its signing key retired. Get a new one from POST /v1/oauth/token.',
+      )
     }
     const principal = principalFrom(payload)
     if (this.verified.size >= CACHE_LIMIT) this.verified.delete(this.verified.keys().next().value as string)

@@ -15,7 +15,7 @@ import {
   type WriteOutcome,
   type WriteTransaction,
 } from '../write/index.js'
-import { assertAllowedWebhookUrl } from './targets.js'
+import { assertAllowedWebhookUrl, type TargetPolicy } from './targets.js'
 
 /** After a rotation, the old secret keeps signing beside the new one this long. */
 export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000
@@ -37,7 +37,7 @@ export interface WebhookEndpointView {
 
 export interface WebhookSettings {
   masterKey: MasterKey
-  allowPrivateTargets: boolean
+  targets: TargetPolicy
 }
 
 /** `whsec_` and base64 of 32 random bytes: the secret format of Standard Webhooks. */
@@ -120,7 +120,7 @@ export function createEndpoint(
   settings: WebhookSettings,
   input: { url: string; event_types: string[]; description?: string | undefined },
 ): Promise<WriteOutcome<WithSecret>> {
-  assertAllowedWebhookUrl(input.url, settings.allowPrivateTargets)
+  assertAllowedWebhookUrl(input.url, settings.targets)
   const secret = newWebhookSecret()
   return runWrite(database, context, async (tx) => {
     const at = tx.now.toISOString()
@@ -175,7 +175,7 @@ export function updateEndpoint(
     status?: 'enabled' | 'disabled' | undefined
   },
 ): Promise<WriteOutcome<WebhookEndpointView>> {
-  if (patch.url !== undefined) assertAllowedWebhookUrl(patch.url, settings.allowPrivateTargets)
+  if (patch.url !== undefined) assertAllowedWebhookUrl(patch.url, settings.targets)
   return runWrite(database, context, async (tx) => {
     const row = await findEndpoint(tx.db, context.actor, id)
     const changes: Partial<WebhookEndpointTable> = { updated_at: tx.now.toISOString() }

@@ -5,11 +5,37 @@ import { Agent, buildConnector } from 'undici'
 import { problem } from '../../errors.js'
 
 /**
+ * Where webhooks may go. `allowPrivate` turns the SSRF protection off (development and
+ * tests: http, any address, any port); otherwise only https to globally routable unicast
+ * addresses on an allowed port.
+ */
+export interface TargetPolicy {
+  allowPrivate: boolean
+  /** Ports allowed besides 443 and 80 (`HEJIE_WEBHOOK_ALLOWED_PORTS`). */
+  extraPorts: readonly number[]
+}
+
+/**
+ * Ports webhooks are sent to without configuration: the web's own. A receiver is a public
+ * web service, and every other port of a public address is someone's SSH, SMTP, database or
+ * admin console that a webhook URL would otherwise let an API client knock on.
+ */
+export const WEB_PORTS: readonly number[] = [443, 80]
+
+/**
  * SSRF protection for webhook delivery. A webhook URL is chosen by an API client, so without
  * these checks the gateway would fetch its own admin ports, the private network, or the cloud
  * metadata service on their behalf. Only globally routable unicast addresses are allowed:
  * ipaddr.js classifies loopback, private (RFC 1918), link-local (169.254/16 with the metadata
  * address), unique-local (fc00::/7), CGNAT (100.64/10), 0.0.0.0/8 and the rest as other ranges.
+ *
+ * An IPv6 address that carries an IPv4 address is judged by the IPv4 address it carries,
+ * since that is where a packet to it can end up: IPv4-mapped (::ffff:a.b.c.d),
+ * IPv4-compatible (::a.b.c.d, which URL parsing writes as ::7f00:1 and ipaddr.js then calls
+ * unicast), IPv4-translated (::ffff:0:a.b.c.d), NAT64 (64:ff9b::a.b.c.d), 6to4 (2002:a.b.c.d::)
+ * and Teredo (its server and its client). Where the IPv6 form is a plain translation (mapped,
+ * compatible, translated, NAT64 with the well-known prefix) a public IPv4 address makes it
+ * allowed; 6to4, Teredo and the local-use NAT64 prefix stay refused by their own range.
  */
 export function forbiddenAddressReason(address: string): string | null {
   let parsed: ipaddr.IPv4 | ipaddr.IPv6
@@ -18,24 +44,62 @@ export function forbiddenAddressReason(address: string): string | null {
   } catch {
     return `${address} is not an IP address`
   }
-  // ::ffff:10.0.0.1 reaches 10.0.0.1: judge the IPv4 address it carries.
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
-    parsed = (parsed as ipaddr.IPv6).toIPv4Address()
+  if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6
+    const carried = embeddedIPv4(v6)
+    for (const v4 of carried.addresses) {
+      const range = v4.range()
+      if (range !== 'unicast') return `${address} is a ${range} address (it carries ${v4.toString()})`
+    }
+    if (carried.translation) return null
   }
   const range = parsed.range()
   return range === 'unicast' ? null : `${address} is a ${range} address`
+}
+
+/** The IPv4 addresses an IPv6 address carries, and whether it is a plain translation of one. */
+function embeddedIPv4(address: ipaddr.IPv6): { addresses: ipaddr.IPv4[]; translation: boolean } {
+  const p = address.parts
+  const v4 = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff])
+  const zero = (from: number, to: number) => p.slice(from, to).every((part) => part === 0)
+  const high = p[6] ?? 0
+  const low = p[7] ?? 0
+  // ::a.b.c.d (compatible), ::ffff:a.b.c.d (mapped), ::ffff:0:a.b.c.d (translated, RFC 6145)
+  if (zero(0, 5) && (p[5] === 0 || p[5] === 0xffff)) return { addresses: [v4(high, low)], translation: true }
+  if (zero(0, 4) && p[4] === 0xffff && p[5] === 0) return { addresses: [v4(high, low)], translation: true }
+  // NAT64, the well-known prefix 64:ff9b::/96 (RFC 6052)
+  if (p[0] === 0x64 && p[1] === 0xff9b && zero(2, 6)) return { addresses: [v4(high, low)], translation: true }
+  // 6to4, 2002:a.b.c.d::/48 (RFC 3056)
+  if (p[0] === 0x2002) return { addresses: [v4(p[1] ?? 0, p[2] ?? 0)], translation: false }
+  // Teredo, 2001:0::/32 (RFC 4380): the server, then the client with its bits inverted
+  if (p[0] === 0x2001 && p[1] === 0) {
+    return { addresses: [v4(p[2] ?? 0, p[3] ?? 0), v4(~high & 0xffff, ~low & 0xffff)], translation: false }
+  }
+  return { addresses: [], translation: false }
 }
 
 function hostOf(url: URL): string {
   return url.hostname.replace(/^\[(.*)\]$/, '$1')
 }
 
+/** The port a URL connects to, its scheme's default when it names none. */
+function portOf(url: { port: string; protocol: string }): number {
+  if (url.port !== '') return Number(url.port)
+  return url.protocol === 'http:' ? 80 : 443
+}
+
+function forbiddenPortReason(port: number, policy: TargetPolicy): string | null {
+  if (policy.allowPrivate || WEB_PORTS.includes(port) || policy.extraPorts.includes(port)) return null
+  const allowed = [...WEB_PORTS, ...policy.extraPorts].join(', ')
+  return `port ${port} is not allowed (allowed: ${allowed})`
+}
+
 /**
- * Checks a URL when an endpoint is created or changed: the scheme, and a host written as an
- * IP address. Host names are checked again after DNS at every connection, since what a name
- * resolves to can change after this check.
+ * Checks a URL when an endpoint is created or changed: the scheme, the port, and a host
+ * written as an IP address. Host names are checked again after DNS at every connection,
+ * since what a name resolves to can change after this check.
  */
-export function assertAllowedWebhookUrl(raw: string, allowPrivate: boolean): void {
+export function assertAllowedWebhookUrl(raw: string, policy: TargetPolicy): void {
   let url: URL
   try {
     url = new URL(raw)
@@ -47,7 +111,7 @@ export function assertAllowedWebhookUrl(raw: string, allowPrivate: boolean): voi
   if (url.username || url.password) {
     throw problem('webhook_url_not_allowed', 'A webhook URL must not carry credentials.')
   }
-  if (allowPrivate) {
+  if (policy.allowPrivate) {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
       throw problem('webhook_url_not_allowed', 'A webhook URL must be http or https.')
     }
@@ -61,6 +125,8 @@ export function assertAllowedWebhookUrl(raw: string, allowPrivate: boolean): voi
   if (url.protocol !== 'https:') {
     throw problem('webhook_url_not_allowed', 'A webhook URL must be https.')
   }
+  const portReason = forbiddenPortReason(portOf(url), policy)
+  if (portReason) throw problem('webhook_url_not_allowed', `Webhooks are not sent there: ${portReason}.`)
 }
 
 /** Raised while connecting; recorded as the attempt's error. */
@@ -88,14 +154,16 @@ const guardedLookup: LookupFunction = (hostname, options, callback) => {
 
 /**
  * The HTTP client of the dispatcher. Unless private targets are allowed, every connection
- * is checked when it is made: a literal IP host before connecting, a name through the
- * guarded lookup, so a name that resolves to 127.0.0.1 or 169.254.169.254 is refused.
+ * is checked when it is made: the port and a literal IP host before connecting, a name
+ * through the guarded lookup, so a name that resolves to 127.0.0.1 or 169.254.169.254 is
+ * refused. An endpoint stored before a rule tightened is held to the rule of today.
  */
-export function webhookAgent(options: {
-  allowPrivate: boolean
-  timeoutMs: number
-  connections: number
-}): Agent {
+export function webhookAgent(
+  options: TargetPolicy & {
+    timeoutMs: number
+    connections: number
+  },
+): Agent {
   const timeout = options.timeoutMs
   if (options.allowPrivate) {
     return new Agent({ connect: { timeout }, connections: options.connections })
@@ -105,7 +173,9 @@ export function webhookAgent(options: {
     connections: options.connections,
     connect: (connectOptions, callback) => {
       const host = connectOptions.hostname.replace(/^\[(.*)\]$/, '$1')
-      const reason = isIP(host) ? forbiddenAddressReason(host) : null
+      const reason =
+        forbiddenPortReason(portOf(connectOptions), options) ??
+        (isIP(host) ? forbiddenAddressReason(host) : null)
       if (reason) return callback(new ForbiddenTargetError(host, reason), null)
       return connector(connectOptions, callback)
     },

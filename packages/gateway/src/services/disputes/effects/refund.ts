@@ -1,5 +1,6 @@
 import { settledAmount } from '../../../domain/disputes/facts.js'
 import { newId } from '../../../domain/ids.js'
+import { referenceKey } from '../../../domain/references.js'
 import { problem } from '../../../errors.js'
 import { utc } from '../../../schemas/common.js'
 import { money } from '../presenter.js'
@@ -12,11 +13,18 @@ export const recordRefund: EffectOf<'refunds'> = async ({ tx, current, body }) =
   if (!settlement) throw problem('invalid_transition', 'A refund needs a recorded settlement.')
   // The reference first: a retry of a refund already recorded must learn that it was
   // (409 with `existing_id`), even when paying it again would also exceed the settlement.
+  // References are compared by their key: "TXN 001" and "txn001" are one payment.
+  const key = referenceKey(body.reference)
+  if (key === '') {
+    throw problem('validation_failed', 'The refund reference has no visible characters.', {
+      errors: [{ path: 'body/reference', message: 'only white space or invisible characters' }],
+    })
+  }
   const duplicate = await tx.db
     .selectFrom('refunds')
     .select(['id', 'dispute_id'])
     .where('enterprise_id', '=', current.enterprise_id)
-    .where('reference', '=', body.reference)
+    .where('reference_key', '=', key)
     .executeTakeFirst()
   if (duplicate) {
     throw problem('conflict', `Refund reference ${body.reference} is already recorded as ${duplicate.id}.`, {
@@ -39,6 +47,7 @@ export const recordRefund: EffectOf<'refunds'> = async ({ tx, current, body }) =
     amount: body.amount.amount,
     method: body.method,
     reference: body.reference,
+    reference_key: key,
     refunded_at: utc(body.refunded_at),
     created_at: tx.now.toISOString(),
   }

@@ -1,0 +1,58 @@
+import t from 'tap'
+import { testApp } from '../helpers/app.js'
+import { backend } from '../helpers/database.js'
+import { accessToken, as, regulatorCredentials } from '../helpers/identity.js'
+
+t.test(
+  `a regulator cannot revoke the last active regulator client, itself included (${backend})`,
+  async (t) => {
+    const { app, database } = await testApp(t)
+    const only = await regulatorCredentials(database)
+    const token = await accessToken(app, only)
+    const res = await as(app, token)({ method: 'DELETE', url: `/v1/clients/${only.clientId}` })
+    t.equal(res.statusCode, 409)
+    t.match(res.headers['content-type'], /^application\/problem\+json/)
+    t.equal(res.json().code, 'last_regulator_client')
+    const me = await as(app, token)({ url: '/v1/me' })
+    t.equal(me.statusCode, 200, 'the regulator keeps its access')
+    const row = await database.db
+      .selectFrom('api_clients')
+      .select('revoked_at')
+      .where('id', '=', only.clientId)
+      .executeTakeFirstOrThrow()
+    t.equal(row.revoked_at, null, 'nothing changed')
+  },
+)
+
+t.test(`with another active regulator client, a regulator client can be revoked (${backend})`, async (t) => {
+  const { app, database } = await testApp(t)
+  const first = await regulatorCredentials(database)
+  const second = await regulatorCredentials(database)
+  const token = await accessToken(app, first)
+  const revoked = await as(app, token)({ method: 'DELETE', url: `/v1/clients/${second.clientId}` })
+  t.equal(revoked.statusCode, 200)
+  t.type(revoked.json().revoked_at, 'string')
+  const last = await as(app, token)({ method: 'DELETE', url: `/v1/clients/${first.clientId}` })
+  t.equal(last.statusCode, 409, 'the remaining one is now the last')
+  t.equal(last.json().code, 'last_regulator_client')
+})
+
+t.test(`two regulators revoking each other at once leave one of them active (${backend})`, async (t) => {
+  const { app, database } = await testApp(t)
+  const first = await regulatorCredentials(database)
+  const second = await regulatorCredentials(database)
+  const firstToken = await accessToken(app, first)
+  const secondToken = await accessToken(app, second)
+  const results = await Promise.all([
+    as(app, firstToken)({ method: 'DELETE', url: `/v1/clients/${second.clientId}` }),
+    as(app, secondToken)({ method: 'DELETE', url: `/v1/clients/${first.clientId}` }),
+  ])
+  t.same(results.map((res) => res.statusCode).sort(), [200, 409])
+  const active = await database.db
+    .selectFrom('api_clients')
+    .select('id')
+    .where('role', '=', 'regulator')
+    .where('revoked_at', 'is', null)
+    .execute()
+  t.equal(active.length, 1, 'one regulator client remains active')
+})
