@@ -2,6 +2,7 @@ import t from 'tap'
 import { testApp } from '../helpers/app.js'
 import { backend } from '../helpers/database.js'
 import { accessToken, as, regulatorCredentials } from '../helpers/identity.js'
+import { addNode } from '../helpers/jurisdictions.js'
 
 t.test(
   `a regulator cannot revoke the last active regulator client, itself included (${backend})`,
@@ -56,3 +57,25 @@ t.test(`two regulators revoking each other at once leave one of them active (${b
     .execute()
   t.equal(active.length, 1, 'one regulator client remains active')
 })
+
+t.test(
+  `only the root's last regulator client is kept: a district's last one can go, and does not count for the root (${backend})`,
+  async (t) => {
+    const { app, database } = await testApp(t)
+    const city = await regulatorCredentials(database)
+    const cityToken = await accessToken(app, city)
+    const district = await addNode(app, cityToken, {
+      name: '丰台区市场监督管理局',
+      code: '110106',
+      level: 'district',
+    })
+    const cityLast = await as(app, cityToken)({ method: 'DELETE', url: `/v1/clients/${city.clientId}` })
+    t.equal(cityLast.statusCode, 409, 'a district regulator does not stand in for the root')
+    t.equal(cityLast.json().code, 'last_regulator_client')
+    const districtLast = await as(
+      app,
+      cityToken,
+    )({ method: 'DELETE', url: `/v1/clients/${district.regulator.clientId}` })
+    t.equal(districtLast.statusCode, 200, "the city revokes its district's last regulator client")
+  },
+)

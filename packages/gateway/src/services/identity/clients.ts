@@ -123,6 +123,10 @@ export function createClient(
   })()
 }
 
+async function isRoot(tx: WriteTransaction, jurisdictionId: string): Promise<boolean> {
+  return (await rootJurisdiction(tx.db)).id === jurisdictionId
+}
+
 /** Where a new client belongs, checked against the subtree of the regulator creating it. */
 async function jurisdictionOfNewClient(tx: WriteTransaction, input: NewClient): Promise<string> {
   const { manager } = input
@@ -224,10 +228,14 @@ export function revokeClient(
     const row = await managedClients(tx.db, context.actor).where('id', '=', id).executeTakeFirst()
     if (!row) throw problem('not_found', `No API client ${id}.`)
     if (row.revoked_at) return { status: 200, body: presentClient(row) }
-    if (row.role === 'regulator' && (await remainingRegulatorClients(tx.db, tx.dialect, row)).length === 0) {
+    if (
+      row.role === 'regulator' &&
+      (await isRoot(tx, row.jurisdiction_id)) &&
+      (await remainingRegulatorClients(tx.db, tx.dialect, row)).length === 0
+    ) {
       throw problem(
         'last_regulator_client',
-        `${id} is the last active regulator client: create another before revoking it.`,
+        `${id} is the last active regulator client of the root jurisdiction: create another before revoking it.`,
       )
     }
     const revoked = { ...row, revoked_at: tx.now.toISOString() }
