@@ -962,6 +962,8 @@ export interface components {
              * @example 2026-11-28T08:00:00.000Z
              */
             respond_by: string;
+            /** @description True when `respond_by` was counted through a year whose holiday schedule was not published yet: its statutory days off were derived from the law's rules and make-up working days were unknown. A deadline, once set, keeps its date when the schedule is published. */
+            respond_by_provisional: boolean;
             accepted_at: string | null;
             settled_at: string | null;
             closed_at: string | null;

@@ -6,6 +6,7 @@ import { disputes } from './0003-disputes.js'
 import { webhooks } from './0004-webhooks.js'
 import { statsIndexes } from './0005-stats-indexes.js'
 import { witnesses } from './0006-witnesses.js'
+import { provisionalDeadlines } from './0008-provisional-deadlines.js'
 
 /**
  * Every migration, in order. Migrations are forward-only and written for both dialects;
@@ -19,6 +20,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0004-webhooks': webhooks(dialect),
     '0005-stats-indexes': statsIndexes,
     '0006-witnesses': witnesses(dialect),
+    '0008-provisional-deadlines': provisionalDeadlines,
   }
   return { getMigrations: async () => migrations }
 }
