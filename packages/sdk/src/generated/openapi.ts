@@ -741,7 +741,7 @@ export interface components {
              * @description Stable identifier; see docs/errors.md.
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_json" | "invalid_cursor" | "unauthenticated" | "invalid_token" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "invalid_transition" | "idempotency_key_in_use" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "idempotency_key_reused" | "refund_exceeds_settlement" | "enterprise_not_active" | "webhook_url_not_allowed" | "cosignature_invalid" | "cosignature_stale" | "rate_limited" | "internal_error" | "database_unavailable" | "not_ready";
+            code: "validation_failed" | "malformed_json" | "invalid_cursor" | "unauthenticated" | "invalid_token" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "invalid_transition" | "idempotency_key_in_use" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "idempotency_key_reused" | "refund_exceeds_settlement" | "enterprise_not_active" | "webhook_url_not_allowed" | "cosignature_invalid" | "cosignature_stale" | "rate_limited" | "internal_error" | "database_unavailable" | "storage_full" | "not_ready";
             request_id: string;
             errors?: {
                 path: string;
@@ -1308,7 +1308,7 @@ export interface components {
         };
         OAuthError: {
             /** @enum {string} */
-            error: "invalid_request" | "invalid_client" | "unsupported_grant_type" | "invalid_scope";
+            error: "invalid_request" | "invalid_client" | "unsupported_grant_type" | "invalid_scope" | "temporarily_unavailable";
             error_description: string;
         };
         Jwks: {
@@ -1453,6 +1453,15 @@ export interface operations {
             };
             /** @description Unknown client or wrong secret */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description The database is out of reach: `temporarily_unavailable`, with `retry-after` */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
