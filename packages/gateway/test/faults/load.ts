@@ -53,17 +53,32 @@ export async function registerComplaint(
   const body =
     earlier?.body ?? complaint(enterpriseId, { external_ref: `${tag}-${randomBytes(6).toString('hex')}` })
   const idempotencyKey = earlier?.idempotencyKey ?? randomBytes(12).toString('hex')
-  const answer = await send(base, token, '/v1/disputes', {
-    method: 'POST',
-    body: JSON.stringify(body),
-    headers: { 'idempotency-key': idempotencyKey },
-  })
+  const externalRef = (body as { external_ref: string }).external_ref
+  let answer: Awaited<ReturnType<typeof send>>
+  try {
+    answer = await send(base, token, '/v1/disputes', {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'idempotency-key': idempotencyKey },
+    })
+  } catch (error) {
+    // No answer at all (the gateway's process died): status 0, not acknowledged.
+    return {
+      kind: 'intake',
+      status: 0,
+      code: (error as Error).message,
+      retryAfter: null,
+      externalRef,
+      idempotencyKey,
+      body,
+    }
+  }
   return {
     kind: 'intake',
     status: answer.status,
     code: answer.body.code as string | undefined,
     retryAfter: answer.retryAfter,
-    externalRef: (body as { external_ref: string }).external_ref,
+    externalRef,
     idempotencyKey,
     body,
     ...(answer.status === 201 ? { disputeId: answer.body.id as string } : {}),
@@ -89,8 +104,8 @@ export function startLoad(base: string, token: string, enterpriseId: string, tag
           sent.push(await registerComplaint(base, token, enterpriseId, tag))
         }
       } catch (error) {
-        // A socket error is a failure of the gateway to answer at all: recorded as status 0.
-        sent.push({ kind: 'intake', status: 0, code: (error as Error).message, retryAfter: null })
+        // No answer at all: recorded as status 0.
+        sent.push({ kind: 'list', status: 0, code: (error as Error).message, retryAfter: null })
       }
       await pause(5)
     }
@@ -109,6 +124,8 @@ export interface Accounts {
   sent: number
   acknowledged: number
   refused: number
+  /** Requests that got no answer at all (the process died under them). */
+  unanswered: number
   /** Answers neither a success nor a 503 with `retry-after` (must be none). */
   unexpected: string[]
   retried: number
@@ -131,8 +148,10 @@ export async function settle(
   tag: string,
   sent: Sent[],
   refusedCode: string,
+  options: { processKilled?: boolean } = {},
 ): Promise<Accounts> {
   const unexpected = sent
+    .filter((s) => !(options.processKilled && s.status === 0))
     .filter(
       (s) =>
         !(
@@ -176,6 +195,7 @@ export async function settle(
     sent: sent.length,
     acknowledged: sent.filter((s) => s.status === 200 || s.status === 201).length,
     refused: sent.filter((s) => s.status === 503).length,
+    unanswered: sent.filter((s) => s.status === 0).length,
     unexpected,
     retried,
     lost,
@@ -188,7 +208,7 @@ export async function settle(
 export function report(fault: string, accounts: Accounts, extra = ''): string {
   return (
     `fault: ${fault}: sent ${accounts.sent}, acknowledged ${accounts.acknowledged}, ` +
-    `refused with 503 ${accounts.refused}, other ${accounts.unexpected.length}; ` +
+    `refused with 503 ${accounts.refused}, ${accounts.unanswered ? `unanswered ${accounts.unanswered}, ` : ''}other ${accounts.unexpected.length}; ` +
     `afterwards ${accounts.retried} unacknowledged intakes retried, ${accounts.found} disputes found: ` +
     `lost ${accounts.lost}, duplicated ${accounts.duplicated}${extra ? `; ${extra}` : ''}`
   )

@@ -42,7 +42,13 @@ export async function outage(t: Teardown): Promise<Outage> {
   return backend === 'postgres' ? postgresOutage(t) : sqliteOutage(t)
 }
 
-async function postgresOutage(t: Teardown): Promise<Outage> {
+/**
+ * A migrated PostgreSQL database of its own (not a schema in the shared test database), so
+ * that a fault can refuse connections to it or terminate its sessions and touch nothing else.
+ */
+export async function postgresFaultDatabase(
+  t: Teardown,
+): Promise<{ database: TestDatabase; name: string; url: string }> {
   const name = `hejie_fault_${randomBytes(5).toString('hex')}`
   await adminQuery(`create database ${name}`)
   t.teardown(() => adminQuery(`drop database if exists ${name} with (force)`))
@@ -52,8 +58,13 @@ async function postgresOutage(t: Teardown): Promise<Outage> {
   const database = openDatabase({ ...location, poolSize: 8 })
   t.teardown(() => database.close())
   await migrateToLatest(database)
+  return { database: Object.assign(database, { location }), name, url: location.databaseUrl }
+}
+
+async function postgresOutage(t: Teardown): Promise<Outage> {
+  const { database, name } = await postgresFaultDatabase(t)
   return {
-    database: Object.assign(database, { location }),
+    database,
     readsFail: true,
     async cut() {
       await adminQuery(`alter database ${name} with allow_connections false`)
