@@ -86,11 +86,11 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
 
   const deadlines = deadlinePolicyFrom(options.config)
   const year = options.database.clock.now().getUTCFullYear()
-  const uncovered = [year, year + 1].filter((y) => !deadlines.calendar.coveredYears.includes(y))
-  if (uncovered.length > 0) {
+  const provisional = [year, year + 1].filter((y) => deadlines.calendar.isProvisionalYear(y))
+  if (provisional.length > 0) {
     app.log.warn(
-      { years: uncovered },
-      'the holiday calendar does not cover these years: their statutory holidays count as working days until HEJIE_CALENDAR_FILE adds them',
+      { provisional_years: provisional },
+      'the holiday schedule of these years is not published yet: their statutory days off are derived from the law, and deadlines counted through them are marked respond_by_provisional until a newer release or HEJIE_CALENDAR_FILE brings the schedule',
     )
   }
   for (const schema of disputeSchemas) app.addSchema(schema)

@@ -38,6 +38,7 @@ export const problemTypes = {
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal server error' },
   database_unavailable: { status: 503, title: 'The database is not reachable' },
+  storage_full: { status: 503, title: 'The database has no space left' },
   not_ready: { status: 503, title: 'The service is not ready' },
 } as const satisfies Record<string, { status: number; title: string }>
 

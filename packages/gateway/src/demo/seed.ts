@@ -3,7 +3,7 @@ import { type Principal, scopesByRole } from '../domain/principal.js'
 import { usccCheckCharacter } from '../domain/uscc.js'
 import type { IntakeBody } from '../schemas/disputes.js'
 import { type ActionRequest, act } from '../services/disputes/actions.js'
-import type { DeadlinePolicy } from '../services/disputes/deadline-policy.js'
+import { type DeadlinePolicy, deadlineColumns } from '../services/disputes/deadline-policy.js'
 import { scanDeadlines } from '../services/disputes/deadline-scan.js'
 import { intake } from '../services/disputes/intake.js'
 import { createEnterprise } from '../services/enterprises.js'
@@ -237,7 +237,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
     .updateTable('disputes')
     .set({
       assigned_at: doneAssignedAt.toISOString(),
-      respond_by: deadlines.calendar.respondBy(doneAssignedAt, deadlines.responseWorkingDays).toISOString(),
+      ...deadlineColumns(deadlines, doneAssignedAt),
     })
     .where('id', '=', done)
     .execute()
@@ -281,7 +281,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
     .updateTable('disputes')
     .set({
       assigned_at: assignedAt.toISOString(),
-      respond_by: deadlines.calendar.respondBy(assignedAt, deadlines.responseWorkingDays).toISOString(),
+      ...deadlineColumns(deadlines, assignedAt),
     })
     .where('id', '=', late)
     .execute()

@@ -8,9 +8,16 @@
  * `chinese-days` package (2004 onwards, as far as the installed version goes); a deployment
  * can extend or replace it with a JSON file for the years the package does not cover yet,
  * because each year's schedule is only published in the preceding autumn or winter.
+ *
+ * A year the schedule does not cover yet (from 2025 on) is provisional: its statutory days
+ * off are derived from the law's rules (`statutory-holidays.ts`), its make-up working days
+ * are unknown, and a deadline counted through it says so (`respond_by_provisional`). Once
+ * the published schedule arrives, new deadlines follow it; deadlines already stored keep
+ * the date they were given.
  */
 import { readFileSync } from 'node:fs'
 import chineseDays from 'chinese-days/dist/chinese-days.json' with { type: 'json' }
+import { derivedHolidays, FIRST_YEAR_OF_THE_RULES, LAST_DERIVABLE_YEAR } from './statutory-holidays.js'
 
 /** A schedule: statutory holidays and make-up working days, each as YYYY-MM-DD. */
 export interface CalendarData {
@@ -27,9 +34,16 @@ export interface CalendarOptions {
   mode?: 'extend' | 'replace'
 }
 
+/** A deadline and whether any day counted towards it lies in a provisional year. */
+export interface Deadline {
+  respondBy: Date
+  provisional: boolean
+}
+
 // China has had no daylight saving time since 1991, so Shanghai is always UTC+8.
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/
+const NO_DAYS: ReadonlySet<string> = new Set()
 const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
 
 /** The calendar date in Asia/Shanghai (YYYY-MM-DD) at an instant. */
@@ -43,13 +57,16 @@ export function shanghaiDate(instant: Date): string {
  * Which days are worked. Immutable, so one instance can be shared by every request.
  *
  * A day the data does not list is judged by the day of the week alone: Monday to Friday
- * worked, Saturday and Sunday off. That is also the rule for years the data does not cover
- * at all, which is why `coveredYears` exists: startup can warn when the current or the
- * coming year is missing instead of deadlines silently ignoring its holidays.
+ * worked, Saturday and Sunday off, except in a provisional year (one the data does not
+ * cover, from 2025 on), whose derived statutory days off are off as well. `coveredYears`
+ * and `isProvisionalYear` let startup say which years are provisional.
  */
 export class WorkingDayCalendar {
   readonly #holidays: ReadonlySet<string>
   readonly #workdays: ReadonlySet<string>
+  readonly #covered: ReadonlySet<number>
+  /** The derived days off of each provisional year, computed when first needed. */
+  readonly #derived = new Map<number, ReadonlySet<string>>()
   /** The years the data lists at least one day of, ascending. */
   readonly coveredYears: readonly number[]
 
@@ -60,6 +77,15 @@ export class WorkingDayCalendar {
     this.#workdays = new Set(checked.workdays)
     const years = new Set([...this.#holidays, ...this.#workdays].map((day) => Number(day.slice(0, 4))))
     this.coveredYears = Object.freeze([...years].sort((a, b) => a - b))
+    this.#covered = years
+  }
+
+  /**
+   * Whether a year's days off are derived rather than published: a year from 2025 on
+   * (the rules as amended in 2024) that the data lists no day of.
+   */
+  isProvisionalYear(year: number): boolean {
+    return year >= FIRST_YEAR_OF_THE_RULES && !this.#covered.has(year)
   }
 
   /** Whether a Shanghai calendar date (YYYY-MM-DD) is a working day. */
@@ -95,6 +121,21 @@ export class WorkingDayCalendar {
   }
 
   /**
+   * `respondBy`, and whether it is provisional: whether any day counted towards it, after
+   * the day of assignment up to the deadline's own, lies in a provisional year.
+   */
+  deadline(assignedAt: Date, workingDays: number): Deadline {
+    const last = this.addWorkingDays(assignedAt, workingDays)
+    const respondBy = endOfShanghaiDay(last)
+    if (workingDays === 0) return { respondBy, provisional: false }
+    const firstYear = Number(nextDay(shanghaiDate(assignedAt)).slice(0, 4))
+    for (let year = firstYear; year <= Number(last.slice(0, 4)); year++) {
+      if (this.isProvisionalYear(year)) return { respondBy, provisional: true }
+    }
+    return { respondBy, provisional: false }
+  }
+
+  /**
    * The working days after the Shanghai date of `from` up to and including that of `to`:
    * the inverse of `addWorkingDays`. Negative when `to` falls on an earlier date.
    */
@@ -123,7 +164,18 @@ export class WorkingDayCalendar {
   #isWorking(day: string): boolean {
     if (this.#holidays.has(day)) return false
     if (this.#workdays.has(day)) return true
-    return !isWeekend(day)
+    if (isWeekend(day)) return false
+    return !this.#derivedDaysOff(Number(day.slice(0, 4))).has(day)
+  }
+
+  #derivedDaysOff(year: number): ReadonlySet<string> {
+    if (!this.isProvisionalYear(year) || year > LAST_DERIVABLE_YEAR) return NO_DAYS
+    let days = this.#derived.get(year)
+    if (!days) {
+      days = new Set(derivedHolidays(year))
+      this.#derived.set(year, days)
+    }
+    return days
   }
 
   #countAfter(start: string, end: string): number {

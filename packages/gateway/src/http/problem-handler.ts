@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { type FieldError, type ProblemCode, ProblemError } from '../errors.js'
+import { storageProblem } from './storage-problems.js'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
@@ -61,6 +62,8 @@ export function toProblem(error: FastifyError | ProblemError | Error): ProblemEr
   const status = fastifyError.statusCode ?? 500
   const byStatus = statusCodes[status]
   if (status < 500 && byStatus) return new ProblemError(byStatus, fastifyError.message)
+  const fromStorage = storageProblem(error)
+  if (fromStorage) return fromStorage
   return new ProblemError('internal_error', 'Something went wrong on our side; the request id identifies it.')
 }
 

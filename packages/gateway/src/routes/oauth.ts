@@ -4,12 +4,18 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { isScope, type Scope } from '../domain/principal.js'
 import { problem } from '../errors.js'
+import { storageProblem } from '../http/storage-problems.js'
 import { StringEnum } from '../schemas/common.js'
 import { authenticateClient, scopesOf } from '../services/identity/clients.js'
 import type { Identity } from '../services/identity/identity.js'
 
 /** RFC 6749 §5.2 error codes this endpoint answers with. */
-type OAuthError = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope'
+type OAuthError =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'temporarily_unavailable'
 
 class OAuthProblem extends Error {
   constructor(
@@ -38,6 +44,7 @@ const OAuthErrorBody = Type.Object(
       'invalid_client',
       'unsupported_grant_type',
       'invalid_scope',
+      'temporarily_unavailable',
     ] as const),
     error_description: Type.String(),
   },
@@ -134,6 +141,13 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ identity: Identity; tokenR
   }
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof OAuthProblem) return sendOAuthError(reply, error)
+    // The database out of reach (or full): RFC 6749's shape, with the problem's retry-after.
+    const fromStorage = storageProblem(error)
+    if (fromStorage) {
+      request.log.error({ err: error }, 'token request failed: database unavailable')
+      for (const [name, value] of Object.entries(fromStorage.headers)) reply.header(name, value)
+      return sendOAuthError(reply, new OAuthProblem('temporarily_unavailable', fromStorage.message, 503))
+    }
     if ((error as { validation?: unknown }).validation) {
       const unsupported =
         /grant_type/.test(error.message) &&
@@ -192,6 +206,10 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ identity: Identity; tokenR
           },
           401: {
             description: 'Unknown client or wrong secret',
+            content: { 'application/json': { schema: Type.Ref('OAuthError') } },
+          },
+          503: {
+            description: 'The database is out of reach: `temporarily_unavailable`, with `retry-after`',
             content: { 'application/json': { schema: Type.Ref('OAuthError') } },
           },
         },

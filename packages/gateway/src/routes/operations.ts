@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { problem } from '../errors.js'
 import { problemResponse } from '../http/problem-schema.js'
+import { databaseUnavailable } from '../http/storage-problems.js'
 import { pendingMigrations } from '../storage/migrator.js'
 
 const Health = Type.Object({ status: Type.Literal('ok') }, { $id: 'Health' })
@@ -46,7 +47,7 @@ export const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await app.database.ping()
         pending = await pendingMigrations(app.database)
       } catch {
-        throw problem('database_unavailable', 'The database does not answer.')
+        throw databaseUnavailable('The database does not answer.')
       }
       if (pending.length > 0) {
         throw problem('not_ready', `Migrations not yet run: ${pending.join(', ')}.`)

@@ -163,6 +163,10 @@ export const Dispute = Type.Object(
     received_at: Timestamp,
     assigned_at: Timestamp,
     respond_by: Timestamp,
+    respond_by_provisional: Type.Boolean({
+      description:
+        "True when `respond_by` was counted through a year whose holiday schedule was not published yet: its statutory days off were derived from the law's rules and make-up working days were unknown. A deadline, once set, keeps its date when the schedule is published.",
+    }),
     accepted_at: Nullable(Timestamp),
     settled_at: Nullable(Timestamp),
     closed_at: Nullable(Timestamp),

@@ -6,6 +6,7 @@ import pg from 'pg'
 import { type Clock, systemClock } from '../domain/clock.js'
 import { CurrentSchemaPostgresDialect } from './current-schema-introspector.js'
 import type { DialectName } from './dialect.js'
+import { ConnectionUnavailableError } from './failures.js'
 import type { Schema } from './schema.js'
 
 export interface DatabaseOptions {
@@ -17,6 +18,11 @@ export interface DatabaseOptions {
   searchPath?: string
   /** What the deployment reads as "now" (the system's clock unless a test or the sandbox sets one). */
   clock?: Clock
+  /**
+   * How long a SQLite statement waits for another process's lock before failing with
+   * SQLITE_BUSY (a 503). 5 s unless set; better-sqlite3 waits synchronously, so keep it short.
+   */
+  sqliteBusyTimeoutMs?: number
 }
 
 export interface Database {
@@ -50,21 +56,21 @@ export function openDatabase(options: DatabaseOptions): Database {
   const clock = options.clock ?? systemClock
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options, clock)
-    : openSqlite(options.sqlitePath, clock)
+    : openSqlite(options.sqlitePath, clock, options.sqliteBusyTimeoutMs ?? 5000)
 }
 
-function openSqlite(path: string, clock: Clock): Database {
+function openSqlite(path: string, clock: Clock, busyTimeoutMs: number): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const connection = new SQLite(path)
   // WAL lets readers run beside the one writer; FULL makes every acknowledged commit durable.
   connection.pragma('journal_mode = WAL')
   connection.pragma('synchronous = FULL')
   connection.pragma('foreign_keys = ON')
-  connection.pragma('busy_timeout = 5000')
+  connection.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`)
   // Deleted and overwritten content is zeroed, not left in free space and free pages where
   // an erased consumer's name and phone could be read back from the file.
   connection.pragma('secure_delete = ON')
-  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: connection }) })
+  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: connection }, connection) })
   return {
     db,
     dialect: 'sqlite',
@@ -92,10 +98,22 @@ function openSqlite(path: string, clock: Clock): Database {
  * write, so each takes the lock when it begins and waits its turn.
  */
 class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(
+    config: ConstructorParameters<typeof SqliteDialect>[0],
+    private readonly sqlite: SQLite.Database,
+  ) {
+    super(config)
+  }
+
   override createDriver(): Driver {
     const driver = super.createDriver()
     driver.beginTransaction = async (connection: DatabaseConnection) => {
       await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+    }
+    // Some errors (SQLITE_FULL, SQLITE_IOERR…) make SQLite roll the whole transaction back
+    // itself. A ROLLBACK after that fails, and its error would hide the one that matters.
+    driver.rollbackTransaction = async (connection: DatabaseConnection) => {
+      if (this.sqlite.inTransaction) await connection.executeQuery(CompiledQuery.raw('rollback'))
     }
     return driver
   }
@@ -108,9 +126,19 @@ function openPostgres(url: string, options: DatabaseOptions, clock: Clock): Data
     connectionTimeoutMillis: 5000,
     ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
   })
-  // An idle client that loses its server must not crash the process; the next query reports it.
+  // A client that loses its server must not crash the process, idle in the pool or checked
+  // out between two queries: its next query reports it, and the pool drops it on release.
   pool.on('error', () => {})
-  const db = new Kysely<Schema>({ dialect: new CurrentSchemaPostgresDialect({ pool }) })
+  pool.on('connect', (client) => client.on('error', () => {}))
+  // Failing to get a connection means the database is unavailable, whatever the server said.
+  const connections = {
+    connect: () =>
+      pool.connect().catch((error: unknown) => {
+        throw new ConnectionUnavailableError(error)
+      }),
+    end: () => pool.end(),
+  }
+  const db = new Kysely<Schema>({ dialect: new CurrentSchemaPostgresDialect({ pool: connections }) })
   return {
     db,
     dialect: 'postgres',

@@ -53,8 +53,14 @@ class GroupCommit {
               await sql`release write`.execute(trx)
               outcomes.push({ ok: true, value })
             } catch (error) {
-              await sql`rollback to write`.execute(trx)
-              await sql`release write`.execute(trx)
+              try {
+                await sql`rollback to write`.execute(trx)
+                await sql`release write`.execute(trx)
+              } catch {
+                // SQLite rolled the whole transaction back itself (out of space, an I/O
+                // error): the batch fails, with the error that ended it.
+                throw error
+              }
               outcomes.push({ ok: false, error })
             }
           }

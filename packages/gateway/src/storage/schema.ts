@@ -168,6 +168,8 @@ export interface DisputeTable {
   received_at: string
   assigned_at: string
   respond_by: string
+  /** 1 when `respond_by` was counted through a year whose days off were derived, not published. */
+  respond_by_provisional: number
   accepted_at: string | null
   settled_at: string | null
   closed_at: string | null

@@ -1,5 +1,6 @@
 import type { Config } from '../../config.js'
 import { calendarFromFile, defaultCalendar, type WorkingDayCalendar } from '../../domain/working-days.js'
+import type { DisputeTable } from '../../storage/schema.js'
 
 /** How deadlines are computed and enforced in this deployment. */
 export interface DeadlinePolicy {
@@ -14,6 +15,19 @@ export interface DeadlinePolicy {
 
 export function respondBy(policy: DeadlinePolicy, assignedAt: Date): string {
   return policy.calendar.respondBy(assignedAt, policy.responseWorkingDays).toISOString()
+}
+
+/**
+ * A dispute's deadline columns for an assignment at `assignedAt`: `respond_by`, and whether
+ * it is provisional (counted through a year whose days off are derived, not published).
+ * Stored once, so a schedule published later changes new deadlines, not these.
+ */
+export function deadlineColumns(
+  policy: DeadlinePolicy,
+  assignedAt: Date,
+): Pick<DisputeTable, 'respond_by' | 'respond_by_provisional'> {
+  const { respondBy, provisional } = policy.calendar.deadline(assignedAt, policy.responseWorkingDays)
+  return { respond_by: respondBy.toISOString(), respond_by_provisional: provisional ? 1 : 0 }
 }
 
 export function deadlinePolicyFrom(config: Config): DeadlinePolicy {

@@ -8,7 +8,7 @@ import type { Database } from '../../storage/database.js'
 import type { DisputeTable } from '../../storage/schema.js'
 import { findInSubtree } from '../jurisdictions/tree.js'
 import type { WriteContext, WriteOutcome } from '../write/index.js'
-import { type DeadlinePolicy, respondBy } from './deadline-policy.js'
+import { type DeadlinePolicy, deadlineColumns } from './deadline-policy.js'
 import { activeEnterprise } from './locking.js'
 import { auditState, type DisputeView, presentDispute } from './presenter.js'
 import { runDisputeWrite } from './timeline-write.js'
@@ -45,7 +45,7 @@ export function intake(
     const row = intakeRow(input, {
       id: newId('dsp', tx.now.getTime()),
       at,
-      respondBy: respondBy(deadlines, tx.now),
+      ...deadlineOf(deadlineColumns(deadlines, tx.now)),
       jurisdictionId: jurisdiction.id,
     })
     await tx.db.insertInto('disputes').values(row).execute()
@@ -77,8 +77,9 @@ export function intake(
 
 /**
  * A dispute's row as intake stores it: `assigned` to the enterprise, version 1, nothing done
- * yet. `at` is the intake's time, `respondBy` its deadline, `jurisdictionId` where it was
- * received.
+ * yet. `at` is the intake's time, `respondBy` its deadline, `respondByProvisional` whether
+ * that deadline was counted through days off derived rather than published, `jurisdictionId`
+ * where it was received.
  */
 export function intakeRow(
   input: Static<typeof IntakeBody>,
@@ -86,8 +87,9 @@ export function intakeRow(
     id,
     at,
     respondBy,
+    respondByProvisional = false,
     jurisdictionId,
-  }: { id: string; at: string; respondBy: string; jurisdictionId: string },
+  }: { id: string; at: string; respondBy: string; respondByProvisional?: boolean; jurisdictionId: string },
 ): DisputeTable {
   return {
     id,
@@ -108,6 +110,7 @@ export function intakeRow(
     received_at: input.received_at ? utc(input.received_at) : at,
     assigned_at: at,
     respond_by: respondBy,
+    respond_by_provisional: respondByProvisional ? 1 : 0,
     accepted_at: null,
     settled_at: null,
     closed_at: null,
@@ -122,4 +125,8 @@ export function intakeRow(
     created_at: at,
     updated_at: at,
   }
+}
+
+function deadlineOf(columns: Pick<DisputeTable, 'respond_by' | 'respond_by_provisional'>) {
+  return { respondBy: columns.respond_by, respondByProvisional: columns.respond_by_provisional === 1 }
 }

@@ -49,6 +49,7 @@ export function presentDispute(row: DisputeTable, viewer: Viewer, now: Date) {
     received_at: row.received_at,
     assigned_at: row.assigned_at,
     respond_by: row.respond_by,
+    respond_by_provisional: row.respond_by_provisional === 1,
     accepted_at: row.accepted_at,
     settled_at: row.settled_at,
     closed_at: row.closed_at,

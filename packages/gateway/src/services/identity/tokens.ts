@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose'
 import { isScope, type Principal, type Role, type Scope } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
+import { storageFailure } from '../../storage/failures.js'
 import type { KeyRing } from './key-ring.js'
 import type { Revocations } from './revocations.js'
 
@@ -129,6 +130,8 @@ export class Tokens {
       )
       payload = result.payload
     } catch (error) {
+      // Looking the key up may need the database: its being out of reach says nothing of the token.
+      if (storageFailure(error)) throw error
       const reason =
         error instanceof joseErrors.JWTExpired
           ? 'The access token has expired.'

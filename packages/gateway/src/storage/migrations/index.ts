@@ -7,6 +7,7 @@ import { webhooks } from './0004-webhooks.js'
 import { statsIndexes } from './0005-stats-indexes.js'
 import { witnesses } from './0006-witnesses.js'
 import { jurisdictions } from './0007-jurisdictions.js'
+import { provisionalDeadlines } from './0008-provisional-deadlines.js'
 import { refundReferenceKeys } from './0009-refund-reference-keys.js'
 
 /**
@@ -22,6 +23,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0005-stats-indexes': statsIndexes,
     '0006-witnesses': witnesses(dialect),
     '0007-jurisdictions': jurisdictions,
+    '0008-provisional-deadlines': provisionalDeadlines,
     '0009-refund-reference-keys': refundReferenceKeys,
   }
   return { getMigrations: async () => migrations }

@@ -1,4 +1,4 @@
-import { respondBy } from '../deadline-policy.js'
+import { deadlineColumns } from '../deadline-policy.js'
 import { activeEnterprise } from '../locking.js'
 import { disputeEvent, type EffectOf } from './effect.js'
 
@@ -14,7 +14,7 @@ export const reassign: EffectOf<'assign'> = async ({ tx, deadlines, current, bod
     changes: {
       enterprise_id: enterpriseId,
       assigned_at: tx.now.toISOString(),
-      respond_by: respondBy(deadlines, tx.now),
+      ...deadlineColumns(deadlines, tx.now),
       accepted_at: null,
       overdue: 0,
       deadline_warned_at: null,
