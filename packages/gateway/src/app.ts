@@ -5,9 +5,15 @@ import type { Config } from './config.js'
 import { authenticationPlugin } from './http/authentication.js'
 import { metricsPlugin } from './http/metrics.js'
 import { openapiPlugin } from './http/openapi.js'
-import { registerNotFoundHandler, registerProblemHandler } from './http/problem-handler.js'
+import {
+  frameworkErrors,
+  MAX_PARAM_LENGTH,
+  registerNotFoundHandler,
+  registerProblemHandler,
+} from './http/problem-handler.js'
 import { rateLimitPlugin } from './http/rate-limit.js'
 import { requestIdFrom } from './http/request-id.js'
+import { RouteTable } from './http/route-table.js'
 import { validatorFactory } from './http/validation.js'
 import { auditRoutes } from './routes/audit.js'
 import { clientRoutes } from './routes/clients.js'
@@ -49,6 +55,8 @@ export const hejieApp = fp(registerGateway, { name: 'hejie', fastify: '5.x' })
 
 async function registerGateway(app: FastifyInstance, options: AppOptions): Promise<void> {
   registerProblemHandler(app)
+  const routes = new RouteTable()
+  routes.watch(app)
   // Only JSON bodies are accepted (the token endpoint adds form encoding for itself);
   // anything else, text included, is a 415.
   app.removeContentTypeParser('text/plain')
@@ -67,7 +75,7 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
     windowMs: options.config.rateLimitWindowMs,
     redisUrl: options.config.redisUrl,
   })
-  registerNotFoundHandler(app)
+  registerNotFoundHandler(app, routes)
 
   const identity = new Identity(options.config, options.database)
   await identity.load()
@@ -125,7 +133,8 @@ export function createApp(options: AppOptions): FastifyInstance {
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: options.config.trustProxy,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
     schemaController: { compilersFactory: { buildValidator: validatorFactory } },
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.register(hejieApp, options)
