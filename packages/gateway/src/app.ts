@@ -14,6 +14,7 @@ import {
 import { rateLimitPlugin } from './http/rate-limit.js'
 import { requestIdFrom } from './http/request-id.js'
 import { RouteTable } from './http/route-table.js'
+import { refuseUnknownQueryParameters } from './http/strict-query.js'
 import { validatorFactory } from './http/validation.js'
 import { auditRoutes } from './routes/audit.js'
 import { clientRoutes } from './routes/clients.js'
@@ -57,6 +58,7 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   registerProblemHandler(app)
   const routes = new RouteTable()
   routes.watch(app)
+  refuseUnknownQueryParameters(app)
   // Only JSON bodies are accepted (the token endpoint adds form encoding for itself);
   // anything else, text included, is a 415.
   app.removeContentTypeParser('text/plain')

@@ -741,7 +741,7 @@ export interface components {
              * @description Stable identifier; see docs/errors.md.
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_json" | "invalid_cursor" | "unauthenticated" | "invalid_token" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "invalid_transition" | "idempotency_key_in_use" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "idempotency_key_reused" | "refund_exceeds_settlement" | "enterprise_not_active" | "webhook_url_not_allowed" | "cosignature_invalid" | "cosignature_stale" | "rate_limited" | "internal_error" | "database_unavailable" | "not_ready";
+            code: "validation_failed" | "malformed_json" | "malformed_url" | "invalid_cursor" | "unauthenticated" | "invalid_token" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "invalid_transition" | "idempotency_key_in_use" | "precondition_failed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "unprocessable" | "idempotency_key_reused" | "refund_exceeds_settlement" | "enterprise_not_active" | "webhook_url_not_allowed" | "cosignature_invalid" | "cosignature_stale" | "rate_limited" | "internal_error" | "database_unavailable" | "not_ready";
             request_id: string;
             errors?: {
                 path: string;
