@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { isScope, type Scope } from '../domain/principal.js'
+import { unstorableTextReason } from '../domain/storable-text.js'
 import { problem } from '../errors.js'
 import { StringEnum } from '../schemas/common.js'
 import { authenticateClient, scopesOf } from '../services/identity/clients.js'
@@ -74,15 +75,20 @@ function credentialsOf(
     }
     const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8')
     const colon = decoded.indexOf(':')
+    let credentials: { clientId: string; secret: string }
     try {
       if (colon < 0) throw new URIError('no colon')
-      return {
+      credentials = {
         clientId: decodeURIComponent(decoded.slice(0, colon)),
         secret: decodeURIComponent(decoded.slice(colon + 1)),
       }
     } catch {
       throw new OAuthProblem('invalid_client', 'The Basic credentials are malformed.', 401)
     }
+    // The body's fields pass the request validator's storable-text rule; these come from a header.
+    const reason = unstorableTextReason(credentials.clientId) ?? unstorableTextReason(credentials.secret)
+    if (reason) throw new OAuthProblem('invalid_request', `The Basic credentials: one ${reason}.`)
+    return credentials
   }
   if (!inBody.clientId || !inBody.secret) {
     throw new OAuthProblem(
