@@ -6,14 +6,14 @@
  * one rule whatever the backend, so SQLite refuses what PostgreSQL would.
  */
 const unstorable =
-  /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/
+  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/
 
 /** Why a string cannot be stored unchanged, or undefined when it can. */
 export function unstorableTextReason(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'contains a NUL character'
   const match = unstorable.exec(text)
   if (!match) return undefined
   const unit = match[0].charCodeAt(0)
-  if (unit === 0) return 'contains a NUL character'
   if (match[0].length === 1 && unit >= 0xd800 && unit <= 0xdfff) return 'contains a lone surrogate'
   return 'contains a Unicode noncharacter'
 }

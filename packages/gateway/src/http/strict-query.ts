@@ -10,7 +10,8 @@ import type { FastifyInstance } from 'fastify'
 export function refuseUnknownQueryParameters(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) return
-    const schema = (route.schema ??= {})
+    route.schema = route.schema ?? {}
+    const schema = route.schema
     const query = schema.querystring as Record<string, unknown> | undefined
     schema.querystring =
       query === undefined
