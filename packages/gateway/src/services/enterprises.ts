@@ -74,7 +74,7 @@ export async function listEnterprises(
   let select = visibleEnterprises(db, principal)
   if (query.odr_status) select = select.where('odr_status', '=', query.odr_status)
   if (query.cursor) {
-    const [after] = decodeCursor(query.cursor, 1)
+    const [after] = decodeCursor(query.cursor, ['id'])
     select = select.where('id', '<', String(after))
   }
   const rows = await select

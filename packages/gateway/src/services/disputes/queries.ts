@@ -62,7 +62,7 @@ export async function listDisputes(
     const late = overdueSql(now.toISOString())
     query = query.where(filters.overdue ? late : sql<SqlBool>`not ${late}`)
   }
-  if (filters.cursor) query = query.where('id', '<', String(decodeCursor(filters.cursor, 1)[0]))
+  if (filters.cursor) query = query.where('id', '<', decodeCursor(filters.cursor, ['id'])[0])
   const rows = await query
     .orderBy('id', 'desc')
     .limit(filters.limit + 1)
@@ -83,7 +83,7 @@ export async function disputeTimeline(
 ) {
   await findVisibleDispute(db, principal, id)
   let query = db.selectFrom('timeline_entries').selectAll().where('dispute_id', '=', id)
-  if (page.cursor) query = query.where('leaf_index', '>', Number(decodeCursor(page.cursor, 1)[0]))
+  if (page.cursor) query = query.where('leaf_index', '>', decodeCursor(page.cursor, ['index'])[0])
   const rows = await query
     .orderBy('leaf_index', 'asc')
     .limit(page.limit + 1)

@@ -152,7 +152,7 @@ export async function listClients(
   let select = db.selectFrom('api_clients').selectAll()
   if (query.enterpriseId) select = select.where('enterprise_id', '=', query.enterpriseId)
   if (query.role) select = select.where('role', '=', query.role)
-  if (query.cursor) select = select.where('id', '<', String(decodeCursor(query.cursor, 1)[0]))
+  if (query.cursor) select = select.where('id', '<', decodeCursor(query.cursor, ['id'])[0])
   const rows = await select
     .orderBy('id', 'desc')
     .limit(query.limit + 1)

@@ -138,7 +138,7 @@ export async function listEndpoints(
     .selectFrom('webhook_endpoints')
     .selectAll()
     .where((eb) => (owner === null ? eb('enterprise_id', 'is', null) : eb('enterprise_id', '=', owner)))
-  if (query.cursor) select = select.where('id', '<', String(decodeCursor(query.cursor, 1)[0]))
+  if (query.cursor) select = select.where('id', '<', decodeCursor(query.cursor, ['id'])[0])
   const rows = await select
     .orderBy('id', 'desc')
     .limit(query.limit + 1)
