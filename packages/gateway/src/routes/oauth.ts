@@ -55,6 +55,27 @@ const TokenRequest = Type.Object(
   { additionalProperties: true },
 )
 
+/**
+ * A body the server cannot read is a malformed request (RFC 6749 §5.2 `invalid_request`),
+ * answered in the OAuth shape that client libraries parse; the status still says why.
+ */
+const unreadableBodies: Record<string, { status: number; description: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, description: 'The body is not valid JSON.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    status: 400,
+    description: 'The body is empty but its content type says JSON.',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    description: 'The content-length does not match the body.',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    description: 'Send the token request as application/x-www-form-urlencoded or application/json.',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, description: 'The body is larger than 1 MiB.' },
+}
+
 function field(body: Record<string, unknown>, name: string): string | undefined {
   const value = body[name]
   if (value === undefined) return undefined
@@ -140,6 +161,12 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ identity: Identity; tokenR
   }
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof OAuthProblem) return sendOAuthError(reply, error)
+    const unreadable = error.code ? unreadableBodies[error.code] : undefined
+    if (unreadable)
+      return sendOAuthError(
+        reply,
+        new OAuthProblem('invalid_request', unreadable.description, unreadable.status),
+      )
     if ((error as { validation?: unknown }).validation) {
       const unsupported =
         /grant_type/.test(error.message) &&
