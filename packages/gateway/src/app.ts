@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import fp from 'fastify-plugin'
 import type { Config } from './config.js'
 import { authenticationPlugin } from './http/authentication.js'
+import { declareMechanismResponses } from './http/declared-responses.js'
 import { metricsPlugin } from './http/metrics.js'
 import { openapiPlugin } from './http/openapi.js'
 import {
@@ -59,6 +60,7 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   const routes = new RouteTable()
   routes.watch(app)
   refuseUnknownQueryParameters(app)
+  declareMechanismResponses(app)
   // Only JSON bodies are accepted (the token endpoint adds form encoding for itself);
   // anything else, text included, is a 415.
   app.removeContentTypeParser('text/plain')
