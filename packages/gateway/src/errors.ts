@@ -104,6 +104,14 @@ export class ProblemError extends Error {
   }
 }
 
+/**
+ * A message from elsewhere (a parser, a library) as a clause inside a detail: without its
+ * final period, so that the detail ends with exactly one.
+ */
+export function asClause(message: string): string {
+  return message.trim().replace(/[.。]+$/, '')
+}
+
 export function problem(
   code: ProblemCode,
   detail: string,

@@ -5,7 +5,7 @@ import type {
   FastifyRequest,
   FastifyServerOptions,
 } from 'fastify'
-import { type FieldError, type ProblemCode, ProblemError } from '../errors.js'
+import { asClause, type FieldError, type ProblemCode, ProblemError } from '../errors.js'
 import type { RouteTable } from './route-table.js'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
@@ -52,7 +52,11 @@ function validationErrors(error: FastifyError): FieldError[] {
     const leaf = params.additionalProperty ?? params.missingProperty
     const path = `${error.validationContext ?? 'body'}${base}${leaf ? `/${leaf}` : ''}`
     const message =
-      issue.keyword === 'additionalProperties' ? 'is not a known property' : (issue.message ?? 'is not valid')
+      issue.keyword === 'additionalProperties'
+        ? 'is not a known property'
+        : issue.keyword === 'required'
+          ? 'is required'
+          : (issue.message ?? 'is not valid')
     return { path, message }
   })
 }
@@ -63,8 +67,11 @@ export function toProblem(error: FastifyError | ProblemError | Error): ProblemEr
   const fastifyError = error as FastifyError
   if (fastifyError.validation) {
     const errors = validationErrors(fastifyError)
-    const detail = errors.map((e) => `${e.path} ${e.message}`).join('; ')
-    return new ProblemError('validation_failed', detail || 'The request is not valid.', { errors })
+    // "body/amount must be integer; querystring/limit must be <= 100."
+    const detail = errors.map((e) => `${e.path} ${asClause(e.message)}`).join('; ')
+    return new ProblemError('validation_failed', detail ? `${detail}.` : 'The request is not valid.', {
+      errors,
+    })
   }
   const mapped = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined
   if (mapped) return new ProblemError(mapped, fastifyError.message)

@@ -87,9 +87,13 @@ export async function listEnterprises(
 function assertValidUscc(uscc: string): void {
   const check = validateUscc(uscc)
   if (!check.valid) {
-    throw problem('validation_failed', `uscc: ${check.reason}`, {
-      errors: [{ path: 'body/uscc', message: check.reason }],
-    })
+    throw problem(
+      'validation_failed',
+      `The uscc is not a valid unified social credit code: ${check.reason}.`,
+      {
+        errors: [{ path: 'body/uscc', message: check.reason }],
+      },
+    )
   }
 }
 

@@ -23,7 +23,33 @@ export function forbiddenAddressReason(address: string): string | null {
     parsed = (parsed as ipaddr.IPv6).toIPv4Address()
   }
   const range = parsed.range()
-  return range === 'unicast' ? null : `${address} is a ${range} address`
+  if (range === 'unicast') return null
+  const words = rangeWords[range] ?? `a ${range}`
+  return `${address} is ${words} address`
+}
+
+/** ipaddr.js's range names, as a sentence says them (with their article). */
+const rangeWords: Record<string, string> = {
+  unspecified: 'an unspecified',
+  broadcast: 'a broadcast',
+  multicast: 'a multicast',
+  linkLocal: 'a link-local',
+  loopback: 'a loopback',
+  carrierGradeNat: 'a carrier-grade NAT',
+  private: 'a private',
+  reserved: 'a reserved',
+  uniqueLocal: 'a unique-local',
+  ipv4Mapped: 'an IPv4-mapped',
+  rfc6145: 'an IPv4-translated (RFC 6145)',
+  rfc6052: 'an IPv4-embedded (RFC 6052)',
+  '6to4': 'a 6to4',
+  teredo: 'a Teredo',
+  benchmarking: 'a benchmarking',
+  amt: 'an AMT',
+  as112: 'an AS112',
+  deprecated: 'a deprecated',
+  orchid2: 'an ORCHIDv2',
+  discard: 'a discard-only',
 }
 
 function hostOf(url: URL): string {
@@ -56,7 +82,8 @@ export function assertAllowedWebhookUrl(raw: string, allowPrivate: boolean): voi
   const host = hostOf(url)
   if (isIP(host)) {
     const reason = forbiddenAddressReason(host)
-    if (reason) throw problem('webhook_url_not_allowed', `Webhooks are not sent to ${reason}.`)
+    if (reason)
+      throw problem('webhook_url_not_allowed', `Webhooks are sent only to public addresses, and ${reason}.`)
   }
   if (url.protocol !== 'https:') {
     throw problem('webhook_url_not_allowed', 'A webhook URL must be https.')
