@@ -29,7 +29,12 @@ t.test('an action honours a list of tags and refuses a weak tag with 412', async
   const company = as(app, enterprise.token)
   const dispute = await intakeDispute(app, regulatorToken, enterprise.id)
   const accept = (ifMatch: string) =>
-    company({ method: 'POST', url: `/v1/disputes/${dispute.id}/accept`, headers: { 'if-match': ifMatch }, payload: {} })
+    company({
+      method: 'POST',
+      url: `/v1/disputes/${dispute.id}/accept`,
+      headers: { 'if-match': ifMatch },
+      payload: {},
+    })
 
   const weak = await accept(`W/"${dispute.version}"`)
   t.equal(weak.statusCode, 412)
@@ -48,7 +53,10 @@ t.test('If-Match: * lets an action on an existing dispute go ahead', async (t) =
   const regulatorToken = await accessToken(app, await regulatorCredentials(database))
   const enterprise = await enrolEnterprise(app, regulatorToken, 'Acme Video')
   const dispute = await intakeDispute(app, regulatorToken, enterprise.id)
-  const res = await as(app, enterprise.token)({
+  const res = await as(
+    app,
+    enterprise.token,
+  )({
     method: 'POST',
     url: `/v1/disputes/${dispute.id}/accept`,
     headers: { 'if-match': '*' },
