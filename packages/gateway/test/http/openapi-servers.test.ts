@@ -9,7 +9,7 @@ t.test(
     t.not(new URL(address).port, '3000')
     for (const path of ['/openapi.json', '/docs/json']) {
       const documentUrl = `${address}${path}`
-      const spec = await (await fetch(documentUrl)).json()
+      const spec = (await (await fetch(documentUrl)).json()) as { servers: { url: string }[] }
       t.ok(spec.servers.length > 0, path)
       for (const server of spec.servers) {
         // A client resolves a relative server URL against the document's own URL.
@@ -17,8 +17,8 @@ t.test(
       }
     }
     // "Try it out" sends a request to the first server plus the operation's path.
-    const spec = await (await fetch(`${address}/docs/json`)).json()
-    const base = new URL(spec.servers[0].url, `${address}/docs/json`)
+    const spec = (await (await fetch(`${address}/docs/json`)).json()) as { servers: { url: string }[] }
+    const base = new URL(spec.servers[0]?.url ?? '', `${address}/docs/json`)
     const health = await fetch(new URL('healthz', base))
     t.equal(health.status, 200)
   },
