@@ -3,11 +3,19 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import fp from 'fastify-plugin'
 import type { Config } from './config.js'
 import { authenticationPlugin } from './http/authentication.js'
+import { declareMechanismResponses } from './http/declared-responses.js'
 import { metricsPlugin } from './http/metrics.js'
 import { openapiPlugin } from './http/openapi.js'
-import { registerNotFoundHandler, registerProblemHandler } from './http/problem-handler.js'
+import {
+  frameworkErrors,
+  MAX_PARAM_LENGTH,
+  registerNotFoundHandler,
+  registerProblemHandler,
+} from './http/problem-handler.js'
 import { rateLimitPlugin } from './http/rate-limit.js'
 import { requestIdFrom } from './http/request-id.js'
+import { RouteTable } from './http/route-table.js'
+import { refuseUnknownQueryParameters } from './http/strict-query.js'
 import { validatorFactory } from './http/validation.js'
 import { serializeRequest } from './logger.js'
 import { auditRoutes } from './routes/audit.js'
@@ -52,6 +60,10 @@ export const hejieApp = fp(registerGateway, { name: 'hejie', fastify: '5.x' })
 
 async function registerGateway(app: FastifyInstance, options: AppOptions): Promise<void> {
   registerProblemHandler(app)
+  const routes = new RouteTable()
+  routes.watch(app)
+  refuseUnknownQueryParameters(app)
+  declareMechanismResponses(app)
   // Only JSON bodies are accepted (the token endpoint adds form encoding for itself);
   // anything else, text included, is a 415.
   app.removeContentTypeParser('text/plain')
@@ -70,7 +82,7 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
     windowMs: options.config.rateLimitWindowMs,
     redisUrl: options.config.redisUrl,
   })
-  registerNotFoundHandler(app)
+  registerNotFoundHandler(app, routes)
 
   const identity = new Identity(options.config, options.database)
   await identity.load()
@@ -136,7 +148,8 @@ export function createApp(options: AppOptions): FastifyInstance {
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: options.config.trustProxy,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
     schemaController: { compilersFactory: { buildValidator: validatorFactory } },
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.register(hejieApp, options)

@@ -7,6 +7,7 @@
 export const problemTypes = {
   validation_failed: { status: 400, title: 'The request is not valid' },
   malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  malformed_url: { status: 400, title: 'The request URL is not valid' },
   invalid_cursor: { status: 400, title: 'The pagination cursor is not valid' },
   unauthenticated: { status: 401, title: 'Authentication is required' },
   invalid_token: { status: 401, title: 'The access token is not valid' },
@@ -19,6 +20,7 @@ export const problemTypes = {
   last_regulator_client: { status: 409, title: 'The last active regulator client cannot be revoked' },
   precondition_failed: { status: 412, title: 'The resource has changed since it was read' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
+  uri_too_long: { status: 414, title: 'A path parameter of the request URL is too long' },
   unsupported_media_type: { status: 415, title: 'The request content type is not supported' },
   unprocessable: { status: 422, title: 'The request cannot be carried out' },
   idempotency_key_reused: {
@@ -107,6 +109,14 @@ export class ProblemError extends Error {
       ...this.extensions,
     }
   }
+}
+
+/**
+ * A message from elsewhere (a parser, a library) as a clause inside a detail: without its
+ * final period, so that the detail ends with exactly one.
+ */
+export function asClause(message: string): string {
+  return message.trim().replace(/[.。]+$/, '')
 }
 
 export function problem(

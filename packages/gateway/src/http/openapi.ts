@@ -29,7 +29,10 @@ export const openapiPlugin = fp(
             'complaint to the enterprise concerned, which settles it directly and reports the outcome.',
           license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
         },
-        servers: [{ url: 'http://127.0.0.1:3000', description: 'A gateway started with `pnpm start`' }],
+        // Relative (OpenAPI 3.1 §4.8.5: resolved against where the document was fetched), so the
+        // spec and the Swagger UI at /docs call the gateway that served them, whatever its
+        // address or port, behind a proxy included.
+        servers: [{ url: '/', description: 'The gateway that serves this document' }],
         tags: [
           { name: 'identity', description: 'OAuth 2.0 tokens, the JWKS, and who the caller is.' },
           {

@@ -1,5 +1,12 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { type FieldError, type ProblemCode, ProblemError } from '../errors.js'
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifyServerOptions,
+} from 'fastify'
+import { asClause, type FieldError, type ProblemCode, ProblemError } from '../errors.js'
+import type { RouteTable } from './route-table.js'
 import { storageProblem } from './storage-problems.js'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
@@ -29,6 +36,9 @@ const statusCodes: Partial<Record<number, ProblemCode>> = {
 }
 
 export function sendProblem(reply: FastifyReply, error: ProblemError): FastifyReply {
+  // Set here as well as in the onRequest hook: errors the router raises before any hook runs
+  // (a malformed escape, an over-long parameter) come straight here.
+  reply.header('x-request-id', String(reply.request.id))
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value)
   return reply
     .code(error.status)
@@ -43,7 +53,11 @@ function validationErrors(error: FastifyError): FieldError[] {
     const leaf = params.additionalProperty ?? params.missingProperty
     const path = `${error.validationContext ?? 'body'}${base}${leaf ? `/${leaf}` : ''}`
     const message =
-      issue.keyword === 'additionalProperties' ? 'is not a known property' : (issue.message ?? 'is not valid')
+      issue.keyword === 'additionalProperties'
+        ? 'is not a known property'
+        : issue.keyword === 'required'
+          ? 'is required'
+          : (issue.message ?? 'is not valid')
     return { path, message }
   })
 }
@@ -54,8 +68,11 @@ export function toProblem(error: FastifyError | ProblemError | Error): ProblemEr
   const fastifyError = error as FastifyError
   if (fastifyError.validation) {
     const errors = validationErrors(fastifyError)
-    const detail = errors.map((e) => `${e.path} ${e.message}`).join('; ')
-    return new ProblemError('validation_failed', detail || 'The request is not valid.', { errors })
+    // "body/amount must be integer; querystring/limit must be <= 100."
+    const detail = errors.map((e) => `${e.path} ${asClause(e.message)}`).join('; ')
+    return new ProblemError('validation_failed', detail ? `${detail}.` : 'The request is not valid.', {
+      errors,
+    })
   }
   const mapped = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined
   if (mapped) return new ProblemError(mapped, fastifyError.message)
@@ -76,14 +93,56 @@ export function registerProblemHandler(app: FastifyInstance): void {
 }
 
 /**
- * Unknown routes answer a 404 problem. They count against the caller's rate limit like any
- * other request, so probing for routes is throttled too.
+ * Errors the router raises before a route is found, as problems. The detail does not echo the
+ * URL: an over-long one would be copied back whole.
  */
-export function registerNotFoundHandler(app: FastifyInstance): void {
-  app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) =>
-    sendProblem(
+export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (
+  error,
+  _request,
+  reply,
+) => {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return sendProblem(
       reply,
-      new ProblemError('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`),
-    ),
-  )
+      new ProblemError('uri_too_long', `A path parameter is longer than ${MAX_PARAM_LENGTH} characters.`),
+    )
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    return sendProblem(
+      reply,
+      new ProblemError(
+        'malformed_url',
+        'The URL has a malformed percent-escape, or one that does not decode to UTF-8 text.',
+      ),
+    )
+  }
+  return sendProblem(reply, toProblem(error))
+}
+
+/** The longest path parameter the router accepts; ids are at most 64 characters. */
+export const MAX_PARAM_LENGTH = 100
+
+/**
+ * Unknown routes answer a 404 problem, and a known path asked with a method it does not take
+ * a 405 with `Allow`. Both count against the caller's rate limit like any other request, so
+ * probing for routes is throttled too.
+ */
+export function registerNotFoundHandler(app: FastifyInstance, routes: RouteTable): void {
+  app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => {
+    const path = request.url.split('?')[0] ?? ''
+    const allowed = routes.methodsOf(path)
+    if (allowed.length > 0) {
+      return sendProblem(
+        reply,
+        new ProblemError(
+          'method_not_allowed',
+          `${path} does not take ${request.method}; it takes ${allowed.join(', ')}.`,
+          {
+            headers: { allow: allowed.join(', ') },
+          },
+        ),
+      )
+    }
+    return sendProblem(reply, new ProblemError('not_found', `No route ${request.method} ${path}.`))
+  })
 }

@@ -1,6 +1,7 @@
-import { Ajv, type Options } from 'ajv'
+import { Ajv, type Options, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifyServerOptions } from 'fastify'
+import { findUnstorable } from '../domain/storable-text.js'
 
 /**
  * Request validation with two Ajv instances. Bodies are validated strictly: no coercion
@@ -32,5 +33,47 @@ export const validatorFactory: NonNullable<
   const shared = Object.values(externalSchemas ?? {}) as object[]
   const body = ajvWith({ coerceTypes: false }, shared)
   const text = ajvWith({ coerceTypes: 'array' }, shared)
-  return ({ schema, httpPart }) => (httpPart === 'body' ? body : text).compile(schema as object)
+  return ({ schema, httpPart }) =>
+    storableOnly((httpPart === 'body' ? body : text).compile(schema as object), httpPart, schema)
+}
+
+/**
+ * After the schema, one rule for every part of every request: what both databases and
+ * canonical JSON cannot keep unchanged (NUL, lone surrogates, …) is refused as a validation
+ * error, on SQLite as on PostgreSQL. Headers are checked where the route reads them (those
+ * its schema names); the other parts whole, object keys included.
+ */
+function storableOnly(
+  validate: ValidateFunction,
+  httpPart: string | undefined,
+  schema: unknown,
+): ValidateFunction {
+  const declared = Object.keys((schema as { properties?: object }).properties ?? {})
+  const check = (data: unknown): boolean => {
+    if (!validate(data)) {
+      check.errors = validate.errors
+      return false
+    }
+    const checked =
+      httpPart === 'headers' && data !== null && typeof data === 'object'
+        ? Object.fromEntries(declared.map((name) => [name, (data as Record<string, unknown>)[name]]))
+        : data
+    const found = findUnstorable(checked)
+    if (!found) {
+      check.errors = null
+      return true
+    }
+    check.errors = [
+      {
+        keyword: 'storable',
+        instancePath: found.pointer,
+        schemaPath: '#',
+        params: {},
+        message: found.reason,
+      },
+    ]
+    return false
+  }
+  check.errors = null as ValidateFunction['errors']
+  return Object.assign(check, { schema: validate.schema, schemaEnv: validate.schemaEnv }) as ValidateFunction
 }

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { Principal } from '../domain/principal.js'
+import { unstorableTextReason } from '../domain/storable-text.js'
 import { problem } from '../errors.js'
 import { requestHash, type WriteContext, type WriteOutcome } from '../services/write/index.js'
 import { principalOf } from './authentication.js'
@@ -25,6 +26,12 @@ export function writeContextOf(request: FastifyRequest): WriteContext & { actor:
   if (Array.isArray(key)) throw problem('validation_failed', 'Send one Idempotency-Key header, not several.')
   if (key !== undefined && (key.length < 1 || key.length > 255)) {
     throw problem('validation_failed', 'The Idempotency-Key must be 1–255 characters.')
+  }
+  const reason = key === undefined ? undefined : unstorableTextReason(key)
+  if (reason) {
+    throw problem('validation_failed', `The Idempotency-Key ${reason}.`, {
+      errors: [{ path: 'headers/idempotency-key', message: reason }],
+    })
   }
   return {
     actor: principalOf(request),

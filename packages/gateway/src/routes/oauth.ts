@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { isScope, type Scope } from '../domain/principal.js'
+import { unstorableTextReason } from '../domain/storable-text.js'
 import { problem } from '../errors.js'
 import { storageProblem } from '../http/storage-problems.js'
 import { StringEnum } from '../schemas/common.js'
@@ -61,6 +62,27 @@ const TokenRequest = Type.Object(
   { additionalProperties: true },
 )
 
+/**
+ * A body the server cannot read is a malformed request (RFC 6749 §5.2 `invalid_request`),
+ * answered in the OAuth shape that client libraries parse; the status still says why.
+ */
+const unreadableBodies: Record<string, { status: number; description: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, description: 'The body is not valid JSON.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    status: 400,
+    description: 'The body is empty but its content type says JSON.',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    description: 'The content-length does not match the body.',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    description: 'Send the token request as application/x-www-form-urlencoded or application/json.',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, description: 'The body is larger than 1 MiB.' },
+}
+
 function field(body: Record<string, unknown>, name: string): string | undefined {
   const value = body[name]
   if (value === undefined) return undefined
@@ -81,15 +103,20 @@ function credentialsOf(
     }
     const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8')
     const colon = decoded.indexOf(':')
+    let credentials: { clientId: string; secret: string }
     try {
       if (colon < 0) throw new URIError('no colon')
-      return {
+      credentials = {
         clientId: decodeURIComponent(decoded.slice(0, colon)),
         secret: decodeURIComponent(decoded.slice(colon + 1)),
       }
     } catch {
       throw new OAuthProblem('invalid_client', 'The Basic credentials are malformed.', 401)
     }
+    // The body's fields pass the request validator's storable-text rule; these come from a header.
+    const reason = unstorableTextReason(credentials.clientId) ?? unstorableTextReason(credentials.secret)
+    if (reason) throw new OAuthProblem('invalid_request', `The Basic credentials: one ${reason}.`)
+    return credentials
   }
   if (!inBody.clientId || !inBody.secret) {
     throw new OAuthProblem(
@@ -148,6 +175,12 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ identity: Identity; tokenR
       for (const [name, value] of Object.entries(fromStorage.headers)) reply.header(name, value)
       return sendOAuthError(reply, new OAuthProblem('temporarily_unavailable', fromStorage.message, 503))
     }
+    const unreadable = error.code ? unreadableBodies[error.code] : undefined
+    if (unreadable)
+      return sendOAuthError(
+        reply,
+        new OAuthProblem('invalid_request', unreadable.description, unreadable.status),
+      )
     if ((error as { validation?: unknown }).validation) {
       const unsupported =
         /grant_type/.test(error.message) &&

@@ -109,7 +109,7 @@ export async function listEnterprises(
   if (query.jurisdiction_id)
     select = select.where('jurisdiction_id', 'in', subtreeIds(db, query.jurisdiction_id))
   if (query.cursor) {
-    const [after] = decodeCursor(query.cursor, 1)
+    const [after] = decodeCursor(query.cursor, ['id'])
     select = select.where('id', '<', String(after))
   }
   const rows = await select
@@ -122,9 +122,13 @@ export async function listEnterprises(
 function assertValidUscc(uscc: string): void {
   const check = validateUscc(uscc)
   if (!check.valid) {
-    throw problem('validation_failed', `uscc: ${check.reason}`, {
-      errors: [{ path: 'body/uscc', message: check.reason }],
-    })
+    throw problem(
+      'validation_failed',
+      `The uscc is not a valid unified social credit code: ${check.reason}.`,
+      {
+        errors: [{ path: 'body/uscc', message: check.reason }],
+      },
+    )
   }
 }
 

@@ -1,3 +1,4 @@
+import { unstorableTextReason } from '../domain/storable-text.js'
 import { problem } from '../errors.js'
 
 /**
@@ -20,20 +21,37 @@ export function encodeCursor(position: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url')
 }
 
-export function decodeCursor(cursor: string, arity: number): (string | number)[] {
+/** What each part of a list's position is: an id (text) or an index (a non-negative integer). */
+export type CursorPart = 'id' | 'index'
+type PartValue<P extends CursorPart> = P extends 'id' ? string : number
+type Position<S extends readonly CursorPart[]> = { [K in keyof S]: PartValue<S[K]> }
+
+/**
+ * Reads a cursor back into the position of a list of the given shape. Anything we would not
+ * have issued (not base64url JSON, the wrong number or types of parts, an id no database can
+ * hold, an index that is not a safe integer) is a 400 `invalid_cursor`: the position goes
+ * straight into a query, where a string for a number or a NUL would fail in the database.
+ */
+export function decodeCursor<const S extends readonly CursorPart[]>(cursor: string, shape: S): Position<S> {
+  let position: unknown
   try {
-    const position: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (
-      Array.isArray(position) &&
-      position.length === arity &&
-      position.every((part) => typeof part === 'string' || typeof part === 'number')
-    ) {
-      return position
-    }
+    position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
   } catch {
-    // fall through to the problem below
+    position = undefined
+  }
+  if (
+    Array.isArray(position) &&
+    position.length === shape.length &&
+    position.every((part, i) => fitsPart(part, shape[i] as CursorPart))
+  ) {
+    return position as Position<S>
   }
   throw problem('invalid_cursor', 'The cursor was not issued by this list; start again without it.')
+}
+
+function fitsPart(part: unknown, kind: CursorPart): boolean {
+  if (kind === 'index') return Number.isSafeInteger(part) && (part as number) >= 0
+  return typeof part === 'string' && part.length <= 64 && unstorableTextReason(part) === undefined
 }
 
 /**

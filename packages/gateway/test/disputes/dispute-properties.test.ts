@@ -698,12 +698,11 @@ function expectationOf(
   if (!request.valid) return { kind: 'refused', refusals: [[400, 'validation_failed']] }
 
   const refusals: Refusal[] = []
-  const ifMatch = request.ifMatch
-    ?.trim()
-    .replace(/^W\//, '')
-    .replace(/^"(.*)"$/, '$1')
-  if (ifMatch !== undefined && ifMatch !== '*' && !/^\d+$/.test(ifMatch))
-    refusals.push([412, 'precondition_failed'])
+  // RFC 9110: `*`, or entity tags compared strongly; a header of neither form is refused
+  // before the write, a weak or foreign tag simply never matches.
+  const ifMatch = request.ifMatch?.trim()
+  const wellFormed = ifMatch === undefined || ifMatch === '*' || /^(W\/)?"[^"]*"$/.test(ifMatch)
+  if (!wellFormed) refusals.push([412, 'precondition_failed'])
 
   // Idempotency: the same key with the same request replays; with another request it is 422.
   const earlier = request.key === undefined ? undefined : stored.get(request.key)
@@ -714,7 +713,7 @@ function expectationOf(
 
   const visible = caller.role === 'regulator' || caller.enterpriseId === dispute.enterprise_id
   if (!visible) refusals.push([404, 'not_found'])
-  if (ifMatch !== undefined && /^\d+$/.test(ifMatch) && Number(ifMatch) !== dispute.version)
+  if (ifMatch !== undefined && wellFormed && ifMatch !== '*' && ifMatch !== `"${dispute.version}"`)
     refusals.push([412, 'precondition_failed'])
   if (refusals.length > 0) return { kind: 'refused', refusals }
 

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
-import { buildApp, createApp } from '../../src/app.js'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import { createApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
 import { freshDatabase, type TestDatabase } from './database.js'
+import { contractViolation } from './response-contract.js'
 
 interface Teardown {
   teardown(fn: () => unknown): void
@@ -34,14 +35,54 @@ export async function testApp(
   const database = options.database ?? (await freshDatabase(t))
   const config = testConfig(options.config)
   const appOptions = { config, database, closeDatabase: false }
-  let app: FastifyInstance
-  if (options.routes) {
-    app = createApp(appOptions)
-    app.after(() => options.routes?.(app))
-    await app.ready()
-  } else {
-    app = await buildApp(appOptions)
-  }
-  t.teardown(() => app.close())
+  const app = createApp(appOptions)
+  const violations = checkResponsesAgainstContract(app)
+  if (options.routes) app.after(() => options.routes?.(app))
+  await app.ready()
+  t.teardown(async () => {
+    await app.close()
+    if (violations.length > 0)
+      throw new Error(`responses the contract does not allow:\n${violations.join('\n')}`)
+  })
   return { app, database, config }
+}
+
+/**
+ * Checks every response the app sends, through `inject` or real HTTP, against the contract.
+ * A violation fails the `inject` call that received it at once; one sent over HTTP fails the
+ * test when it ends.
+ */
+function checkResponsesAgainstContract(app: FastifyInstance): string[] {
+  const violations: string[] = []
+  app.addHook('onSend', async (request, reply, payload) => {
+    const body =
+      typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined
+    if (body === undefined && payload !== null && payload !== undefined) return payload // a stream
+    const violation = contractViolation({
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      contentType: reply.getHeader('content-type')?.toString(),
+      body,
+    })
+    if (violation) violations.push(violation)
+    return payload
+  })
+  const inject = app.inject.bind(app) as unknown as {
+    (options: InjectOptions | string): Promise<LightMyRequestResponse>
+    (): unknown
+  }
+  const checked = async (options: InjectOptions | string) => {
+    const before = violations.length
+    const response = await inject(options)
+    if (violations.length > before) {
+      const found = violations.splice(before)
+      throw new Error(`responses the contract does not allow:\n${found.join('\n')}`)
+    }
+    return response
+  }
+  // The chained form (`app.inject().get(…)`) is left as it is; the hook still records it.
+  app.inject = ((options?: InjectOptions | string) =>
+    options === undefined ? inject() : checked(options)) as unknown as FastifyInstance['inject']
+  return violations
 }

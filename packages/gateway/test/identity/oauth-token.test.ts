@@ -79,6 +79,41 @@ t.test('token errors follow RFC 6749 §5.2', async (t) => {
   }
 })
 
+t.test(
+  'a token request whose body cannot be read answers in the RFC 6749 shape, not as a problem',
+  async (t) => {
+    const { app } = await testApp(t)
+    const cases = [
+      {
+        type: 'application/json',
+        payload: '{"grant_type": "client_credentials"',
+        status: 400,
+        why: 'malformed JSON',
+      },
+      { type: 'application/json', payload: '', status: 400, why: 'an empty JSON body' },
+      {
+        type: 'text/plain',
+        payload: 'grant_type=client_credentials',
+        status: 415,
+        why: 'another media type',
+      },
+    ]
+    for (const { type, payload, status, why } of cases) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/oauth/token',
+        headers: { 'content-type': type },
+        payload,
+      })
+      t.equal(res.statusCode, status, why)
+      t.match(res.headers['content-type'], /^application\/json/, why)
+      t.equal(res.json().error, 'invalid_request', why)
+      t.type(res.json().error_description, 'string')
+      t.equal(res.headers['cache-control'], 'no-store')
+    }
+  },
+)
+
 t.test('a requested scope narrows the token, and the narrowed token is refused elsewhere', async (t) => {
   const { app, database } = await testApp(t)
   const credentials = await regulatorCredentials(database)

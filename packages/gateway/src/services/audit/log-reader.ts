@@ -39,7 +39,12 @@ export async function listEntries(
 ) {
   const size = await treeSize(db)
   const end = Math.min(range.end ?? size, size)
-  if (range.start > end) throw problem('validation_failed', `start ${range.start} is past end ${end}.`)
+  if (range.end !== undefined && range.start > range.end) {
+    throw problem('validation_failed', `The range starts at ${range.start}, after its end ${range.end}.`)
+  }
+  if (range.start > end) {
+    throw problem('validation_failed', `The log has ${size} entries, so it has none from ${range.start}.`)
+  }
   const rows = await visibleEntries(db, principal)
     .selectAll()
     .where('leaf_index', '>=', range.start)

@@ -8,6 +8,7 @@ import {
   transition,
 } from '../../domain/disputes/lifecycle.js'
 import { checkReportedTimes } from '../../domain/disputes/reported-times.js'
+import { type IfMatch, ifMatchAllows, parseIfMatch } from '../../domain/if-match.js'
 import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
@@ -23,16 +24,13 @@ import { runDisputeWrite } from './timeline-write.js'
 /** One action on one dispute, with its body. */
 export type ActionRequest = { [A in DisputeAction]: { action: A; body: ActionBodies[A] } }[DisputeAction]
 
-function ifMatchVersion(ifMatch: string | undefined): number | '*' | undefined {
-  if (ifMatch === undefined) return undefined
-  const value = ifMatch
-    .trim()
-    .replace(/^W\//, '')
-    .replace(/^"(.*)"$/, '$1')
-  if (value === '*') return '*'
-  if (!/^\d+$/.test(value))
-    throw problem('precondition_failed', 'If-Match must be the ETag of the dispute, e.g. "3".')
-  return Number(value)
+function parsedIfMatch(header: string | undefined): IfMatch | undefined {
+  if (header === undefined) return undefined
+  const parsed = parseIfMatch(header)
+  if (!parsed) {
+    throw problem('precondition_failed', 'If-Match must be * or a list of the dispute’s ETags, e.g. "3".')
+  }
+  return parsed
 }
 
 function transitionOf(request: ActionRequest): Transition {
@@ -60,16 +58,16 @@ export function act(
   ifMatch?: string,
 ): Promise<WriteOutcome<unknown>> {
   const principal = context.actor
-  const expectedVersion = ifMatchVersion(ifMatch)
+  const condition = parsedIfMatch(ifMatch)
   const outcome = runDisputeWrite(database, context, async (tx) => {
     const current = await lockDispute(tx, principal, id)
     if (roleOf(request.action) !== principal.role) {
       throw problem('forbidden', `Only ${roleOf(request.action)} clients may ${request.action} a dispute.`)
     }
-    if (expectedVersion !== undefined && expectedVersion !== '*' && expectedVersion !== current.version) {
+    if (condition !== undefined && !ifMatchAllows(condition, current.version)) {
       throw problem(
         'precondition_failed',
-        `The dispute is at version ${current.version}, not ${expectedVersion}.`,
+        `The dispute is at version ${current.version}; If-Match does not name its ETag "${current.version}" as a strong tag.`,
         {
           extensions: { current_version: current.version },
         },

@@ -74,7 +74,7 @@ export async function listDisputes(
     const late = overdueSql(now.toISOString())
     query = query.where(filters.overdue ? late : sql<SqlBool>`not ${late}`)
   }
-  if (filters.cursor) query = query.where('id', '<', String(decodeCursor(filters.cursor, 1)[0]))
+  if (filters.cursor) query = query.where('id', '<', decodeCursor(filters.cursor, ['id'])[0])
   const rows = await query
     .orderBy('id', 'desc')
     .limit(filters.limit + 1)
@@ -104,7 +104,7 @@ export async function disputeTimeline(
       visibleEntries(db, principal).select('leaf_index').where('dispute_id', '=', id),
     )
   }
-  if (page.cursor) query = query.where('leaf_index', '>', Number(decodeCursor(page.cursor, 1)[0]))
+  if (page.cursor) query = query.where('leaf_index', '>', decodeCursor(page.cursor, ['index'])[0])
   const rows = await query
     .orderBy('leaf_index', 'asc')
     .limit(page.limit + 1)

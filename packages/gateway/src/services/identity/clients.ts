@@ -2,7 +2,7 @@ import { COSIGNATURE_V1, parseVerifierKey, type VerifierKey } from '@hejie/merkl
 import type { Kysely } from 'kysely'
 import { newId } from '../../domain/ids.js'
 import { type Principal, type Role, type Scope, scopesByRole } from '../../domain/principal.js'
-import { problem } from '../../errors.js'
+import { asClause, problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
 import type { ApiClientTable, Schema } from '../../storage/schema.js'
 import { nodeSha256 } from '../audit/index.js'
@@ -171,7 +171,7 @@ function assertWitnessKey(input: NewClient): void {
   } catch (error) {
     throw problem(
       'validation_failed',
-      `The witness key is not a C2SP verifier key: ${(error as Error).message}.`,
+      `The witness key is not a C2SP verifier key: ${asClause((error as Error).message)}.`,
     )
   }
   if (key.type !== COSIGNATURE_V1) {
@@ -211,7 +211,7 @@ export async function listClients(
   let select = managedClients(db, principal)
   if (query.enterpriseId) select = select.where('enterprise_id', '=', query.enterpriseId)
   if (query.role) select = select.where('role', '=', query.role)
-  if (query.cursor) select = select.where('id', '<', String(decodeCursor(query.cursor, 1)[0]))
+  if (query.cursor) select = select.where('id', '<', decodeCursor(query.cursor, ['id'])[0])
   const rows = await select
     .orderBy('id', 'desc')
     .limit(query.limit + 1)

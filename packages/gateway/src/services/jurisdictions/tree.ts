@@ -93,9 +93,7 @@ export async function listJurisdictions(
     .where('c.ancestor_id', '=', principal.jurisdictionId ?? '')
   if (query.level) select = select.where('j.level', '=', query.level)
   if (query.cursor) {
-    const [depth, id] = decodeCursor(query.cursor, 2)
-    if (typeof depth !== 'number' || typeof id !== 'string')
-      throw problem('invalid_cursor', 'The cursor was not issued by this list; start again without it.')
+    const [depth, id] = decodeCursor(query.cursor, ['index', 'id'])
     select = select.where((eb) =>
       eb.or([eb('c.depth', '>', depth), eb.and([eb('c.depth', '=', depth), eb('j.id', '>', id)])]),
     )

@@ -59,7 +59,7 @@ export async function listDeliveries(
   await findEndpoint(db, principal, endpointId)
   let select = db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId)
   if (query.status) select = select.where('status', '=', query.status)
-  if (query.cursor) select = select.where('id', '<', String(decodeCursor(query.cursor, 1)[0]))
+  if (query.cursor) select = select.where('id', '<', decodeCursor(query.cursor, ['id'])[0])
   const rows = await select
     .orderBy('id', 'desc')
     .limit(query.limit + 1)

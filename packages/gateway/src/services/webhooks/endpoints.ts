@@ -155,7 +155,7 @@ export async function listEndpoints(
   query: { limit: number; cursor?: string | undefined },
 ): Promise<Page<WebhookEndpointView>> {
   let select = ownedEndpoints(db, principal)
-  if (query.cursor) select = select.where('id', '<', String(decodeCursor(query.cursor, 1)[0]))
+  if (query.cursor) select = select.where('id', '<', decodeCursor(query.cursor, ['id'])[0])
   const rows = await select
     .orderBy('id', 'desc')
     .limit(query.limit + 1)

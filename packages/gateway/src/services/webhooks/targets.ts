@@ -54,7 +54,33 @@ export function forbiddenAddressReason(address: string): string | null {
     if (carried.translation) return null
   }
   const range = parsed.range()
-  return range === 'unicast' ? null : `${address} is a ${range} address`
+  if (range === 'unicast') return null
+  const words = rangeWords[range] ?? `a ${range}`
+  return `${address} is ${words} address`
+}
+
+/** ipaddr.js's range names, as a sentence says them (with their article). */
+const rangeWords: Record<string, string> = {
+  unspecified: 'an unspecified',
+  broadcast: 'a broadcast',
+  multicast: 'a multicast',
+  linkLocal: 'a link-local',
+  loopback: 'a loopback',
+  carrierGradeNat: 'a carrier-grade NAT',
+  private: 'a private',
+  reserved: 'a reserved',
+  uniqueLocal: 'a unique-local',
+  ipv4Mapped: 'an IPv4-mapped',
+  rfc6145: 'an IPv4-translated (RFC 6145)',
+  rfc6052: 'an IPv4-embedded (RFC 6052)',
+  '6to4': 'a 6to4',
+  teredo: 'a Teredo',
+  benchmarking: 'a benchmarking',
+  amt: 'an AMT',
+  as112: 'an AS112',
+  deprecated: 'a deprecated',
+  orchid2: 'an ORCHIDv2',
+  discard: 'a discard-only',
 }
 
 /** The IPv4 addresses an IPv6 address carries, and whether it is a plain translation of one. */
@@ -120,7 +146,8 @@ export function assertAllowedWebhookUrl(raw: string, policy: TargetPolicy): void
   const host = hostOf(url)
   if (isIP(host)) {
     const reason = forbiddenAddressReason(host)
-    if (reason) throw problem('webhook_url_not_allowed', `Webhooks are not sent to ${reason}.`)
+    if (reason)
+      throw problem('webhook_url_not_allowed', `Webhooks are sent only to public addresses, and ${reason}.`)
   }
   if (url.protocol !== 'https:') {
     throw problem('webhook_url_not_allowed', 'A webhook URL must be https.')

@@ -7,7 +7,7 @@ import {
   parseTimestampedSignature,
   parseVerifierKey,
 } from '@hejie/merkle'
-import { problem } from '../../errors.js'
+import { asClause, problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
 import { checkpointText, nodeSha256 } from '../audit/index.js'
 import { runWrite, type WriteContext, type WriteOutcome } from '../write/index.js'
@@ -121,7 +121,7 @@ function parseLine(line: string) {
   } catch (error) {
     throw problem(
       'cosignature_invalid',
-      `The cosignature is not a note signature line: ${(error as Error).message}.`,
+      `The cosignature is not a note signature line: ${asClause((error as Error).message)}.`,
     )
   }
 }
@@ -132,7 +132,7 @@ function parseStamped(bytes: Uint8Array) {
   } catch (error) {
     throw problem(
       'cosignature_invalid',
-      `The cosignature is not an Ed25519 cosignature: ${(error as Error).message}.`,
+      `The cosignature is not an Ed25519 cosignature: ${asClause((error as Error).message)}.`,
     )
   }
 }
