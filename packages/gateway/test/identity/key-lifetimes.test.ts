@@ -5,9 +5,13 @@ import t from 'tap'
 import type { Config } from '../../src/config.js'
 import { KeyRing } from '../../src/services/identity/key-ring.js'
 import { MasterKey } from '../../src/services/identity/master-key.js'
+import { rootJurisdiction } from '../../src/services/jurisdictions/tree.js'
 import { testApp } from '../helpers/app.js'
 import { backend, freshDatabase, type TestDatabase } from '../helpers/database.js'
 import { type Credentials, regulatorCredentials } from '../helpers/identity.js'
+
+/** A regulator's credentials with the node its tokens name. */
+type Regulator = Credentials & { jurisdictionId: string }
 
 const seconds = () => Math.floor(Date.now() / 1000)
 
@@ -15,10 +19,15 @@ const seconds = () => Math.floor(Date.now() / 1000)
 function sign(
   config: Config,
   key: { kid: string; privateKey: KeyObject },
-  credentials: Credentials,
+  credentials: Regulator,
   times: { iat: number; exp: number },
 ) {
-  return new SignJWT({ role: 'regulator', scope: 'clients:read', client_id: credentials.clientId })
+  return new SignJWT({
+    role: 'regulator',
+    scope: 'clients:read',
+    client_id: credentials.clientId,
+    jur: credentials.jurisdictionId,
+  })
     .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'at+jwt' })
     .setIssuer(config.tokenIssuer)
     .setAudience(config.tokenAudience)
@@ -40,7 +49,11 @@ async function twoInstances(t: { teardown(fn: () => unknown): void }) {
   const second = await testApp(t, { database, config })
   const ring = new KeyRing(database, MasterKey.fromBase64(first.config.masterKey ?? ''), 200)
   await ring.load()
-  return { database, first, second, ring, credentials: await regulatorCredentials(database) }
+  const credentials: Regulator = {
+    ...(await regulatorCredentials(database)),
+    jurisdictionId: (await rootJurisdiction(database.db)).id,
+  }
+  return { database, first, second, ring, credentials }
 }
 
 /** Moves a key's retirement back in time, as if the rotation had happened `ms` ago. */
@@ -129,6 +142,7 @@ t.test(`a token without iat is refused (${backend})`, async (t) => {
     role: 'regulator',
     scope: 'clients:read',
     client_id: credentials.clientId,
+    jur: credentials.jurisdictionId,
   })
     .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'at+jwt' })
     .setIssuer(first.config.tokenIssuer)
