@@ -53,11 +53,6 @@ export async function getJurisdiction(
   return presentJurisdiction(await findInSubtree(db, principal, id))
 }
 
-/** The node a token names, which a regulator's intake and clients default to. */
-export async function ownJurisdiction(db: Kysely<Schema>, principal: Principal): Promise<JurisdictionTable> {
-  return findInSubtree(db, principal, principal.jurisdictionId ?? '')
-}
-
 /** The root of the tree: made at set-up, the one node without a parent. */
 export async function rootJurisdiction(db: Kysely<Schema>): Promise<JurisdictionTable> {
   const root = await db
