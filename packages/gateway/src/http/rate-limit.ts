@@ -39,7 +39,14 @@ export const rateLimitPlugin = fp(
     const redis = options.redisUrl
       ? new Redis(options.redisUrl, { connectTimeout: 2000, maxRetriesPerRequest: 1, lazyConnect: false })
       : undefined
-    if (redis) app.addHook('onClose', async () => void (await redis.quit()))
+    if (redis) {
+      // Without a listener ioredis prints connection errors to stderr itself; they belong in
+      // the gateway's log, and it reconnects on its own.
+      redis.on('error', (error: Error) =>
+        app.log.warn({ err: error }, 'rate limit store: Redis connection error'),
+      )
+      app.addHook('onClose', async () => void (await redis.quit()))
+    }
     app.decorateRequest('rateLimitSubject', null)
     await app.register(rateLimit, {
       global: true,
