@@ -67,8 +67,11 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   // Only JSON bodies are accepted (the token endpoint adds form encoding for itself);
   // anything else, text included, is a 415.
   app.removeContentTypeParser('text/plain')
-  app.addHook('onRequest', async (request, reply) => {
+  // Hooks on every request take a callback rather than returning a promise: each promise
+  // is a trip through the microtask queue, on every request, for work that is synchronous.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
+    done()
   })
 
   await app.register(storagePlugin, {

@@ -28,10 +28,11 @@ export const authenticationPlugin = fp(
     app.decorateRequest('principal', null)
     // Who the rate limiter counts this request against, before anything is verified: the
     // client of a token already verified here, else (rate-limit.ts) the source address.
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', (request, _reply, done) => {
       const token = BEARER.exec(request.headers.authorization ?? '')?.[1]
       const clientId = token ? options.tokens.verifiedClientOf(token) : null
       if (clientId) request.rateLimitSubject = `client:${clientId}`
+      done()
     })
     // Authentication is a hook of each protected route, added after the rate limiter's (whose
     // plugin is registered first), so that the limiter counts the request before its token is

@@ -39,12 +39,14 @@ export const metricsPlugin = fp(
       registers: [registry],
     })
     app.decorate('metrics', registry)
-    app.addHook('onRequest', async (request) => {
+    // Callback hooks: a promise per hook would cost every request a microtask for nothing.
+    app.addHook('onRequest', (request, _reply, done) => {
       request[startedAt] = process.hrtime.bigint()
+      done()
     })
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       const began = request[startedAt]
-      if (began === undefined) return
+      if (began === undefined) return done()
       const labels = {
         method: request.method,
         route: request.routeOptions.url ?? 'unmatched',
@@ -52,6 +54,7 @@ export const metricsPlugin = fp(
       }
       requests.inc(labels)
       duration.observe(labels, Number(process.hrtime.bigint() - began) / 1e9)
+      done()
     })
   },
   { name: 'hejie-metrics', fastify: '5.x' },

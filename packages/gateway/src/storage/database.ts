@@ -8,6 +8,7 @@ import { CurrentSchemaPostgresDialect } from './current-schema-introspector.js'
 import type { DialectName } from './dialect.js'
 import { ConnectionUnavailableError } from './failures.js'
 import type { Schema } from './schema.js'
+import { preparingOnce } from './statement-cache.js'
 
 export interface DatabaseOptions {
   /** A postgres:// URL; without it the embedded SQLite file is used. */
@@ -70,7 +71,9 @@ function openSqlite(path: string, clock: Clock, busyTimeoutMs: number): Database
   // Deleted and overwritten content is zeroed, not left in free space and free pages where
   // an erased consumer's name and phone could be read back from the file.
   connection.pragma('secure_delete = ON')
-  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: connection }, connection) })
+  const db = new Kysely<Schema>({
+    dialect: new ImmediateSqliteDialect({ database: preparingOnce(connection) }, connection),
+  })
   return {
     db,
     dialect: 'sqlite',

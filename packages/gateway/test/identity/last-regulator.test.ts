@@ -48,7 +48,10 @@ t.test(`two regulators revoking each other at once leave one of them active (${b
     as(app, firstToken)({ method: 'DELETE', url: `/v1/clients/${second.clientId}` }),
     as(app, secondToken)({ method: 'DELETE', url: `/v1/clients/${first.clientId}` }),
   ])
-  const [won, lost] = [...results].sort((a, b) => a.statusCode - b.statusCode)
+  const [won, lost] = [...results].sort((a, b) => a.statusCode - b.statusCode) as [
+    (typeof results)[number],
+    (typeof results)[number],
+  ]
   t.equal(won.statusCode, 200, 'one revocation succeeds')
   // The loser is refused either way: 409 when both requests authenticated before either
   // revocation committed (the second would leave none), 401 when the winner's revocation
