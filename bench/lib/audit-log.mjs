@@ -102,13 +102,14 @@ export async function startAuditAppender({ path }) {
     gateway.transaction(database, async (trx) => {
       const index = await nextIndex(trx)
       const at = new Date().toISOString()
+      const target = { db: trx, dialect: database.dialect }
       const appended = await gateway.appendAuditEntries(
-        trx,
+        target,
         [contactRecord(index)],
         { actor, requestId: `req_${randomUUID()}`, at },
         index,
       )
-      await gateway.recordTimeline(trx, appended)
+      await gateway.recordTimeline(target, appended)
     })
   return {
     /** Appends `count` entries, `writers` at a time; resolves to the seconds it took and the size. */

@@ -8,9 +8,11 @@ const capacity = 1000
  * The SQLite connection as Kysely's driver sees it, with each statement prepared once.
  * Kysely's SQLite driver calls `prepare` for every query it runs, and preparing (parsing
  * and planning the SQL) costs as much as running a short indexed query: the gateway runs a
- * few dozen distinct texts, so they are prepared once and kept, least recently used first
- * out. A statement still being iterated by a stream is busy and cannot run a second query:
- * then a fresh one is prepared for the caller and the cached one left to its stream.
+ * few dozen distinct texts, so they are prepared once and kept. Past the capacity the oldest
+ * text goes first (a hot one is then prepared again, once): cheaper on every query than
+ * keeping a recency order. A statement still being iterated by a stream is busy and cannot
+ * run a second query: then a fresh one is prepared for the caller and the cached one left to
+ * its stream.
  */
 export function preparingOnce(connection: SQLite.Database): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>()
@@ -18,12 +20,7 @@ export function preparingOnce(connection: SQLite.Database): SqliteDatabase {
     close: () => connection.close(),
     prepare(sql: string): SqliteStatement {
       const cached = statements.get(sql)
-      if (cached && !cached.busy) {
-        // Re-inserting moves the text to the young end of the map's order.
-        statements.delete(sql)
-        statements.set(sql, cached)
-        return cached
-      }
+      if (cached && !cached.busy) return cached
       const statement = connection.prepare(sql)
       if (!cached) {
         statements.set(sql, statement)

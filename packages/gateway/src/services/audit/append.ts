@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { SubtreeHashes } from '@hejie/merkle'
-import type { Transaction } from 'kysely'
 import { canonicalBytes } from '../../domain/canonical-json.js'
 import type { Actor } from '../../domain/principal.js'
-import type { Schema } from '../../storage/schema.js'
+import { compiled, type StatementTarget } from '../../storage/compiled-statement.js'
 import { merkle } from './merkle.js'
 
 /** What a write asks the audit log to commit to. */
@@ -54,7 +53,7 @@ function sha256Hex(...parts: Uint8Array[]): string {
  * transaction adds, so that several entries appended together see each other's nodes.
  */
 function transactionNodes(
-  trx: Transaction<Schema>,
+  trx: StatementTarget,
 ): SubtreeHashes & { remember(level: number, position: number, hash: Uint8Array): void } {
   const added = new Map<string, Uint8Array>()
   return {
@@ -64,12 +63,7 @@ function transactionNodes(
     async get(level, position) {
       const cached = added.get(`${level}:${position}`)
       if (cached) return cached
-      const row = await trx
-        .selectFrom('audit_nodes')
-        .select('hash')
-        .where('level', '=', level)
-        .where('position', '=', position)
-        .executeTakeFirst()
+      const row = (await readNode.execute(trx, { level, position })).rows[0]
       if (!row) throw new Error(`audit log node ${level}:${position} is missing`)
       return new Uint8Array(row.hash)
     },
@@ -81,7 +75,7 @@ function transactionNodes(
  * is the next free index and indices stay gap-free.
  */
 export async function appendAuditEntries(
-  trx: Transaction<Schema>,
+  trx: StatementTarget,
   records: readonly AuditRecord[],
   context: AuditContext,
   firstIndex: number,
@@ -99,10 +93,11 @@ export async function appendAuditEntries(
     if (record.personalData !== undefined) {
       const salt = randomBytes(32)
       commitment = sha256Hex(salt, canonicalBytes(record.personalData))
-      await trx
-        .insertInto('audit_salts')
-        .values({ leaf_index: index, dispute_id: record.disputeId ?? record.objectId, salt })
-        .execute()
+      await insertSalt.execute(trx, {
+        leaf_index: index,
+        dispute_id: record.disputeId ?? record.objectId,
+        salt,
+      })
     }
     const entry = {
       v: 1,
@@ -118,27 +113,66 @@ export async function appendAuditEntries(
     }
     const canonical = canonicalBytes(entry)
     const hash = merkle.leafHash(canonical)
-    await trx
-      .insertInto('audit_entries')
-      .values({
-        leaf_index: index,
-        leaf_hash: hash,
-        canonical,
-        dispute_id: record.disputeId ?? null,
-        enterprise_id: record.enterpriseId ?? null,
-        jurisdiction_id: record.jurisdictionId,
-        created_at: context.at,
-      })
-      .execute()
+    await insertEntry.execute(trx, {
+      leaf_index: index,
+      leaf_hash: hash,
+      canonical,
+      dispute_id: record.disputeId ?? null,
+      enterprise_id: record.enterpriseId ?? null,
+      jurisdiction_id: record.jurisdictionId,
+      created_at: context.at,
+    })
     // The leaf itself (level 0) and every parent it completes.
     const completed = await merkle.nodesCompletedBy(index, hash, nodes)
     for (const node of completed) nodes.remember(node.level, node.position, node.hash)
-    await trx
-      .insertInto('audit_nodes')
-      .values(completed.map((node) => ({ level: node.level, position: node.position, hash: node.hash })))
-      .execute()
+    await insertNodes.execute(trx, completed)
     appended.push({ index, at: context.at, actor, record })
     index += 1
   }
   return appended
 }
+
+const readNode = compiled<{ level: number; position: number }>()((db, p) =>
+  db
+    .selectFrom('audit_nodes')
+    .select('hash')
+    .where('level', '=', p('level'))
+    .where('position', '=', p('position')),
+)
+
+const insertSalt = compiled<{ leaf_index: number; dispute_id: string; salt: Uint8Array }>()((db, p) =>
+  db
+    .insertInto('audit_salts')
+    .values({ leaf_index: p('leaf_index'), dispute_id: p('dispute_id'), salt: p('salt') }),
+)
+
+const insertEntry = compiled<{
+  leaf_index: number
+  leaf_hash: Uint8Array
+  canonical: Uint8Array
+  dispute_id: string | null
+  enterprise_id: string | null
+  jurisdiction_id: string
+  created_at: string
+}>()((db, p) =>
+  db.insertInto('audit_entries').values({
+    leaf_index: p('leaf_index'),
+    leaf_hash: p('leaf_hash'),
+    canonical: p('canonical'),
+    dispute_id: p('dispute_id'),
+    enterprise_id: p('enterprise_id'),
+    jurisdiction_id: p('jurisdiction_id'),
+    created_at: p('created_at'),
+  }),
+)
+
+/** The nodes one leaf completes: itself and each parent it finishes, one row each. */
+const insertNodes = compiled<{ level: number; position: number; hash: Uint8Array }>()((db, p, rows) =>
+  db.insertInto('audit_nodes').values(
+    Array.from({ length: rows }, (_, row) => ({
+      level: p('level', row),
+      position: p('position', row),
+      hash: p('hash', row),
+    })),
+  ),
+)

@@ -1,4 +1,6 @@
+import { compiled } from '../../storage/compiled-statement.js'
 import type { Database } from '../../storage/database.js'
+import type { TimelineTable } from '../../storage/schema.js'
 import {
   type AppendedProjection,
   runWrite,
@@ -13,7 +15,7 @@ import {
  * the actor, what changed, no personal data), keyed by the entry's index in the log so
  * each line can be proved.
  */
-export const recordTimeline: AppendedProjection = async (db, entries) => {
+export const recordTimeline: AppendedProjection = async (trx, entries) => {
   const rows = entries
     .filter((entry) => entry.record.disputeId)
     .map(({ index, at, actor, record }) => ({
@@ -25,8 +27,22 @@ export const recordTimeline: AppendedProjection = async (db, entries) => {
       object_id: record.objectId,
       details: JSON.stringify(record.details ?? {}),
     }))
-  if (rows.length > 0) await db.insertInto('timeline_entries').values(rows).execute()
+  if (rows.length > 0) await insertTimeline.execute(trx, rows)
 }
+
+const insertTimeline = compiled<TimelineTable>()((db, p, rows) =>
+  db.insertInto('timeline_entries').values(
+    Array.from({ length: rows }, (_, row) => ({
+      leaf_index: p('leaf_index', row),
+      dispute_id: p('dispute_id', row),
+      action: p('action', row),
+      actor: p('actor', row),
+      at: p('at', row),
+      object_id: p('object_id', row),
+      details: p('details', row),
+    })),
+  ),
+)
 
 /** A write about disputes: `runWrite`, with each dispute's timeline kept in the same transaction. */
 export function runDisputeWrite<T>(

@@ -1,7 +1,7 @@
-import type { Transaction } from 'kysely'
 import { newId } from '../../domain/ids.js'
 import type { eventTypes } from '../../schemas/events.js'
-import type { Schema } from '../../storage/schema.js'
+import { compiled, type StatementTarget } from '../../storage/compiled-statement.js'
+import type { EventTable } from '../../storage/schema.js'
 import { fanOutEvents, type Subscriber } from './fan-out.js'
 
 export type EventType = (typeof eventTypes)[number]
@@ -26,7 +26,7 @@ export interface EventRecord {
  * before an earlier one. Returns how many deliveries were written.
  */
 export async function appendEvents(
-  trx: Transaction<Schema>,
+  trx: StatementTarget,
   events: readonly EventRecord[],
   at: string,
   firstSequence: number,
@@ -55,7 +55,7 @@ export async function appendEvents(
       }),
     }
   })
-  await trx.insertInto('events').values(rows).execute()
+  await insertEvents.execute(trx, rows)
   return fanOutEvents(
     trx,
     rows.map((row, offset) => ({
@@ -70,3 +70,18 @@ export async function appendEvents(
     at,
   )
 }
+
+const insertEvents = compiled<EventTable>()((db, p, rows) =>
+  db.insertInto('events').values(
+    Array.from({ length: rows }, (_, row) => ({
+      sequence: p('sequence', row),
+      id: p('id', row),
+      type: p('type', row),
+      enterprise_id: p('enterprise_id', row),
+      dispute_id: p('dispute_id', row),
+      jurisdiction_id: p('jurisdiction_id', row),
+      created_at: p('created_at', row),
+      data: p('data', row),
+    })),
+  ),
+)

@@ -1,6 +1,6 @@
-import type { Transaction } from 'kysely'
 import { newId } from '../../domain/ids.js'
-import type { Schema, WebhookDeliveryTable } from '../../storage/schema.js'
+import { compiled, type StatementTarget } from '../../storage/compiled-statement.js'
+import type { WebhookDeliveryTable } from '../../storage/schema.js'
 
 /** An event as written to the outbox, with what decides who receives it. */
 export interface OutboxEvent {
@@ -29,7 +29,7 @@ export interface Subscriber {
  * receives the events of later writes.
  */
 export async function subscribersOf(
-  trx: Transaction<Schema>,
+  trx: StatementTarget,
   events: readonly { enterpriseId: string | null; jurisdictionId: string }[],
 ): Promise<Subscriber[]> {
   if (events.length === 0) return []
@@ -38,21 +38,18 @@ export async function subscribersOf(
   const enterpriseEndpoints =
     owners.length === 0
       ? []
-      : await trx
-          .selectFrom('webhook_endpoints')
-          .select(['id', 'enterprise_id', 'event_types'])
-          .where('status', '=', 'enabled')
-          .where('enterprise_id', 'in', owners)
-          .execute()
-  // A regulator endpoint once per event jurisdiction it covers (its node an ancestor of it).
-  const regulatorEndpoints = await trx
-    .selectFrom('webhook_endpoints as e')
-    .innerJoin('jurisdiction_closure as c', 'c.ancestor_id', 'e.jurisdiction_id')
-    .select(['e.id', 'e.event_types', 'c.descendant_id'])
-    .where('e.status', '=', 'enabled')
-    .where('e.enterprise_id', 'is', null)
-    .where('c.descendant_id', 'in', places)
-    .execute()
+      : (
+          await endpointsOfEnterprises.execute(
+            trx,
+            owners.map((id) => ({ id })),
+          )
+        ).rows
+  const regulatorEndpoints = (
+    await endpointsOfRegulators.execute(
+      trx,
+      places.map((id) => ({ id })),
+    )
+  ).rows
   const regulators = new Map<string, Subscriber & { jurisdictions: Set<string> }>()
   for (const row of regulatorEndpoints) {
     const known = regulators.get(row.id)
@@ -82,7 +79,7 @@ export async function subscribersOf(
  * crash loses neither. Returns how many it wrote.
  */
 export async function fanOutEvents(
-  trx: Transaction<Schema>,
+  trx: StatementTarget,
   events: readonly OutboxEvent[],
   subscribers: readonly Subscriber[],
   at: string,
@@ -112,6 +109,54 @@ export async function fanOutEvents(
       })
     }
   }
-  if (rows.length > 0) await trx.insertInto('webhook_deliveries').values(rows).execute()
+  if (rows.length > 0) await insertDeliveries.execute(trx, rows)
   return rows.length
 }
+
+/** The enabled endpoints of the enterprises `id` (one row of parameters per enterprise). */
+const endpointsOfEnterprises = compiled<{ id: string }>()((db, p, rows) =>
+  db
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'enterprise_id', 'event_types'])
+    .where('status', '=', 'enabled')
+    .where(
+      'enterprise_id',
+      'in',
+      Array.from({ length: rows }, (_, row) => p('id', row)),
+    ),
+)
+
+/**
+ * The enabled regulator endpoints whose subtree holds one of the jurisdictions `id`: an
+ * endpoint once per such jurisdiction (its node an ancestor of it).
+ */
+const endpointsOfRegulators = compiled<{ id: string }>()((db, p, rows) =>
+  db
+    .selectFrom('webhook_endpoints as e')
+    .innerJoin('jurisdiction_closure as c', 'c.ancestor_id', 'e.jurisdiction_id')
+    .select(['e.id', 'e.event_types', 'c.descendant_id'])
+    .where('e.status', '=', 'enabled')
+    .where('e.enterprise_id', 'is', null)
+    .where(
+      'c.descendant_id',
+      'in',
+      Array.from({ length: rows }, (_, row) => p('id', row)),
+    ),
+)
+
+const insertDeliveries = compiled<WebhookDeliveryTable>()((db, p, rows) =>
+  db.insertInto('webhook_deliveries').values(
+    Array.from({ length: rows }, (_, row) => ({
+      id: p('id', row),
+      endpoint_id: p('endpoint_id', row),
+      event_id: p('event_id', row),
+      event_sequence: p('event_sequence', row),
+      status: p('status', row),
+      attempts: p('attempts', row),
+      next_attempt_at: p('next_attempt_at', row),
+      lease_until: p('lease_until', row),
+      created_at: p('created_at', row),
+      updated_at: p('updated_at', row),
+    })),
+  ),
+)

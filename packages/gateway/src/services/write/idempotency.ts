@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto'
-import type { Transaction } from 'kysely'
 import { canonicalBytes } from '../../domain/canonical-json.js'
 import { problem } from '../../errors.js'
+import { compiled, type StatementTarget } from '../../storage/compiled-statement.js'
 import type { Database } from '../../storage/database.js'
-import type { Schema } from '../../storage/schema.js'
 
 /** How long a request waits for another request with its idempotency key before it gets a 409. */
 export const IDEMPOTENCY_WAIT = '10s'
@@ -28,29 +27,21 @@ export function requestHash(method: string, path: string, body: unknown): string
  * the lock timeout. SQLite has one writer, so the first request has always finished.
  */
 export async function claimIdempotencyKey(
-  trx: Transaction<Schema>,
+  trx: StatementTarget,
   clientId: string,
   idempotency: Idempotency,
   now: Date,
 ): Promise<{ status: number; body: unknown } | null> {
-  const claimed = await trx
-    .insertInto('idempotency_keys')
-    .values({
-      client_id: clientId,
-      key: idempotency.key,
-      request_hash: idempotency.requestHash,
-      created_at: now.toISOString(),
-    })
-    .onConflict((oc) => oc.columns(['client_id', 'key']).doNothing())
-    .executeTakeFirst()
-  if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 1) return null
+  const claimed = await claimKey.execute(trx, {
+    client_id: clientId,
+    key: idempotency.key,
+    request_hash: idempotency.requestHash,
+    created_at: now.toISOString(),
+  })
+  if (Number(claimed.numAffectedRows ?? 0) === 1) return null
 
-  const earlier = await trx
-    .selectFrom('idempotency_keys')
-    .selectAll()
-    .where('client_id', '=', clientId)
-    .where('key', '=', idempotency.key)
-    .executeTakeFirstOrThrow()
+  const earlier = (await readKey.execute(trx, { client_id: clientId, key: idempotency.key })).rows[0]
+  if (!earlier) throw new Error(`idempotency key ${idempotency.key} neither claimed nor found`)
   if (earlier.request_hash !== idempotency.requestHash) {
     throw problem(
       'idempotency_key_reused',
@@ -68,21 +59,52 @@ export async function claimIdempotencyKey(
 
 /** Keeps the answer with the key, in the write's transaction: a replay answers the same. */
 export async function recordResponse(
-  trx: Transaction<Schema>,
+  trx: StatementTarget,
   clientId: string,
   key: string,
   response: { status: number; body: unknown; replayBody?: unknown },
 ): Promise<void> {
-  await trx
-    .updateTable('idempotency_keys')
-    .set({
-      response_status: response.status,
-      response_body: JSON.stringify(response.replayBody ?? response.body),
-    })
-    .where('client_id', '=', clientId)
-    .where('key', '=', key)
-    .execute()
+  await recordKeyResponse.execute(trx, {
+    client_id: clientId,
+    key,
+    response_status: response.status,
+    response_body: JSON.stringify(response.replayBody ?? response.body),
+  })
 }
+
+const claimKey = compiled<{ client_id: string; key: string; request_hash: string; created_at: string }>()(
+  (db, p) =>
+    db
+      .insertInto('idempotency_keys')
+      .values({
+        client_id: p('client_id'),
+        key: p('key'),
+        request_hash: p('request_hash'),
+        created_at: p('created_at'),
+      })
+      .onConflict((oc) => oc.columns(['client_id', 'key']).doNothing()),
+)
+
+const readKey = compiled<{ client_id: string; key: string }>()((db, p) =>
+  db
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where('client_id', '=', p('client_id'))
+    .where('key', '=', p('key')),
+)
+
+const recordKeyResponse = compiled<{
+  client_id: string
+  key: string
+  response_status: number
+  response_body: string
+}>()((db, p) =>
+  db
+    .updateTable('idempotency_keys')
+    .set({ response_status: p('response_status'), response_body: p('response_body') })
+    .where('client_id', '=', p('client_id'))
+    .where('key', '=', p('key')),
+)
 
 /** Rows deleted per statement, so that a large purge never holds the writer for long. */
 const batchSize = 1000

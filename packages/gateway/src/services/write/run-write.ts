@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely'
 import type { Actor } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
+import { compiled, type StatementTarget } from '../../storage/compiled-statement.js'
 import type { Database } from '../../storage/database.js'
 import type { DialectName } from '../../storage/dialect.js'
 import { transaction } from '../../storage/group-commit.js'
@@ -36,7 +37,7 @@ export interface WriteTransaction {
   onAppended(project: AppendedProjection): void
 }
 
-export type AppendedProjection = (db: Transaction<Schema>, entries: readonly AppendedEntry[]) => Promise<void>
+export type AppendedProjection = (trx: StatementTarget, entries: readonly AppendedEntry[]) => Promise<void>
 
 export interface WriteResponse<T> {
   status: number
@@ -65,9 +66,10 @@ export async function runWrite<T>(
 ): Promise<WriteOutcome<T>> {
   let deliveries = 0
   try {
-    const outcome = await transaction(database, async (trx) => {
+    const outcome = await transaction(database, async (db) => {
+      const trx: StatementTarget = { db, dialect: database.dialect }
       if (database.dialect === 'postgres') {
-        await sql`set local lock_timeout = ${sql.lit(IDEMPOTENCY_WAIT)}`.execute(trx)
+        await sql`set local lock_timeout = ${sql.lit(IDEMPOTENCY_WAIT)}`.execute(db)
       }
       const now = database.clock.now()
       if (context.idempotency) {
@@ -79,7 +81,7 @@ export async function runWrite<T>(
       const events: EventRecord[] = []
       const projections = new Set<AppendedProjection>()
       const response = await work({
-        db: trx,
+        db,
         dialect: database.dialect,
         now,
         actor: context.actor,
@@ -88,10 +90,16 @@ export async function runWrite<T>(
         onAppended: (project) => projections.add(project),
       })
 
+      // Recorded before the append lock is taken: every statement after it lengthens the time
+      // that every other write waits for the lock.
+      if (context.idempotency) {
+        await recordResponse(trx, context.actor.clientId, context.idempotency.key, response)
+      }
+
       if (audits.length > 0 || events.length > 0) {
         const subscribers = await subscribersOf(trx, events)
         if (database.dialect === 'postgres')
-          await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(trx)
+          await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(db)
         const at = database.clock.now().toISOString()
         const { nextIndex, nextSequence } = await nextPositions(trx)
         const appended = await appendAuditEntries(
@@ -104,12 +112,9 @@ export async function runWrite<T>(
         deliveries = await appendEvents(trx, events, at, nextSequence, subscribers)
         // Wakes the dispatchers of every instance when this transaction commits (not before).
         if (deliveries > 0 && database.dialect === 'postgres')
-          await sql`select pg_notify(${WAKE_CHANNEL}, '')`.execute(trx)
+          await sql`select pg_notify(${WAKE_CHANNEL}, '')`.execute(db)
       }
 
-      if (context.idempotency) {
-        await recordResponse(trx, context.actor.clientId, context.idempotency.key, response)
-      }
       return { status: response.status, body: response.body, replayed: false }
     })
     if (deliveries > 0) signalDeliveriesDue()
@@ -143,17 +148,25 @@ function translateStorageError(error: unknown, idempotent: boolean): unknown {
   return error
 }
 
-async function nextPositions(trx: Transaction<Schema>): Promise<{ nextIndex: number; nextSequence: number }> {
-  const audit = await trx
-    .selectFrom('audit_entries')
-    .select((eb) => eb.fn.max('leaf_index').as('last'))
-    .executeTakeFirst()
-  const events = await trx
-    .selectFrom('events')
-    .select((eb) => eb.fn.max('sequence').as('last'))
-    .executeTakeFirst()
+async function nextPositions(trx: StatementTarget): Promise<{ nextIndex: number; nextSequence: number }> {
+  const last = (await lastPositions.execute(trx, {})).rows[0]
   return {
-    nextIndex: audit?.last === null || audit?.last === undefined ? 0 : Number(audit.last) + 1,
-    nextSequence: events?.last === null || events?.last === undefined ? 1 : Number(events.last) + 1,
+    nextIndex: last?.last_index === null || last?.last_index === undefined ? 0 : Number(last.last_index) + 1,
+    nextSequence:
+      last?.last_sequence === null || last?.last_sequence === undefined ? 1 : Number(last.last_sequence) + 1,
   }
 }
+
+/** Where the audit log and the outbox end, in one statement. */
+const lastPositions = compiled<Record<string, never>>()((db) =>
+  db.selectNoFrom((eb) => [
+    eb
+      .selectFrom('audit_entries')
+      .select((inner) => inner.fn.max('leaf_index').as('last'))
+      .as('last_index'),
+    eb
+      .selectFrom('events')
+      .select((inner) => inner.fn.max('sequence').as('last'))
+      .as('last_sequence'),
+  ]),
+)
