@@ -53,14 +53,15 @@ export function cachedLogPaths(entries) {
   return { database: `${stem}.db`, export: `${stem}.ndjson` }
 }
 
-/** An enterprise's CRM recording a contact: the entry most writes append. */
-function contactRecord(i) {
+/** An enterprise's CRM recording a contact: the entry most writes append, in `jurisdictionId`. */
+function contactRecord(i, jurisdictionId) {
   const disputeId = `dsp_bench${String(i % 5_000).padStart(8, '0')}`
   return {
     action: 'contact.recorded',
     objectId: `ctc_bench${String(i).padStart(10, '0')}`,
     disputeId,
     enterpriseId: 'ent_bench0001',
+    jurisdictionId,
     state: {
       id: `ctc_bench${String(i).padStart(10, '0')}`,
       object: 'contact',
@@ -90,6 +91,12 @@ export async function startAuditAppender({ path }) {
   await mkdir(join(path, '..'), { recursive: true })
   const database = gateway.openDatabase({ sqlitePath: path })
   await gateway.migrateToLatest(database)
+  // Every entry in the root jurisdiction the migrator made: a city bureau's whole log.
+  const root = await database.db
+    .selectFrom('jurisdictions')
+    .select('id')
+    .where('parent_id', 'is', null)
+    .executeTakeFirstOrThrow()
   let written = 0
   const nextIndex = async (trx) => {
     const row = await trx
@@ -105,7 +112,7 @@ export async function startAuditAppender({ path }) {
       const target = { db: trx, dialect: database.dialect }
       const appended = await gateway.appendAuditEntries(
         target,
-        [contactRecord(index)],
+        [contactRecord(index, root.id)],
         { actor, requestId: `req_${randomUUID()}`, at },
         index,
       )
@@ -261,13 +268,14 @@ export async function startLogBuilder() {
   }
 }
 
-/** A regulator, as the proof service sees one. */
-const regulator = {
+/** A regulator of the root jurisdiction (the city bureau, who reads every entry), as the proof service sees one. */
+const rootRegulator = (jurisdictionId) => ({
   role: 'regulator',
   clientId: 'cli_bench',
   enterpriseId: null,
+  jurisdictionId,
   scopes: new Set(['audit:read']),
-}
+})
 
 /**
  * The gateway's proof service function (`proveInclusion`, what the route calls) on a log:
@@ -277,6 +285,12 @@ const regulator = {
 export async function startProofService({ sqlitePath }) {
   const { openDatabase, proveInclusion } = await import('@hejie/gateway')
   const database = openDatabase({ sqlitePath })
+  const root = await database.db
+    .selectFrom('jurisdictions')
+    .select('id')
+    .where('parent_id', 'is', null)
+    .executeTakeFirstOrThrow()
+  const regulator = rootRegulator(root.id)
   return {
     /** Milliseconds per proof, in the order of `leaves`. */
     async time(leaves, size) {

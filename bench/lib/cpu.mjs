@@ -28,6 +28,19 @@ export function processCpuSeconds(pid, { children = false } = {}) {
   }
 }
 
+/**
+ * The most memory a process has held resident so far (VmHWM), in MiB, or undefined once it
+ * is gone. Read at the end of each window, it is the peak up to then: the last is the run's.
+ */
+export function peakResidentMiB(pid) {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match ? Math.round(Number(match[1]) / 1024) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** Busy and total time of the whole machine, in core-seconds. */
 function machineSeconds() {
   try {
@@ -86,7 +99,12 @@ export class CpuMonitor {
           machineFacts().cores
         others = round3(Math.max(0, busy - ours))
       }
-      const window = { label, seconds: round3(wall), cores, others }
+      const peakRssMiB = {}
+      for (const [name, pid] of this.#processes) {
+        const peak = peakResidentMiB(pid)
+        if (peak !== undefined) peakRssMiB[name] = peak
+      }
+      const window = { label, seconds: round3(wall), cores, others, peakRssMiB }
       this.windows.push(window)
       return window
     }

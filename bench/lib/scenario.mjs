@@ -127,6 +127,19 @@ export function scenarioMarkdown(result) {
       `CPU in cores during the ${windows.length} measured window(s): other processes ${range(others)}; ${parts.join('; ')}.`,
       '',
     )
+    const peaks = {}
+    for (const window of windows) {
+      for (const [name, mib] of Object.entries(window.peakRssMiB ?? {}))
+        peaks[name] = Math.max(peaks[name] ?? 0, mib)
+    }
+    if (Object.keys(peaks).length > 0) {
+      lines.push(
+        `Peak resident memory (VmHWM) by the end of the last window: ${Object.entries(peaks)
+          .map(([name, mib]) => `${name} ${mib} MiB`)
+          .join('; ')}.`,
+        '',
+      )
+    }
   }
   lines.push(
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${Math.round(machine.memoryGiB)} GiB; ` +

@@ -43,9 +43,15 @@ export class CompiledStatement<P extends object, R> {
   execute(target: StatementTarget, values: P | readonly P[]): Promise<QueryResult<R>> {
     const rows: readonly P[] = Array.isArray(values) ? values : [values as P]
     const compiled = this.compiledFor(target, rows.length)
-    const parameters = compiled.slots.map((slot) =>
-      'name' in slot ? (rows[slot.row] as Record<string, unknown>)[slot.name] : slot.value,
-    )
+    const parameters = compiled.slots.map((slot) => {
+      if (!('name' in slot)) return slot.value
+      const value = (rows[slot.row] as Record<string, unknown>)[slot.name]
+      // Kysely leaves a column whose value is undefined out of an insert; a compiled statement
+      // has every column in its text, so a missing value is a mistake, not a default.
+      if (value === undefined)
+        throw new Error(`compiled statement: no value for ${slot.name} (row ${slot.row})`)
+      return value
+    })
     return target.db.executeQuery(CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<R>)
   }
 

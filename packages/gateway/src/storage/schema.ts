@@ -180,6 +180,10 @@ export interface DisputeTable {
   refunded_amount: number
   outcome: string | null
   feedback: string | null
+  /** The earliest contact recorded by the enterprise now holding it (for the response rate). */
+  first_contact_at: string | null
+  /** When an escalation first sent it to administrative mediation (not set by an outcome). */
+  escalated_at: string | null
   version: number
   created_at: string
   updated_at: string

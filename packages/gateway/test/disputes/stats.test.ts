@@ -1,6 +1,7 @@
 import t from 'tap'
 import { deadlinePolicyFrom, respondBy } from '../../src/services/disputes/deadline-policy.js'
 import { scanDeadlines } from '../../src/services/disputes/deadline-scan.js'
+import { deriveIndicatorColumns } from '../../src/storage/migrations/0010-indicator-columns.js'
 import { testApp } from '../helpers/app.js'
 import { backend } from '../helpers/database.js'
 import { intakeDispute } from '../helpers/disputes.js'
@@ -195,6 +196,7 @@ const scenario = (async () => {
 
   return {
     app,
+    database,
     regulator: as(app, regulatorToken),
     a,
     b,
@@ -491,3 +493,41 @@ t.test('a token without stats:read is refused', async (t) => {
   const anonymous = await app.inject({ url: '/v1/stats' })
   t.equal(anonymous.statusCode, 401)
 })
+
+t.test(
+  `the indicator columns each write keeps on the dispute equal what the migration derives from its contacts and timeline (${backend})`,
+  async (t) => {
+    const { database } = await scenario
+    const read = () =>
+      database.db
+        .selectFrom('disputes')
+        .select(['id', 'first_contact_at', 'escalated_at'])
+        .orderBy('id')
+        .execute()
+    const kept = await read()
+    t.ok(
+      kept.some((row) => row.first_contact_at !== null) && kept.some((row) => row.escalated_at !== null),
+      'the scenario sets both columns somewhere',
+    )
+    await database.db.updateTable('disputes').set({ first_contact_at: null, escalated_at: null }).execute()
+    await deriveIndicatorColumns(database.db as unknown as Parameters<typeof deriveIndicatorColumns>[0])
+    const derived = await read()
+    t.same(
+      derived.map((row) => [row.id, row.first_contact_at]),
+      kept.map((row) => [row.id, row.first_contact_at]),
+      'first contacts: the same instants',
+    )
+    // The timeline stamps an entry when it is appended, a moment after the write's own clock
+    // reading that the column takes: the same escalation, within the write.
+    for (const [i, row] of derived.entries()) {
+      const own = kept[i]?.escalated_at ?? null
+      if (own === null || row.escalated_at === null)
+        t.equal(row.escalated_at, own, `${row.id}: escalated or not`)
+      else
+        t.ok(
+          Math.abs(Date.parse(row.escalated_at) - Date.parse(own)) < 1000,
+          `${row.id}: escalated at the write`,
+        )
+    }
+  },
+)

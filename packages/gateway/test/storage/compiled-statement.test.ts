@@ -3,15 +3,13 @@ import { compiled } from '../../src/storage/compiled-statement.js'
 import { backend, freshDatabase } from '../helpers/database.js'
 
 const insertNodes = compiled<{ level: number; position: number; hash: Uint8Array }>()((db, p, rows) =>
-  db
-    .insertInto('audit_nodes')
-    .values(
-      Array.from({ length: rows }, (_, row) => ({
-        level: p('level', row),
-        position: p('position', row),
-        hash: p('hash', row),
-      })),
-    ),
+  db.insertInto('audit_nodes').values(
+    Array.from({ length: rows }, (_, row) => ({
+      level: p('level', row),
+      position: p('position', row),
+      hash: p('hash', row),
+    })),
+  ),
 )
 
 const nodeAt = compiled<{ position: number }>()((db, p) =>

@@ -85,6 +85,7 @@ async function markOverdue(
         overdue: 1,
         overdue_notified_at: at,
         status: escalate ? 'escalated' : current.status,
+        escalated_at: escalate ? (current.escalated_at ?? at) : current.escalated_at,
         version: current.version + 1,
         updated_at: at,
       }

@@ -121,6 +121,8 @@ export function intakeRow(
     refunded_amount: 0,
     outcome: null,
     feedback: null,
+    first_contact_at: null,
+    escalated_at: null,
     version: 1,
     created_at: at,
     updated_at: at,

@@ -25,12 +25,6 @@ export interface CountedGroup {
   counts: IndicatorCounts
 }
 
-/**
- * Audit actions that send a dispute to administrative mediation, besides an outcome of
- * `not_settled` (the partial index `timeline_entries_escalations` holds exactly these).
- */
-const escalationActions = ['dispute.escalated', 'dispute.overdue_escalated'] as const
-
 const literals = (values: readonly string[]) => sql.join(values.map((value) => sql.lit(value)))
 const flag = (condition: RawBuilder<unknown>) => sql<number>`case when ${condition} then 1 else 0 end`
 
@@ -50,17 +44,13 @@ export async function countIndicators(
 
   const settled = sql`${d('resolution')} = 'settled'`
   // Closed by the regulator: after mediation, or after the enterprise declined it. Which of
-  // the two is in the history, looked up only for these rows. An outcome can only be there
+  // the two the row says: an escalation sets `escalated_at`. An outcome can only be there
   // as `not_settled` (`fulfilled` closes as settled), and nothing is declined after one.
   const closedByRegulator = sql`(${d('status')} = 'closed' and ${d('resolution')} in (${literals(regulatorResolutions)}))`
-  const wasEscalated = sql`(${d('outcome')} is not null or exists (select 1 from timeline_entries t where t.dispute_id = ${d(
-    'id',
-  )} and t.action in (${literals(escalationActions)})))`
+  const wasEscalated = sql`(${d('outcome')} is not null or ${d('escalated_at')} is not null)`
   const concluded = sql`(${settled} or ${d('status')} in ('escalated', 'returned') or ${closedByRegulator})`
   const overdue = overdueSql(filter.now, 'd')
-  const contactInTime = sql`exists (select 1 from contacts c where c.dispute_id = ${d('id')} and c.enterprise_id = ${d(
-    'enterprise_id',
-  )} and c.contacted_at <= ${d('respond_by')})`
+  const contactInTime = sql`${d('first_contact_at')} <= ${d('respond_by')}`
 
   const group =
     filter.groupBy === 'enterprise'
@@ -89,7 +79,7 @@ export async function countIndicators(
       flag(sql`${d('resolution')} = 'withdrawn'`).as('withdrawn'),
       flag(overdue).as('overdue'),
       flag(sql`${concluded} and ${d('overdue')} = 0`).as('concluded_on_time'),
-      // CASE, so the contacts are looked up only for accepted disputes.
+      // Contacts count only once the dispute is accepted; `first_contact_at` is the holder's earliest.
       sql<number>`case when ${d('accepted_at')} is null then 0 when ${contactInTime} then 1 else 0 end`.as(
         'responded',
       ),

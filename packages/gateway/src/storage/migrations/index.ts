@@ -9,6 +9,7 @@ import { witnesses } from './0006-witnesses.js'
 import { jurisdictions } from './0007-jurisdictions.js'
 import { provisionalDeadlines } from './0008-provisional-deadlines.js'
 import { refundReferenceKeys } from './0009-refund-reference-keys.js'
+import { indicatorColumns } from './0010-indicator-columns.js'
 
 /**
  * Every migration, in order. Migrations are forward-only and written for both dialects;
@@ -25,6 +26,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0007-jurisdictions': jurisdictions,
     '0008-provisional-deadlines': provisionalDeadlines,
     '0009-refund-reference-keys': refundReferenceKeys,
+    '0010-indicator-columns': indicatorColumns,
   }
   return { getMigrations: async () => migrations }
 }

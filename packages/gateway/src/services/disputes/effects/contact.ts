@@ -18,6 +18,13 @@ export const recordContact: EffectOf<'contacts'> = async ({ tx, current, body })
   await tx.db.insertInto('contacts').values(row).execute()
   const view = presentContact(row)
   return {
+    // The indicators' "contacted by respond_by" reads the earliest contact of the holder.
+    changes: {
+      first_contact_at:
+        current.first_contact_at !== null && current.first_contact_at <= row.contacted_at
+          ? current.first_contact_at
+          : row.contacted_at,
+    },
     created: { id: row.id, view },
     auditAction: 'contact.recorded',
     details: { channel: row.channel, reached: body.reached, contacted_at: row.contacted_at },

@@ -10,6 +10,14 @@ export const reassign: EffectOf<'assign'> = async ({ tx, deadlines, current, bod
   const enterpriseId = body.enterprise_id
   await activeEnterprise(tx, enterpriseId)
   const previous = current.enterprise_id
+  // Contacts count for the enterprise that made them: the new holder starts from its own
+  // (none, unless the dispute comes back to an enterprise that held it before).
+  const ownContacts = await tx.db
+    .selectFrom('contacts')
+    .select((eb) => eb.fn.min('contacted_at').as('first'))
+    .where('dispute_id', '=', current.id)
+    .where('enterprise_id', '=', enterpriseId)
+    .executeTakeFirst()
   return {
     changes: {
       enterprise_id: enterpriseId,
@@ -19,6 +27,7 @@ export const reassign: EffectOf<'assign'> = async ({ tx, deadlines, current, bod
       overdue: 0,
       deadline_warned_at: null,
       overdue_notified_at: null,
+      first_contact_at: ownContacts?.first ?? null,
     },
     auditAction: 'dispute.assigned',
     details: { from_enterprise_id: previous, to_enterprise_id: enterpriseId },

@@ -27,7 +27,8 @@ export const reportOutcome: EffectOf<'outcome'> = ({ tx, body }) => {
   }
 }
 
-export const escalate: EffectOf<'escalate'> = ({ body }) => ({
+export const escalate: EffectOf<'escalate'> = ({ tx, current, body }) => ({
+  changes: { escalated_at: current.escalated_at ?? tx.now.toISOString() },
   auditAction: 'dispute.escalated',
   details: { reason: body.reason },
   events: (next, now) => [disputeEvent('dispute.escalated', next, now)],
