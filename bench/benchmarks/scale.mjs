@@ -1,11 +1,8 @@
-import { createReadStream, existsSync, readFileSync } from 'node:fs'
-import { Writable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import { cachedCorpusPaths } from '../lib/dispute-corpus.mjs'
+import { readFileSync } from 'node:fs'
+import { corpus, readThrough, short } from '../lib/corpus-cache.mjs'
 import { BenchmarkFailure } from '../lib/harness.mjs'
 import { integer, median, round3 } from '../lib/stats.mjs'
 
-const corpusParts = new URL('../lib/dispute-corpus.mjs', import.meta.url).href
 const parts = new URL('../lib/scale-parts.mjs', import.meta.url).href
 const BAR = 1.2
 
@@ -51,40 +48,6 @@ const cases = [
   },
 ]
 
-const short = (n) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1_000 ? `${n / 1_000}k` : String(n))
-
-/** Reads a file once, so the OS page cache holds it when measuring starts (both alike). */
-async function readThrough(path) {
-  for (const file of [path, `${path}-wal`]) {
-    if (!existsSync(file)) continue
-    await pipeline(
-      createReadStream(file, { highWaterMark: 1 << 20 }),
-      new Writable({ write: (_c, _e, cb) => cb() }),
-    )
-  }
-}
-
-/** The corpus of `disputes` for the code as built, from bench/.cache/ or built now (and cached). */
-async function corpus(context, disputes, enterprises) {
-  const paths = cachedCorpusPaths(disputes, enterprises)
-  if (existsSync(paths.database) && existsSync(paths.meta)) {
-    context.log(`using the cached corpus ${paths.database}`)
-    return { ...paths, built: false }
-  }
-  context.log(
-    `building a corpus of ${integer(disputes)} disputes over ${enterprises} enterprises (cached for later runs)`,
-  )
-  const builder = await context.service(`builder ${short(disputes)}`, corpusParts, 'startCorpusBuilder')
-  try {
-    const { value } = await context.measure(`build ${short(disputes)}`, () =>
-      builder.call('build', { disputes, enterprises }),
-    )
-    context.log(`built in ${round3(value.seconds)} s`)
-    return value
-  } finally {
-    await builder.stop()
-  }
-}
 
 /** A plan step that reads every matching row before the first is returned. */
 const suspicious = (detail) => /TEMP B-TREE|^SCAN disputes$/.test(detail)

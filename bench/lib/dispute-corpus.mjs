@@ -290,8 +290,12 @@ function disputeRow({
     version += 1
     return iso(last)
   }
+  // The indicator columns the writes keep: the first contact's time, and an escalation's.
   const contacts = (n) => {
-    for (let i = 0; i < n; i++) step(24)
+    for (let i = 0; i < n; i++) {
+      const contacted = step(24)
+      row.first_contact_at ??= contacted
+    }
   }
   const accept = () => {
     row.accepted_at = step(48)
@@ -352,7 +356,7 @@ function disputeRow({
         accept()
         contacts(rng.int(1, 2))
         outcome('not_settled')
-      } else step(240)
+      } else row.escalated_at = step(240)
       break
     case 'closed': {
       const resolution = rng.weighted(closedResolution)
@@ -450,6 +454,8 @@ const columns = [
   'refunded_amount',
   'outcome',
   'feedback',
+  'first_contact_at',
+  'escalated_at',
   'version',
   'created_at',
   'updated_at',

@@ -8,9 +8,10 @@ import { join } from 'node:path'
  * listening on the loopback address. It comes from `@hejie/gateway`, the built package,
  * which is what ships. `seed(app, database)` may fill the database before the port is reported.
  * `sqlitePath` serves an existing database file instead (left in place on close);
- * `postgres: true` a fresh PostgreSQL database instead (lib/postgres.mjs, dropped on close).
+ * `postgres: true` a fresh PostgreSQL database instead (lib/postgres.mjs, dropped on close),
+ * `databaseUrl` an existing PostgreSQL database (left in place).
  */
-export async function startGateway({ config: overrides = {}, seed, sqlitePath, postgres = false } = {}) {
+export async function startGateway({ config: overrides = {}, seed, sqlitePath, postgres = false, databaseUrl } = {}) {
   const { buildApp, loadConfig, openDatabase, migrateToLatest } = await import('@hejie/gateway')
   const directory = await mkdtemp(join(tmpdir(), 'hejie-bench-'))
   const server = postgres ? await (await import('./postgres.mjs')).freshPostgresDatabase() : undefined
@@ -22,7 +23,7 @@ export async function startGateway({ config: overrides = {}, seed, sqlitePath, p
       {
         logLevel: 'silent',
         sqlitePath: sqlitePath ?? join(directory, 'hejie.db'),
-        ...(server ? { databaseUrl: server.url } : {}),
+        ...(server ? { databaseUrl: server.url } : databaseUrl ? { databaseUrl } : {}),
         rateLimitMax: 10_000_000,
         // Signing keys sealed with a throwaway key: a benchmark leaves no key file behind.
         masterKey: randomBytes(32).toString('base64'),

@@ -15,16 +15,18 @@ function importFromGateway(specifier) {
 }
 
 /**
- * The real gateway (lib/gateway.mjs) serving a cached corpus in place, with access tokens
+ * The real gateway (lib/gateway.mjs) serving a cached corpus in place (or its PostgreSQL copy,
+ * lib/postgres-corpus.mjs, at `databaseUrl`), with access tokens
  * for the regulator and the measured enterprise in `info`. The deadline scanner is set to
  * an hour: the corpus holds what the scanner would have marked when it was built, and
  * whatever fell due since (more, the older the cache) must not be written while measuring.
  */
-export async function startCorpusGateway({ sqlitePath, metaPath }) {
+export async function startCorpusGateway({ sqlitePath, metaPath, databaseUrl }) {
   const meta = JSON.parse(readFileSync(metaPath, 'utf8'))
   const { startGateway } = await import('./gateway.mjs')
   const gateway = await startGateway({
     sqlitePath,
+    databaseUrl,
     config: { masterKey: meta.masterKey, deadlineScanIntervalMs: 3_600_000 },
     async seed(app) {
       const token = async ({ clientId, clientSecret }) => {
