@@ -48,7 +48,6 @@ const cases = [
   },
 ]
 
-
 /** A plan step that reads every matching row before the first is returned. */
 const suspicious = (detail) => /TEMP B-TREE|^SCAN disputes$/.test(detail)
 

@@ -56,7 +56,12 @@ export default {
   defaults: { rounds: 5, warmup: 1 },
   options: {
     size: { default: 1_000_000, min: 1_000, max: 50_000_000, description: 'disputes in the corpus' },
-    enterprises: { default: 270, min: 10, max: 100_000, description: 'enterprises the disputes are spread over' },
+    enterprises: {
+      default: 270,
+      min: 10,
+      max: 100_000,
+      description: 'enterprises the disputes are spread over',
+    },
   },
   async run(context) {
     const { options, log } = context
@@ -156,7 +161,9 @@ export default {
       ],
       bars: measuredBars,
       notes:
-        size >= 1_000_000 ? [] : [`The bars are for 1,000,000 disputes; this run (${short(size)}) does not judge them.`],
+        size >= 1_000_000
+          ? []
+          : [`The bars are for 1,000,000 disputes; this run (${short(size)}) does not judge them.`],
       data: { results },
       failures,
     }

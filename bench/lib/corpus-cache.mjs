@@ -43,4 +43,3 @@ export async function corpus(context, disputes, enterprises) {
     await builder.stop()
   }
 }
-

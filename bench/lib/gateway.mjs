@@ -11,7 +11,13 @@ import { join } from 'node:path'
  * `postgres: true` a fresh PostgreSQL database instead (lib/postgres.mjs, dropped on close),
  * `databaseUrl` an existing PostgreSQL database (left in place).
  */
-export async function startGateway({ config: overrides = {}, seed, sqlitePath, postgres = false, databaseUrl } = {}) {
+export async function startGateway({
+  config: overrides = {},
+  seed,
+  sqlitePath,
+  postgres = false,
+  databaseUrl,
+} = {}) {
   const { buildApp, loadConfig, openDatabase, migrateToLatest } = await import('@hejie/gateway')
   const directory = await mkdtemp(join(tmpdir(), 'hejie-bench-'))
   const server = postgres ? await (await import('./postgres.mjs')).freshPostgresDatabase() : undefined
