@@ -20,7 +20,7 @@ const bars = { sqlite: 0.5, postgres: 1 }
  * indicators read most, straight through the driver, no gateway.
  */
 const floorSql =
-  'select count(*), sum(refunded_amount), count(accepted_at), count(first_contact_at), count(feedback), ' +
+  'select count(*), sum(refunded_amount), count(accepted_at), count(first_contact_at), count(feedback_satisfaction), ' +
   "sum(case when status = 'closed' then 1 else 0 end) from disputes where assigned_at < $1"
 
 async function floorReader(backend, location) {

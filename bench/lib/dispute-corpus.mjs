@@ -323,6 +323,7 @@ function disputeRow({
   }
   const outcome = (result) => {
     const reported = step(96)
+    if (result === 'not_settled') row.escalated_at ??= reported
     row.outcome = JSON.stringify(
       result === 'fulfilled'
         ? { result, summary: '已按和解协议履行。', reason: null, reported_at: reported }
@@ -383,6 +384,7 @@ function disputeRow({
         step(240)
       }
       row.closed_at = iso(last)
+      if (resolution === 'settled') row.handling_ms = last - createdAt
       if (rng.chance(0.3)) {
         const recorded = step(240)
         const satisfied = rng.weighted({ satisfied: 60, basically_satisfied: 25, dissatisfied: 15 })
@@ -395,6 +397,8 @@ function disputeRow({
           note: null,
           recorded_at: recorded,
         })
+        row.feedback_satisfaction = satisfied
+        row.feedback_resolved = satisfied !== 'dissatisfied' ? 1 : 0
       }
       if (end - createdAt > 365 * DAY && rng.chance(0.01)) {
         const erased = step(24 * 30)
@@ -456,6 +460,9 @@ const columns = [
   'feedback',
   'first_contact_at',
   'escalated_at',
+  'feedback_satisfaction',
+  'feedback_resolved',
+  'handling_ms',
   'version',
   'created_at',
   'updated_at',

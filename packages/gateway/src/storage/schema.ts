@@ -182,8 +182,13 @@ export interface DisputeTable {
   feedback: string | null
   /** The earliest contact recorded by the enterprise now holding it (for the response rate). */
   first_contact_at: string | null
-  /** When an escalation first sent it to administrative mediation (not set by an outcome). */
+  /** When an escalation first sent it to administrative mediation (an outcome says so itself). */
   escalated_at: string | null
+  /** The callback's answers, as in `feedback` (null without feedback): for the indicators. */
+  feedback_satisfaction: string | null
+  feedback_resolved: number | null
+  /** Closed as settled: milliseconds from the assignment to the closing (for the indicators). */
+  handling_ms: number | null
   version: number
   created_at: string
   updated_at: string

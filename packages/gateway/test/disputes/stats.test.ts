@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely'
 import t from 'tap'
 import { deadlinePolicyFrom, respondBy } from '../../src/services/disputes/deadline-policy.js'
 import { scanDeadlines } from '../../src/services/disputes/deadline-scan.js'
@@ -65,14 +66,19 @@ const scenario = (async () => {
     const res = await as(app, token)({ method: 'POST', url: `/v1/disputes/${id}/${action}`, payload })
     if (res.statusCode >= 300) throw new Error(`${action} on ${id}: ${res.statusCode} ${res.body}`)
   }
-  /** Puts the dispute's current assignment at `assignedAt`, with the deadline that follows from it. */
+  /**
+   * Puts the dispute's current assignment at `assignedAt`, with the deadline that follows from
+   * it (and a closing at `closedAt`, with the handling time the gateway keeps for the indicators).
+   */
   const place = async (id: string, assignedAt: string, closedAt?: string) => {
     await database.db
       .updateTable('disputes')
       .set({
         assigned_at: assignedAt,
         respond_by: respondBy(policy, new Date(assignedAt)),
-        ...(closedAt ? { closed_at: closedAt } : {}),
+        ...(closedAt
+          ? { closed_at: closedAt, handling_ms: Date.parse(closedAt) - Date.parse(assignedAt) }
+          : {}),
       })
       .where('id', '=', id)
       .execute()
@@ -495,27 +501,50 @@ t.test('a token without stats:read is refused', async (t) => {
 })
 
 t.test(
-  `the indicator columns each write keeps on the dispute equal what the migration derives from its contacts and timeline (${backend})`,
+  `the indicator columns each write keeps on the dispute equal what the migration derives from its records, timeline and documents (${backend})`,
   async (t) => {
     const { database } = await scenario
+    const columns = [
+      'first_contact_at',
+      'escalated_at',
+      'feedback_satisfaction',
+      'feedback_resolved',
+      'handling_ms',
+    ] as const
     const read = () =>
       database.db
         .selectFrom('disputes')
-        .select(['id', 'first_contact_at', 'escalated_at'])
+        .select(['id', 'resolution', ...columns])
         .orderBy('id')
         .execute()
     const kept = await read()
-    t.ok(
-      kept.some((row) => row.first_contact_at !== null) && kept.some((row) => row.escalated_at !== null),
-      'the scenario sets both columns somewhere',
-    )
-    await database.db.updateTable('disputes').set({ first_contact_at: null, escalated_at: null }).execute()
-    await deriveIndicatorColumns(database.db as unknown as Parameters<typeof deriveIndicatorColumns>[0])
+    for (const column of columns) {
+      t.ok(
+        kept.some((row) => row[column] !== null),
+        `the scenario sets ${column} somewhere`,
+      )
+    }
+    await database.db
+      .updateTable('disputes')
+      .set({
+        first_contact_at: null,
+        escalated_at: null,
+        feedback_satisfaction: null,
+        feedback_resolved: null,
+        handling_ms: null,
+      })
+      .execute()
+    await deriveIndicatorColumns(database.db as unknown as Kysely<unknown>, database.dialect)
     const derived = await read()
+    const exact = (rows: typeof kept) =>
+      rows.map(({ escalated_at: _escalated, ...row }) => ({
+        ...row,
+        handling_ms: row.handling_ms === null ? null : Number(row.handling_ms),
+      }))
     t.same(
-      derived.map((row) => [row.id, row.first_contact_at]),
-      kept.map((row) => [row.id, row.first_contact_at]),
-      'first contacts: the same instants',
+      exact(derived),
+      exact(kept),
+      'first contacts, feedback answers and handling times: the same values',
     )
     // The timeline stamps an entry when it is appended, a moment after the write's own clock
     // reading that the column takes: the same escalation, within the write.

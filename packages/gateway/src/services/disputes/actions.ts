@@ -98,6 +98,9 @@ export function act(
       version: current.version + 1,
       updated_at: at,
     }
+    if (next.resolution === 'settled' && next.closed_at !== null && current.closed_at === null) {
+      next.handling_ms = Date.parse(next.closed_at) - Date.parse(next.assigned_at)
+    }
     await tx.db.updateTable('disputes').set(next).where('id', '=', id).execute()
 
     tx.audit({

@@ -44,10 +44,9 @@ export async function countIndicators(
 
   const settled = sql`${d('resolution')} = 'settled'`
   // Closed by the regulator: after mediation, or after the enterprise declined it. Which of
-  // the two the row says: an escalation sets `escalated_at`. An outcome can only be there
-  // as `not_settled` (`fulfilled` closes as settled), and nothing is declined after one.
+  // the two the row says: an escalation, or an outcome of `not_settled`, sets `escalated_at`.
   const closedByRegulator = sql`(${d('status')} = 'closed' and ${d('resolution')} in (${literals(regulatorResolutions)}))`
-  const wasEscalated = sql`(${d('outcome')} is not null or ${d('escalated_at')} is not null)`
+  const wasEscalated = sql`${d('escalated_at')} is not null`
   const concluded = sql`(${settled} or ${d('status')} in ('escalated', 'returned') or ${closedByRegulator})`
   const overdue = overdueSql(filter.now, 'd')
   const contactInTime = sql`${d('first_contact_at')} <= ${d('respond_by')}`
@@ -83,15 +82,10 @@ export async function countIndicators(
       sql<number>`case when ${d('accepted_at')} is null then 0 when ${contactInTime} then 1 else 0 end`.as(
         'responded',
       ),
-      flag(sql`${d('feedback')} is not null`).as('feedback'),
-      flag(sql`${fn.jsonString(d('feedback'), 'satisfaction')} in ('satisfied', 'basically_satisfied')`).as(
-        'satisfied',
-      ),
-      flag(fn.jsonIsTrue(d('feedback'), 'resolved')).as('resolved'),
-      sql<number | null>`case when ${settled} then ${fn.millisecondsBetween(
-        d<string>('assigned_at'),
-        d<string>('closed_at'),
-      )} end`.as('settled_handling_ms'),
+      flag(sql`${d('feedback_satisfaction')} is not null`).as('feedback'),
+      flag(sql`${d('feedback_satisfaction')} in ('satisfied', 'basically_satisfied')`).as('satisfied'),
+      flag(sql`${d('feedback_resolved')} = 1`).as('resolved'),
+      sql<number | null>`case when ${settled} then ${d('handling_ms')} end`.as('settled_handling_ms'),
       sql<number>`${d('refunded_amount')}`.as('refunded'),
     ])
     .where('d.assigned_at', '<', filter.to)

@@ -26,7 +26,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0007-jurisdictions': jurisdictions,
     '0008-provisional-deadlines': provisionalDeadlines,
     '0009-refund-reference-keys': refundReferenceKeys,
-    '0010-indicator-columns': indicatorColumns,
+    '0010-indicator-columns': indicatorColumns(dialect),
   }
   return { getMigrations: async () => migrations }
 }

@@ -14,7 +14,11 @@ export const recordFeedback: EffectOf<'feedback'> = ({ tx, current, body }) => {
     recorded_at: tx.now.toISOString(),
   }
   return {
-    changes: { feedback: JSON.stringify(feedback) },
+    changes: {
+      feedback: JSON.stringify(feedback),
+      feedback_satisfaction: feedback.satisfaction,
+      feedback_resolved: feedback.resolved ? 1 : 0,
+    },
     created: { id: feedback.id, view: feedback },
     auditAction: 'feedback.recorded',
     details: { resolved: feedback.resolved, satisfaction: feedback.satisfaction },

@@ -15,10 +15,16 @@ export const decline: EffectOf<'decline'> = ({ body }) => ({
   events: disputeUpdated,
 })
 
-export const reportOutcome: EffectOf<'outcome'> = ({ tx, body }) => {
+export const reportOutcome: EffectOf<'outcome'> = ({ tx, current, body }) => {
   const outcome = { ...body, reason: body.reason ?? null, reported_at: tx.now.toISOString() }
   return {
-    changes: { outcome: JSON.stringify(outcome) },
+    changes: {
+      outcome: JSON.stringify(outcome),
+      // Not settled: the dispute goes to administrative mediation.
+      ...(outcome.result === 'not_settled'
+        ? { escalated_at: current.escalated_at ?? outcome.reported_at }
+        : {}),
+    },
     auditAction: 'dispute.outcome_reported',
     details: { result: outcome.result, reason: outcome.reason },
     events: (next, now) => [
