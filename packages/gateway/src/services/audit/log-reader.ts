@@ -4,6 +4,7 @@ import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
 import type { AuditEntryTable, Schema } from '../../storage/schema.js'
+import { isRootJurisdiction } from '../tenancy/subtree.js'
 import { type CheckpointKeys, currentCheckpoint } from './checkpoints.js'
 import { merkle } from './merkle.js'
 import { witnessedCheckpoint } from './notes.js'
@@ -98,12 +99,8 @@ export async function proveConsistency(db: Kysely<Schema>, first: number, second
 /** The jurisdiction a regulator's export is limited to; null when it is the whole log (the root). */
 async function exportedSubtree(db: Kysely<Schema>, principal: Principal): Promise<string | null> {
   if (principal.role !== 'regulator') return null
-  const node = await db
-    .selectFrom('jurisdictions')
-    .select(['id', 'parent_id'])
-    .where('id', '=', principal.jurisdictionId ?? '')
-    .executeTakeFirst()
-  return node && node.parent_id === null ? null : (principal.jurisdictionId ?? null)
+  const own = principal.jurisdictionId ?? ''
+  return (await isRootJurisdiction(db, own)) ? null : own
 }
 
 /**

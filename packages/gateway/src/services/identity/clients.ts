@@ -9,7 +9,7 @@ import { nodeSha256 } from '../audit/index.js'
 import { findManagedEnterprise } from '../enterprises.js'
 import { findInSubtree, rootJurisdiction } from '../jurisdictions/tree.js'
 import { decodeCursor, type Page, toPage } from '../pagination.js'
-import { regulatorSubtree } from '../tenancy/subtree.js'
+import { isRootJurisdiction, regulatorSubtree } from '../tenancy/subtree.js'
 import { runWrite, type WriteContext, type WriteOutcome, type WriteTransaction } from '../write/index.js'
 import { hashSecret, newClientSecret, verifySecret } from './client-secrets.js'
 import { remainingRegulatorClients } from './last-regulator.js'
@@ -123,10 +123,6 @@ export function createClient(
   })()
 }
 
-async function isRoot(tx: WriteTransaction, jurisdictionId: string): Promise<boolean> {
-  return (await rootJurisdiction(tx.db)).id === jurisdictionId
-}
-
 /** Where a new client belongs, checked against the subtree of the regulator creating it. */
 async function jurisdictionOfNewClient(tx: WriteTransaction, input: NewClient): Promise<string> {
   const { manager } = input
@@ -230,7 +226,7 @@ export function revokeClient(
     if (row.revoked_at) return { status: 200, body: presentClient(row) }
     if (
       row.role === 'regulator' &&
-      (await isRoot(tx, row.jurisdiction_id)) &&
+      (await isRootJurisdiction(tx.db, row.jurisdiction_id)) &&
       (await remainingRegulatorClients(tx.db, tx.dialect, row)).length === 0
     ) {
       throw problem(

@@ -19,3 +19,13 @@ export function subtreeIds(db: Kysely<Schema>, jurisdictionId: string) {
 export function regulatorSubtree(db: Kysely<Schema>, principal: Principal) {
   return subtreeIds(db, principal.jurisdictionId ?? '')
 }
+
+/** Whether a node is the root of the tree: the city bureau, whose subtree is everything. */
+export async function isRootJurisdiction(db: Kysely<Schema>, jurisdictionId: string): Promise<boolean> {
+  const node = await db
+    .selectFrom('jurisdictions')
+    .select('parent_id')
+    .where('id', '=', jurisdictionId)
+    .executeTakeFirst()
+  return node !== undefined && node.parent_id === null
+}
