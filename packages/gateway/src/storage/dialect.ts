@@ -44,11 +44,12 @@ export function sqlFunctions(dialect: DialectName) {
         ? sql<boolean>`(${document}::jsonb -> ${sql.lit(key)}) = 'true'::jsonb`
         : sql<boolean>`json_type(${document}, ${sql.lit(`$.${key}`)}) = 'true'`,
     /**
-     * Keeps a subquery as it is written. SQLite otherwise merges a subquery into the GROUP BY
-     * over it and sorts whole rows rather than the few values the subquery computes per row;
-     * a LIMIT (of none) stops the merge. PostgreSQL aggregates by hashing and needs nothing.
+     * Ends a subquery so that it is kept as it is written. SQLite otherwise merges a subquery
+     * into the GROUP BY over it and sorts whole rows rather than the few values the subquery
+     * computes per row; a LIMIT (of none) stops the merge. PostgreSQL aggregates by hashing
+     * and needs nothing.
      */
-    unmerged: <Q extends { limit(limit: number): Q }>(query: Q): Q => (postgres ? query : query.limit(-1)),
+    unmerged: postgres ? sql`` : sql` limit -1`,
   }
 }
 

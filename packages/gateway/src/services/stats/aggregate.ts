@@ -20,6 +20,27 @@ export interface AggregateFilter {
   now: string
 }
 
+/** One row of the statement: a group and its sums (PostgreSQL's sums of bigints are numeric text). */
+interface CountRow {
+  grp: string | null
+  received: number | string
+  accepted: number | string | null
+  settled: number | string | null
+  escalated_now: number | string | null
+  returned_now: number | string | null
+  closed_by_regulator: number | string | null
+  closed_after_mediation: number | string | null
+  withdrawn: number | string | null
+  overdue: number | string | null
+  concluded_on_time: number | string | null
+  responded: number | string | null
+  feedback: number | string | null
+  satisfied: number | string | null
+  resolved: number | string | null
+  settled_handling_ms: number | string | null
+  refunded: number | string | null
+}
+
 export interface CountedGroup {
   group: string | null
   counts: IndicatorCounts
@@ -29,10 +50,10 @@ const literals = (values: readonly string[]) => sql.join(values.map((value) => s
 const flag = (condition: RawBuilder<unknown>) => sql<number>`case when ${condition} then 1 else 0 end`
 
 /**
- * Counts the disputes of one window per group, in one statement: a subquery reads each
- * dispute of the window once (through the `assigned_at` indexes) and turns it into a few
- * numbers, and the outer query adds them up per group. Nothing but one row per group comes
- * back. docs/stats.md explains each count.
+ * Counts the disputes of one window per group, in one statement that reads each dispute of
+ * the window once; nothing but one row per group comes back. Every value is read from plain
+ * columns of the dispute's row (migration 0010 keeps them), and on SQLite from the index
+ * `disputes_indicators`, which holds every column read here. docs/stats.md explains each count.
  */
 export async function countIndicators(
   db: Kysely<Schema>,
@@ -46,10 +67,31 @@ export async function countIndicators(
   // Closed by the regulator: after mediation, or after the enterprise declined it. Which of
   // the two the row says: an escalation, or an outcome of `not_settled`, sets `escalated_at`.
   const closedByRegulator = sql`(${d('status')} = 'closed' and ${d('resolution')} in (${literals(regulatorResolutions)}))`
-  const wasEscalated = sql`${d('escalated_at')} is not null`
   const concluded = sql`(${settled} or ${d('status')} in ('escalated', 'returned') or ${closedByRegulator})`
-  const overdue = overdueSql(filter.now, 'd')
-  const contactInTime = sql`${d('first_contact_at')} <= ${d('respond_by')}`
+
+  // What one dispute adds to each count of its group.
+  const contributions: [Exclude<keyof CountRow, 'grp' | 'received'>, RawBuilder<unknown>][] = [
+    ['accepted', flag(sql`${d('accepted_at')} is not null`)],
+    ['settled', flag(settled)],
+    ['escalated_now', flag(sql`${d('status')} = 'escalated'`)],
+    ['returned_now', flag(sql`${d('status')} = 'returned'`)],
+    ['closed_by_regulator', flag(closedByRegulator)],
+    ['closed_after_mediation', flag(sql`${closedByRegulator} and ${d('escalated_at')} is not null`)],
+    ['withdrawn', flag(sql`${d('resolution')} = 'withdrawn'`)],
+    ['overdue', flag(overdueSql(filter.now, 'd'))],
+    ['concluded_on_time', flag(sql`${concluded} and ${d('overdue')} = 0`)],
+    // Accepted, with the holder's earliest contact by respond_by.
+    [
+      'responded',
+      flag(sql`${d('accepted_at')} is not null and ${d('first_contact_at')} <= ${d('respond_by')}`),
+    ],
+    ['feedback', flag(sql`${d('feedback_satisfaction')} is not null`)],
+    ['satisfied', flag(sql`${d('feedback_satisfaction')} in ('satisfied', 'basically_satisfied')`)],
+    // 0 or 1 with feedback, null without; set only on disputes closed as settled.
+    ['resolved', sql`${d('feedback_resolved')}`],
+    ['settled_handling_ms', sql`${d('handling_ms')}`],
+    ['refunded', sql`${d('refunded_amount')}`],
+  ]
 
   const group =
     filter.groupBy === 'enterprise'
@@ -62,65 +104,38 @@ export async function countIndicators(
             ? fn.chinaMonth(d<string>('assigned_at'))
             : sql<null>`null`
 
-  // One row per dispute: its group and what it adds to each count.
-  let perDispute = db
-    .selectFrom('disputes as d')
-    .select([
-      sql<string | null>`${group}`.as('grp'),
-      flag(sql`${d('accepted_at')} is not null`).as('accepted'),
-      flag(settled).as('settled'),
-      flag(sql`${d('status')} = 'escalated'`).as('escalated_now'),
-      flag(sql`${d('status')} = 'returned'`).as('returned_now'),
-      flag(closedByRegulator).as('closed_by_regulator'),
-      sql<number>`case when ${closedByRegulator} and ${wasEscalated} then 1 else 0 end`.as(
-        'closed_after_mediation',
-      ),
-      flag(sql`${d('resolution')} = 'withdrawn'`).as('withdrawn'),
-      flag(overdue).as('overdue'),
-      flag(sql`${concluded} and ${d('overdue')} = 0`).as('concluded_on_time'),
-      // Contacts count only once the dispute is accepted; `first_contact_at` is the holder's earliest.
-      sql<number>`case when ${d('accepted_at')} is null then 0 when ${contactInTime} then 1 else 0 end`.as(
-        'responded',
-      ),
-      flag(sql`${d('feedback_satisfaction')} is not null`).as('feedback'),
-      flag(sql`${d('feedback_satisfaction')} in ('satisfied', 'basically_satisfied')`).as('satisfied'),
-      flag(sql`${d('feedback_resolved')} = 1`).as('resolved'),
-      sql<number | null>`case when ${settled} then ${d('handling_ms')} end`.as('settled_handling_ms'),
-      sql<number>`${d('refunded_amount')}`.as('refunded'),
-    ])
-    .where('d.assigned_at', '<', filter.to)
-  if (filter.from !== null) perDispute = perDispute.where('d.assigned_at', '>=', filter.from)
-  if (filter.enterpriseId !== null) perDispute = perDispute.where('d.enterprise_id', '=', filter.enterpriseId)
-  if (filter.jurisdictionId !== null) {
-    perDispute = perDispute.where('d.jurisdiction_id', 'in', subtreeIds(db, filter.jurisdictionId))
-  }
+  // The disputes of the window: assigned in [from, to), of the enterprise and subtree asked for.
+  const window = sql.join(
+    [
+      sql`${d('assigned_at')} < ${filter.to}`,
+      ...(filter.from === null ? [] : [sql`${d('assigned_at')} >= ${filter.from}`]),
+      ...(filter.enterpriseId === null ? [] : [sql`${d('enterprise_id')} = ${filter.enterpriseId}`]),
+      ...(filter.jurisdictionId === null
+        ? []
+        : [sql`${d('jurisdiction_id')} in (${subtreeIds(db, filter.jurisdictionId)})`]),
+    ],
+    sql` and `,
+  )
 
-  const total = (column: string) => sql<number | string | null>`sum(${sql.ref(`r.${column}`)})`
-  let query = db
-    .selectFrom(fn.unmerged(perDispute).as('r'))
-    .select([
-      sql<string | null>`${filter.groupBy === null ? sql`null` : sql`r.grp`}`.as('grp'),
-      sql<number | string>`count(*)`.as('received'),
-      total('accepted').as('accepted'),
-      total('settled').as('settled'),
-      total('escalated_now').as('escalated_now'),
-      total('returned_now').as('returned_now'),
-      total('closed_by_regulator').as('closed_by_regulator'),
-      total('closed_after_mediation').as('closed_after_mediation'),
-      total('withdrawn').as('withdrawn'),
-      total('overdue').as('overdue'),
-      total('concluded_on_time').as('concluded_on_time'),
-      total('responded').as('responded'),
-      total('feedback').as('feedback'),
-      total('satisfied').as('satisfied'),
-      total('resolved').as('resolved'),
-      total('settled_handling_ms').as('settled_handling_ms'),
-      total('refunded').as('refunded'),
-    ])
-  // Without group_by there is no GROUP BY: the one row of totals comes back even for an empty window.
-  if (filter.groupBy !== null) query = query.groupBy(sql`r.grp`).orderBy(sql`r.grp`)
+  const sums = (value: (name: string, contribution: RawBuilder<unknown>) => unknown) =>
+    sql.join(
+      contributions.map(([name, contribution]) => sql`sum(${value(name, contribution)}) as ${sql.id(name)}`),
+    )
+  const query =
+    filter.groupBy === null
+      ? // Totals: the sums over the window's rows directly; the one row of totals comes back
+        // even for an empty window (no GROUP BY).
+        sql<CountRow>`select null as grp, count(*) as received, ${sums((_, contribution) => contribution)}
+          from disputes as d where ${window}`
+      : // Per group: a subquery turns each dispute into its group and its contributions, the
+        // outer query adds them up. Grouping the rows themselves would make SQLite sort every
+        // row with every column the counts read, not the few values the subquery computes.
+        sql<CountRow>`select r.grp as grp, count(*) as received, ${sums((name) => sql.ref(`r.${name}`))}
+          from (select ${group} as grp, ${sql.join(contributions.map(([name, contribution]) => sql`${contribution} as ${sql.id(name)}`))}
+            from disputes as d where ${window}${fn.unmerged}) as r
+          group by r.grp order by r.grp`
 
-  const { rows } = await withoutJit(db, dialect, (reader) => reader.executeQuery(query))
+  const { rows } = await withoutJit(db, dialect, (reader) => query.execute(reader))
   return rows.map((row) => {
     // PostgreSQL returns sums of bigints as numeric text; a sum over no rows is null.
     const n = (value: number | string | null) => Number(value ?? 0)
