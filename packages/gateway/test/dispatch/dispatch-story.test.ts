@@ -363,6 +363,32 @@ t.test(
     })
     t.equal(both.statusCode, 400, 'assign takes one of enterprise_id or unit_id, not both')
 
+    // Indicators per assignee: units beside enterprises; per enterprise, enterprises only.
+    const byAssignee = (await city({ method: 'GET', url: '/v1/stats?group_by=assignee' })).json().data as {
+      group: string
+      received: number
+      settled: number
+    }[]
+    const stationRow = byAssignee.find((row) => row.group === station.id)
+    t.same(
+      [stationRow?.received, stationRow?.settled],
+      [2, 1],
+      'the station counts as an assignee of its own',
+    )
+    t.ok(
+      byAssignee.some((row) => row.group === video.id),
+      'beside the enterprises',
+    )
+    const byEnterprise = (await city({ method: 'GET', url: '/v1/stats?group_by=enterprise' })).json()
+      .data as {
+      group: string
+    }[]
+    t.same(
+      byEnterprise.map((row) => row.group),
+      [video.id],
+      'per enterprise counts only what enterprises hold',
+    )
+
     // Tenancy of units and rules.
     const neighbour = as(app, chaoyang.regulator.token)
     t.equal(

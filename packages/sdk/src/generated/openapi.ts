@@ -1305,7 +1305,7 @@ export interface components {
             next_cursor: string | null;
         };
         StatsGroup: {
-            /** @description The enterprise id, the problem type, the month as `YYYY-MM` in UTC+8, or the jurisdiction id; null for the totals. */
+            /** @description The enterprise id, the problem type, the month as `YYYY-MM` in UTC+8, the jurisdiction id, or the assignee id (`ent_…` or `hnu_…`); null for the totals. */
             group: string | null;
             /** @description Disputes assigned in the window (to the enterprise they are assigned to now). */
             received: number;
@@ -1347,7 +1347,7 @@ export interface components {
              */
             to: string;
             /** @description The grouping asked for; null for the totals. */
-            group_by: ("enterprise" | "problem_type" | "month" | "jurisdiction") | null;
+            group_by: ("enterprise" | "problem_type" | "month" | "jurisdiction" | "assignee") | null;
             data: components["schemas"]["StatsGroup"][];
         };
         Event: {
@@ -6995,8 +6995,8 @@ export interface operations {
                 enterprise_id?: string;
                 /** @description Regulators: only disputes received in this jurisdiction or below it (within the caller's subtree). */
                 jurisdiction_id?: string;
-                /** @description One element per enterprise, problem type, month (China Standard Time, UTC+8) or jurisdiction where the dispute was received; without it, one element: the totals. */
-                group_by?: "enterprise" | "problem_type" | "month" | "jurisdiction";
+                /** @description One element per enterprise (counting only what enterprises hold), problem type, month (China Standard Time, UTC+8), jurisdiction where the dispute was received, or assignee (an enterprise or a handling unit, by its prefixed id); without it, one element: the totals. */
+                group_by?: "enterprise" | "problem_type" | "month" | "jurisdiction" | "assignee";
             };
             header?: never;
             path?: never;
