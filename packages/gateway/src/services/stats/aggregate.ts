@@ -13,6 +13,8 @@ export interface AggregateFilter {
   /** Exclusive upper bound on `assigned_at`. */
   to: string
   enterpriseId: string | null
+  /** Only the disputes this enterprise or unit holds (`assignee_id`); null for any. */
+  assigneeId?: string | null | undefined
   /** Only disputes received in this node's subtree; null for the whole tree. */
   jurisdictionId: string | null
   groupBy: StatsGrouping | null
@@ -96,13 +98,15 @@ export async function countIndicators(
   const group =
     filter.groupBy === 'enterprise'
       ? d<string>('enterprise_id')
-      : filter.groupBy === 'jurisdiction'
-        ? d<string>('jurisdiction_id')
-        : filter.groupBy === 'problem_type'
-          ? d<string>('problem_type')
-          : filter.groupBy === 'month'
-            ? fn.chinaMonth(d<string>('assigned_at'))
-            : sql<null>`null`
+      : filter.groupBy === 'assignee'
+        ? d<string>('assignee_id')
+        : filter.groupBy === 'jurisdiction'
+          ? d<string>('jurisdiction_id')
+          : filter.groupBy === 'problem_type'
+            ? d<string>('problem_type')
+            : filter.groupBy === 'month'
+              ? fn.chinaMonth(d<string>('assigned_at'))
+              : sql<null>`null`
 
   // The disputes of the window: assigned in [from, to), of the enterprise and subtree asked for.
   const window = sql.join(
@@ -110,6 +114,9 @@ export async function countIndicators(
       sql`${d('assigned_at')} < ${filter.to}`,
       ...(filter.from === null ? [] : [sql`${d('assigned_at')} >= ${filter.from}`]),
       ...(filter.enterpriseId === null ? [] : [sql`${d('enterprise_id')} = ${filter.enterpriseId}`]),
+      ...(filter.assigneeId ? [sql`${d('assignee_id')} = ${filter.assigneeId}`] : []),
+      // Per enterprise counts only what enterprises hold; what units hold is grouped by assignee.
+      ...(filter.groupBy === 'enterprise' ? [sql`${d('assignee_type')} = 'enterprise'`] : []),
       ...(filter.jurisdictionId === null
         ? []
         : [sql`${d('jurisdiction_id')} in (${subtreeIds(db, filter.jurisdictionId)})`]),

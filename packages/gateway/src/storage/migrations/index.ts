@@ -10,6 +10,8 @@ import { jurisdictions } from './0007-jurisdictions.js'
 import { provisionalDeadlines } from './0008-provisional-deadlines.js'
 import { refundReferenceKeys } from './0009-refund-reference-keys.js'
 import { indicatorColumns } from './0010-indicator-columns.js'
+import { handlingUnits } from './0011-handling-units.js'
+import { indicatorIndex } from './0012-indicator-index.js'
 
 /**
  * Every migration, in order. Migrations are forward-only and written for both dialects;
@@ -27,6 +29,8 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0008-provisional-deadlines': provisionalDeadlines,
     '0009-refund-reference-keys': refundReferenceKeys,
     '0010-indicator-columns': indicatorColumns(dialect),
+    '0011-handling-units': handlingUnits(dialect),
+    '0012-indicator-index': indicatorIndex(dialect),
   }
   return { getMigrations: async () => migrations }
 }
