@@ -16,22 +16,24 @@ export async function readJsonObject(
     throw new Error(`Give ${what} as a JSON file, or pipe it to standard input.`)
   }
   const source = fromStdin ? 'standard input' : file
+  const where = fromStdin ? 'on standard input' : `in ${file}`
   let content: string
   try {
     content = fromStdin ? await text(process.stdin) : await readFile(file, 'utf8')
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message
     throw new Error(`Cannot read ${what} from ${source}: ${reason}.`)
   }
-  if (content.trim() === '') throw new Error(`${capitalised(what)} from ${source} is empty.`)
+  if (content.trim() === '') throw new Error(`${capitalised(what)} ${where} is empty.`)
   let value: unknown
   try {
     value = JSON.parse(content)
   } catch (error) {
-    throw new Error(`${capitalised(what)} in ${source} is not valid JSON: ${(error as Error).message}.`)
+    throw new Error(`${capitalised(what)} ${where} is not valid JSON: ${(error as Error).message}.`)
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error(`${capitalised(what)} in ${source} must be a JSON object ({ … }).`)
+    throw new Error(`${capitalised(what)} ${where} must be a JSON object ({ … }).`)
   }
   return value as Record<string, unknown>
 }

@@ -128,7 +128,7 @@ t.test(
 
     const nothing = await hejie(['disputes', 'create'], asCity)
     t.equal(nothing.code, 1)
-    t.equal(nothing.stderr, 'hejie: The intake from standard input is empty.')
+    t.equal(nothing.stderr, 'hejie: The intake on standard input is empty.')
 
     const { claim: _claim, ...withoutClaim } = complaint(video.enterprise.id)
     const invalid = await hejie(['disputes', 'create'], asCity, { input: JSON.stringify(withoutClaim) })
