@@ -3,6 +3,7 @@ import { AuthenticationError, HejieError } from '@hejie/sdk'
 import { Command, CommanderError } from 'commander'
 import { auditCommand } from './commands/audit.js'
 import { LogAlarm } from './commands/audit-follow.js'
+import { dispatchCommand, routingRulesCommand } from './commands/dispatch.js'
 import { disputesCommand } from './commands/disputes.js'
 import { eventsCommand } from './commands/events.js'
 import { jurisdictionsCommand } from './commands/jurisdictions.js'
@@ -30,6 +31,8 @@ export function createProgram(): Command {
   loginCommand(program)
   disputesCommand(program)
   jurisdictionsCommand(program)
+  dispatchCommand(program)
+  routingRulesCommand(program)
   auditCommand(program)
   eventsCommand(program)
   webhooksCommand(program)

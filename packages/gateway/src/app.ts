@@ -20,6 +20,7 @@ import { validatorFactory } from './http/validation.js'
 import { serializeRequest } from './logger.js'
 import { auditRoutes } from './routes/audit.js'
 import { clientRoutes } from './routes/clients.js'
+import { dispatchRoutes } from './routes/dispatch.js'
 import { disputeRoutes } from './routes/disputes.js'
 import { enterpriseRoutes } from './routes/enterprises.js'
 import { eventRoutes } from './routes/events.js'
@@ -30,6 +31,7 @@ import { operationsRoutes } from './routes/operations.js'
 import { statsRoutes } from './routes/stats.js'
 import { webhookRoutes } from './routes/webhooks.js'
 import { auditSchemas } from './schemas/audit.js'
+import { dispatchSchemas } from './schemas/dispatch.js'
 import { disputeSchemas } from './schemas/disputes.js'
 import { eventSchemas } from './schemas/events.js'
 import { identitySchemas } from './schemas/identity.js'
@@ -105,8 +107,10 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
       'the holiday schedule of these years is not published yet: their statutory days off are derived from the law, and deadlines counted through them are marked respond_by_provisional until a newer release or HEJIE_CALENDAR_FILE brings the schedule',
     )
   }
+  for (const schema of dispatchSchemas) app.addSchema(schema)
   for (const schema of disputeSchemas) app.addSchema(schema)
   await app.register(disputeRoutes, { deadlines })
+  await app.register(dispatchRoutes)
   for (const schema of statsSchemas) app.addSchema(schema)
   await app.register(statsRoutes)
   for (const schema of eventSchemas) app.addSchema(schema)

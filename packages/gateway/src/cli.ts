@@ -94,11 +94,15 @@ clients
   .description('create an API client and print its credentials (shown once, never stored in the clear)')
   .requiredOption('--name <name>', 'what the client is for, e.g. "12315 intake centre"')
   .addOption(
-    new Option('--role <role>', 'regulator, enterprise with --enterprise, or witness with --witness-key')
-      .choices(['regulator', 'enterprise', 'witness'])
+    new Option(
+      '--role <role>',
+      'regulator, enterprise with --enterprise, unit with --unit, or witness with --witness-key',
+    )
+      .choices(['regulator', 'enterprise', 'witness', 'unit'])
       .makeOptionMandatory(),
   )
   .option('--enterprise <id>', 'the enterprise an enterprise client acts for')
+  .option('--unit <id>', 'the handling unit (hnu_…) a unit client works for')
   .option(
     '--jurisdiction <code>',
     "a regulator client's jurisdiction, by its code (e.g. 110106): it sees that subtree (default: the root)",
@@ -113,12 +117,16 @@ clients
       name: string
       role: Role
       enterprise?: string
+      unit?: string
       jurisdiction?: string
       witnessKey?: string
       scopes?: string
     }) => {
       if ((options.role === 'enterprise') !== Boolean(options.enterprise)) {
         throw new Error('--enterprise is required for an enterprise client and not allowed for other clients')
+      }
+      if ((options.role === 'unit') !== Boolean(options.unit)) {
+        throw new Error('--unit is required for a unit client and not allowed for other clients')
       }
       if (options.jurisdiction !== undefined && options.role !== 'regulator') {
         throw new Error('--jurisdiction is for regulator clients only')
@@ -142,6 +150,7 @@ clients
             name: options.name,
             role: options.role,
             enterpriseId: options.enterprise ?? null,
+            unitId: options.unit,
             jurisdictionId: jurisdiction?.id,
             scopes: scopes as Scope[] | undefined,
             witnessKey: options.witnessKey,
@@ -153,6 +162,7 @@ clients
       console.log(`client_secret: ${client_secret}`)
       console.log(`role:          ${role}`)
       if (role === 'regulator') console.log(`jurisdiction:  ${created.body.jurisdiction_id}`)
+      if (role === 'unit') console.log(`unit:          ${created.body.unit_id}`)
       console.log(`scopes:        ${granted.join(' ')}`)
       console.log('\nThe secret is shown this once. Get a token with:')
       console.log(

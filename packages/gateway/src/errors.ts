@@ -29,6 +29,8 @@ export const problemTypes = {
   },
   refund_exceeds_settlement: { status: 422, title: 'The refunds would exceed the settled amount' },
   enterprise_not_active: { status: 422, title: 'The enterprise does not take new disputes' },
+  unit_not_active: { status: 422, title: 'The handling unit does not take disputes' },
+  no_dispatch_target: { status: 422, title: 'The dispatcher found no one to route the complaint to' },
   time_in_future: { status: 422, title: 'The time lies in the future' },
   time_before_assignment: {
     status: 422,

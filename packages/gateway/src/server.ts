@@ -51,7 +51,7 @@ export async function startServer(
 }
 
 function demoWelcome(baseUrl: string, demo: DemoCredentials): string {
-  const { regulator, regulators, enterprise } = demo
+  const { regulator, regulators, enterprise, dispatch } = demo
   const below = regulators
     .map(
       (r) => `
@@ -62,8 +62,9 @@ function demoWelcome(baseUrl: string, demo: DemoCredentials): string {
     )
     .join('')
   return `
-  Demo data loaded: a city bureau with two districts and their stations, 4 ODR enterprises
-  and disputes in every state. These secrets are shown once.
+  Demo data loaded: a city bureau with two districts and their stations, 5 ODR enterprises
+  (one suspended), handling units with routing rules (接诉即办), and disputes in every state.
+  These secrets are shown once.
 
   Regulator: 北京市市场监督管理局 (110000), the city's 12315 intake centre, sees every district
     client_id      ${regulator.clientId}
@@ -72,6 +73,15 @@ ${below}
   Enterprise: ${enterprise.name} (${enterprise.enterpriseId})
     client_id      ${enterprise.clientId}
     client_secret  ${enterprise.clientSecret}
+
+  Unit: ${dispatch.centre.name} (${dispatch.centre.unitId}), dispatches by hand
+    client_id      ${dispatch.centre.clientId}
+    client_secret  ${dispatch.centre.clientSecret}
+    its queue:     GET /v1/disputes?awaiting_dispatch=true
+
+  Unit: ${dispatch.station.name} (${dispatch.station.unitId})
+    client_id      ${dispatch.station.clientId}
+    client_secret  ${dispatch.station.clientSecret}
 
   Get a token and list the enterprise's disputes:
     TOKEN=$(curl -s -u '${enterprise.clientId}:${enterprise.clientSecret}' -d grant_type=client_credentials ${baseUrl}/v1/oauth/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')

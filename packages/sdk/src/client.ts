@@ -4,10 +4,13 @@ import { type RequestOptions, Transport } from './internal/transport.js'
 import type { Me } from './models.js'
 import { Audit } from './resources/audit.js'
 import { Clients } from './resources/clients.js'
+import { Dispatch } from './resources/dispatch.js'
 import { Disputes } from './resources/disputes.js'
 import { Enterprises } from './resources/enterprises.js'
 import { Events } from './resources/events.js'
+import { HandlingUnits } from './resources/handling-units.js'
 import { Jurisdictions } from './resources/jurisdictions.js'
+import { RoutingRules } from './resources/routing-rules.js'
 import { Stats } from './resources/stats.js'
 import { WebhookEndpoints } from './resources/webhook-endpoints.js'
 import { webhooks } from './webhooks/verify.js'
@@ -51,6 +54,9 @@ export class Hejie {
   readonly enterprises = new Enterprises(this)
   readonly clients = new Clients(this)
   readonly jurisdictions = new Jurisdictions(this)
+  readonly handlingUnits = new HandlingUnits(this)
+  readonly routingRules = new RoutingRules(this)
+  readonly dispatch = new Dispatch(this)
   readonly events = new Events(this)
   readonly audit = new Audit(this)
   readonly webhookEndpoints = new WebhookEndpoints(this)

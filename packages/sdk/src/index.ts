@@ -83,6 +83,7 @@ export type { RequestOptions } from './internal/transport.js'
 export type {
   ApiClient,
   ApiClientWithSecret,
+  Assignee,
   AuditCheckpoint,
   AuditCheckpointCosignature,
   AuditCosignature,
@@ -91,16 +92,21 @@ export type {
   AuditNoteKeyList,
   ConsistencyProof,
   Contact,
+  DispatchPreview,
   Dispute,
   DisputeStatus,
   Enterprise,
   Feedback,
+  HandlingUnit,
+  HandlingUnitKind,
   InclusionProof,
   Jurisdiction,
   JurisdictionLevel,
   Me,
   Money,
   Refund,
+  Routing,
+  RoutingRule,
   Settlement,
   StatsGroup,
   StatsReport,
@@ -126,6 +132,7 @@ export type {
   EnterpriseClientListParams,
   RegulatorClientCreateParams,
 } from './resources/clients.js'
+export type { Dispatch, DispatchPreviewParams } from './resources/dispatch.js'
 export type {
   DisputeAcceptParams,
   DisputeActionOptions,
@@ -153,11 +160,23 @@ export type {
 } from './resources/enterprises.js'
 export type { EventListParams, Events } from './resources/events.js'
 export type {
+  HandlingUnitCreateParams,
+  HandlingUnitListParams,
+  HandlingUnits,
+  HandlingUnitUpdateParams,
+} from './resources/handling-units.js'
+export type {
   JurisdictionCreateParams,
   JurisdictionListParams,
   Jurisdictions,
   JurisdictionUpdateParams,
 } from './resources/jurisdictions.js'
+export type {
+  RoutingRuleCreateParams,
+  RoutingRuleListParams,
+  RoutingRules,
+  RoutingRuleUpdateParams,
+} from './resources/routing-rules.js'
 export type { Stats, StatsRetrieveParams } from './resources/stats.js'
 export type {
   WebhookDeliveryListParams,

@@ -40,3 +40,13 @@ export type WebhookRecovery = Schemas['WebhookRecovery']
 /** The regulator's indicators over a window (`GET /v1/stats`): `data` holds one group, or the totals. */
 export type StatsReport = Schemas['StatsReport']
 export type StatsGroup = Schemas['StatsGroup']
+/** One of the bureau's own units that handle complaints (接诉即办). */
+export type HandlingUnit = Schemas['HandlingUnit']
+export type HandlingUnitKind = HandlingUnit['kind']
+/** A dispatcher rule: conditions → a handling unit. */
+export type RoutingRule = Schemas['RoutingRule']
+/** Who holds a dispute: an enterprise or a handling unit. */
+export type Assignee = Schemas['Assignee']
+/** How intake chose the assignee, and why. */
+export type Routing = Schemas['Routing']
+export type DispatchPreview = Schemas['DispatchPreview']

@@ -6,11 +6,12 @@ import { type ActionRequest, act } from '../services/disputes/actions.js'
 import { type DeadlinePolicy, deadlineColumns } from '../services/disputes/deadline-policy.js'
 import { scanDeadlines } from '../services/disputes/deadline-scan.js'
 import { intake } from '../services/disputes/intake.js'
-import { createEnterprise } from '../services/enterprises.js'
+import { createEnterprise, updateEnterprise } from '../services/enterprises.js'
 import { createClient } from '../services/identity/clients.js'
 import { createJurisdiction, updateJurisdiction } from '../services/jurisdictions/manage.js'
 import type { Database } from '../storage/database.js'
 import { sampleComplaint } from './complaint.js'
+import { type DispatchDemo, seedDispatchDemo } from './dispatch-seed.js'
 
 /**
  * A small living system for a first look: a city bureau with two district bureaus and their
@@ -24,6 +25,8 @@ export interface DemoCredentials {
   /** A regulator of each district and station: each sees its own subtree. */
   regulators: { jurisdiction: string; code: string; clientId: string; clientSecret: string }[]
   enterprise: { clientId: string; clientSecret: string; enterpriseId: string; name: string }
+  /** Handling units (接诉即办): the city's centre and a station's unit. */
+  dispatch: DispatchDemo
 }
 
 /** Beijing's city bureau, two of its districts (GB/T 2260 codes) and stations coded below them. */
@@ -42,6 +45,8 @@ const enterprises = [
   { name: '北京优品电商有限公司', district: '110106', address: '北京市丰台区南四环西路 188 号' },
   { name: '北京安居家电维修服务有限公司', district: '110106', address: '北京市丰台区丰台北路 32 号' },
   { name: '北京望京健身服务有限公司', district: '110105', address: '北京市朝阳区望京街 9 号' },
+  // Suspended from the ODR programme: the dispatcher skips it (see dispatch-seed.ts).
+  { name: '北京速达快递服务有限公司', district: '110106', address: '北京市丰台区南三环西路 66 号' },
 ]
 
 function demoUscc(index: number, district: string): string {
@@ -136,7 +141,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
     })
     ids.push(created.body.id)
   }
-  const [video, shop, repair, gym] = ids as [string, string, string, string]
+  const [video, shop, repair, gym, courier] = ids as [string, string, string, string, string]
   const videoClient = (
     await createClient(database, asRegulator('demo-video-client'), {
       name: 'Demo: customer-service system',
@@ -287,7 +292,25 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
     .execute()
   await scanDeadlines(database, deadlines)
 
+  await updateEnterprise(database, asRegulator('demo-courier-suspended'), courier, {
+    odr_status: 'suspended',
+  })
+  const dispatch = await seedDispatchDemo(database, deadlines, {
+    regulator,
+    city: regulatorClient.jurisdiction_id,
+    fengtai: at('fengtai'),
+    lugouqiao: at('lugouqiao'),
+    enterprises: {
+      video,
+      shop,
+      courier,
+      shopUscc: demoUscc(1, '110106'),
+      courierUscc: demoUscc(4, '110106'),
+    },
+  })
+
   return {
+    dispatch,
     regulator: { clientId: regulatorClient.client_id, clientSecret: regulatorClient.client_secret ?? '' },
     regulators,
     enterprise: {

@@ -14,6 +14,8 @@ export type IdPrefix =
   | 'whe'
   | 'whd'
   | 'key'
+  | 'hnu'
+  | 'rtr'
 
 // Monotonic: ids made in the same millisecond still sort in creation order.
 const nextUlid = monotonicFactory()

@@ -7,7 +7,8 @@
  * A witness (an auditor, another bureau, another deployment) only reads checkpoints and
  * consistency proofs and cosigns what it checked.
  */
-export type Role = 'regulator' | 'enterprise' | 'witness'
+/** A unit client works the disputes assigned to one of the bureau's handling units. */
+export type Role = 'regulator' | 'enterprise' | 'witness' | 'unit'
 
 /**
  * Who did something, as the audit log records it. `operator` is a person at the gateway's
@@ -18,14 +19,21 @@ export interface Actor {
   role: Role | 'operator' | 'system'
   clientId: string
   enterpriseId: string | null
+  /** Set for unit clients: the handling unit whose disputes they see and work. */
+  unitId?: string | null | undefined
 }
 
 export interface Principal extends Actor {
   role: Role
   /** Set for enterprise clients: the only enterprise whose data they see. */
   enterpriseId: string | null
-  /** Set for regulator clients: the node of the jurisdiction tree whose subtree they see. */
+  /**
+   * Set for regulator clients: the node of the jurisdiction tree whose subtree they see; for
+   * unit clients, their unit's jurisdiction.
+   */
   jurisdictionId: string | null
+  /** Set for unit clients: whether their unit is a centre (it may dispatch by hand). */
+  unitKind?: 'center' | 'division' | 'station' | 'task_force' | null
   scopes: ReadonlySet<Scope>
 }
 
@@ -57,11 +65,20 @@ export const scopesByRole = {
     'stats:read',
   ],
   witness: ['audit:read', 'audit:cosign'],
+  unit: ['disputes:read', 'disputes:write', 'events:read'],
 } as const
 
 export type Scope = (typeof scopesByRole)[Role][number]
 
 export const allScopes: readonly Scope[] = [...new Set(Object.values(scopesByRole).flat())]
+
+/**
+ * Whose records these are: the enterprise's id, or the handling unit's. Events, audit
+ * entries and the records added to a dispute keep it in their `enterprise_id` column.
+ */
+export function holderOf(principal: Pick<Principal, 'enterpriseId' | 'unitId'>): string | null {
+  return principal.enterpriseId ?? principal.unitId ?? null
+}
 
 export function isScope(value: string): value is Scope {
   return (allScopes as readonly string[]).includes(value)

@@ -46,6 +46,11 @@ export const openapiPlugin = fp(
             description: 'Consumer disputes: intake, routing, settlement, refunds, outcomes.',
           },
           {
+            name: 'dispatch',
+            description:
+              'Handling units, routing rules and the dispatcher (接诉即办): who handles a complaint, and why.',
+          },
+          {
             name: 'events',
             description: 'The event feed: every change a caller may see, in commit order.',
           },

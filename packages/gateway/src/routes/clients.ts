@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { problem } from '../errors.js'
 import { principalOf } from '../http/authentication.js'
 import { PageQuery } from '../http/pagination.js'
 import { problemResponse } from '../http/problem-schema.js'
@@ -72,7 +73,8 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> = a
       config: { access: manageClients },
       schema: {
         tags: ['clients'],
-        summary: 'Create a regulator API client (the secret is shown once)',
+        summary:
+          "Create a regulator API client, or with `unit_id` a handling unit's (the secret is shown once)",
         operationId: 'createRegulatorClient',
         headers: WriteHeaders,
         body: RegulatorClientCreate,
@@ -80,13 +82,20 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> = a
       },
     },
     async (request, reply) => {
-      const { jurisdiction_id, ...client } = request.body
+      const { jurisdiction_id, unit_id, ...client } = request.body
+      if (unit_id !== undefined && jurisdiction_id !== undefined) {
+        throw problem(
+          'validation_failed',
+          "A unit client belongs to its unit's jurisdiction: send unit_id or jurisdiction_id, not both.",
+        )
+      }
       return sendWrite(
         reply,
         await createClient(app.database, writeContextOf(request), {
           ...client,
-          role: 'regulator',
+          role: unit_id === undefined ? 'regulator' : 'unit',
           enterpriseId: null,
+          unitId: unit_id,
           jurisdictionId: jurisdiction_id,
           manager: principalOf(request),
         }),
@@ -104,7 +113,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> = a
         operationId: 'listClients',
         querystring: Type.Object({
           ...PageQuery,
-          role: Type.Optional(StringEnum(['regulator', 'enterprise', 'witness'] as const)),
+          role: Type.Optional(StringEnum(['regulator', 'enterprise', 'witness', 'unit'] as const)),
         }),
         response: { 200: Type.Ref('ApiClientList'), ...errors },
       },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
-import { type DisputeAction, disputeStatuses, roleOf } from '../domain/disputes/lifecycle.js'
+import { type DisputeAction, disputeStatuses, rolesOf } from '../domain/disputes/lifecycle.js'
 import { principalOf } from '../http/authentication.js'
 import { PageQuery } from '../http/pagination.js'
 import { problemResponse } from '../http/problem-schema.js'
@@ -14,8 +14,8 @@ import { intake } from '../services/disputes/intake.js'
 import { disputeTimeline, getDispute, listDisputes } from '../services/disputes/queries.js'
 import type { WriteOutcome } from '../services/write/index.js'
 
-const reads = { roles: ['regulator', 'enterprise'], scope: 'disputes:read' } as const
-const writesBy = (action: DisputeAction) => ({ roles: [roleOf(action)], scope: 'disputes:write' }) as const
+const reads = { roles: ['regulator', 'enterprise', 'unit'], scope: 'disputes:read' } as const
+const writesBy = (action: DisputeAction) => ({ roles: rolesOf(action), scope: 'disputes:write' }) as const
 
 const errors = {
   400: problemResponse('The request is not valid'),
@@ -60,7 +60,10 @@ const actionDocs: Record<DisputeAction, { summary: string; operationId: string; 
     summary: 'Report the outcome: fulfilled (closes) or not settled (escalates)',
     operationId: 'reportDisputeOutcome',
   },
-  assign: { summary: 'Route a returned dispute to an enterprise', operationId: 'assignDispute' },
+  assign: {
+    summary: 'Route a returned dispute, or one waiting at the centre, to an enterprise or a handling unit',
+    operationId: 'assignDispute',
+  },
   escalate: { summary: 'Escalate to administrative mediation', operationId: 'escalateDispute' },
   withdraw: { summary: 'Close a dispute the consumer withdrew', operationId: 'withdrawDispute' },
   close: { summary: 'Close an escalated or returned dispute', operationId: 'closeDispute' },
@@ -92,7 +95,8 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ deadlines: DeadlinePolic
       config: { access: { roles: ['regulator'], scope: 'disputes:write' } },
       schema: {
         tags: ['disputes'],
-        summary: 'Intake: route a consumer complaint to an ODR enterprise',
+        summary:
+          'Intake: route a consumer complaint to an enterprise or a handling unit (the dispatcher chooses when none is named)',
         operationId: 'createDispute',
         headers: WriteHeaders,
         body: IntakeBody,
@@ -100,7 +104,9 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ deadlines: DeadlinePolic
           201: Type.Ref('Dispute'),
           ...errors,
           409: problemResponse('The intake ticket (`external_ref`) is already a dispute'),
-          422: problemResponse('The enterprise does not take new disputes'),
+          422: problemResponse(
+            'The enterprise does not take new disputes, or no dispatch target exists (`no_dispatch_target`)',
+          ),
         },
       },
     },
@@ -120,6 +126,18 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ deadlines: DeadlinePolic
           ...PageQuery,
           status: Type.Optional(Type.Array(StringEnum(disputeStatuses))),
           enterprise_id: Type.Optional(Type.String({ maxLength: 64, description: 'Regulators only.' })),
+          assignee: Type.Optional(
+            Type.String({
+              maxLength: 64,
+              description: 'Held by this enterprise (`ent_…`) or handling unit (`hnu_…`).',
+            }),
+          ),
+          awaiting_dispatch: Type.Optional(
+            Type.Boolean({
+              description:
+                "Waiting at a centre to be dispatched by hand (no deadline yet): the centre's queue.",
+            }),
+          ),
           jurisdiction_id: Type.Optional(
             Type.String({ maxLength: 64, description: 'Received in this jurisdiction or below it.' }),
           ),

@@ -9,7 +9,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/events',
     {
-      config: { access: { roles: ['regulator', 'enterprise'], scope: 'events:read' } },
+      config: { access: { roles: ['regulator', 'enterprise', 'unit'], scope: 'events:read' } },
       schema: {
         tags: ['events'],
         summary: 'Events in commit order: page with `after` (an event id); never misses or repeats one',

@@ -56,7 +56,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> =
     '/v1/me',
     {
       // Any valid token may ask who it is, however narrow its scopes.
-      config: { access: { roles: ['regulator', 'enterprise', 'witness'] } },
+      config: { access: { roles: ['regulator', 'enterprise', 'witness', 'unit'] } },
       schema: {
         tags: ['identity'],
         summary: 'Who the caller is',
@@ -70,13 +70,15 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> =
         object: 'me' as const,
         role: principal.role,
         client_id: principal.clientId,
+        unit_id: principal.unitId ?? null,
         scopes: [...principal.scopes],
         enterprise: principal.enterpriseId
           ? await getEnterprise(app.database.db, principal, principal.enterpriseId)
           : null,
-        jurisdiction: principal.jurisdictionId
-          ? await getJurisdiction(app.database.db, principal, principal.jurisdictionId)
-          : null,
+        jurisdiction:
+          principal.jurisdictionId && principal.role === 'regulator'
+            ? await getJurisdiction(app.database.db, principal, principal.jurisdictionId)
+            : null,
       }
     },
   )

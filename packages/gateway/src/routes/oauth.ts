@@ -261,6 +261,8 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ identity: Identity; tokenR
           role: client.role,
           enterpriseId: client.enterprise_id,
           jurisdictionId: client.jurisdiction_id,
+          unitId: client.unit_id,
+          unitKind: client.unit_kind,
         },
         scopes,
       )

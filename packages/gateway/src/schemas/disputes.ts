@@ -134,6 +134,34 @@ export const Feedback = Type.Object(
   { $id: 'Feedback' },
 )
 
+export const Respondent = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    uscc: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
+    address: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    area_code: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 32,
+        description: "Where the respondent trades: a GB/T 2260 code or a station's code.",
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: 'Whom the consumer complains about, as the intake centre recorded it.',
+  },
+)
+
+export const RespondentView = Nullable(
+  Type.Object({
+    name: Type.String(),
+    uscc: Type.Optional(Type.String()),
+    address: Type.Optional(Type.String()),
+    area_code: Type.Optional(Type.String()),
+  }),
+)
+
 export const Dispute = Type.Object(
   {
     id: Type.String({ examples: ['dsp_01jdq3a5m8c2x7v4b9n6k1p3rt'] }),
@@ -142,7 +170,12 @@ export const Dispute = Type.Object(
     channel: Enum(channels),
     status: Enum(disputeStatuses),
     resolution: Nullable(Enum(resolutions)),
-    enterprise_id: Type.String(),
+    enterprise_id: Nullable(
+      Type.String({ description: 'The enterprise holding it; null while a unit does.' }),
+    ),
+    assignee: Type.Ref('Assignee'),
+    respondent: RespondentView,
+    routing: Nullable(Type.Ref('Routing')),
     jurisdiction_id: Type.String({ description: 'Where the complaint was received (see Jurisdictions).' }),
     consumer: Type.Object(
       { name: Nullable(Type.String()), phone: Nullable(Type.String()) },
@@ -162,7 +195,12 @@ export const Dispute = Type.Object(
     purchase: Purchase,
     received_at: Timestamp,
     assigned_at: Timestamp,
-    respond_by: Timestamp,
+    respond_by: Nullable(
+      Type.String({
+        format: 'date-time',
+        description: 'null while the dispute waits at the centre to be dispatched: no deadline runs yet.',
+      }),
+    ),
     respond_by_provisional: Type.Boolean({
       description:
         "True when `respond_by` was counted through a year whose holiday schedule was not published yet: its statutory days off were derived from the law's rules and make-up working days were unknown. A deadline, once set, keeps its date when the schedule is published.",
@@ -203,6 +241,7 @@ export const TimelineEntry = Type.Object(
       role: Type.String(),
       client_id: Type.String(),
       enterprise_id: Type.Optional(Type.String()),
+      unit_id: Type.Optional(Type.String()),
     }),
     at: Timestamp,
     object_id: Type.String(),
@@ -219,7 +258,15 @@ const Note = Type.Optional(Type.String({ maxLength: 2000 }))
 export const IntakeBody = strict({
   external_ref: Type.String({ minLength: 1, maxLength: 100 }),
   channel: Enum(channels),
-  enterprise_id: Type.String({ minLength: 1, maxLength: 64 }),
+  enterprise_id: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description:
+        'The enterprise that handles it; when given it wins (`matched_by: explicit`), else the dispatcher chooses.',
+    }),
+  ),
+  respondent: Type.Optional(Respondent),
   jurisdiction_id: Type.Optional(
     Type.String({
       minLength: 1,
@@ -269,7 +316,13 @@ export const actionBodies = {
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
     summary: Text(5000),
   }),
-  assign: strict({ enterprise_id: Type.String({ minLength: 1, maxLength: 64 }) }),
+  assign: Type.Union(
+    [
+      strict({ enterprise_id: Type.String({ minLength: 1, maxLength: 64 }) }),
+      strict({ unit_id: Type.String({ minLength: 1, maxLength: 64 }) }),
+    ],
+    { description: 'Exactly one of `enterprise_id` or `unit_id`.' },
+  ),
   escalate: strict({ reason: Text(2000) }),
   withdraw: strict({ note: Note }),
   close: strict({ resolution: Enum(regulatorResolutions), note: Note }),

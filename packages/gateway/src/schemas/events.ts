@@ -22,7 +22,17 @@ export const Event = Type.Object(
     type: StringEnum(eventTypes),
     sequence: Type.Integer({ description: 'Commit order: ascending, never reused.' }),
     created_at: Timestamp,
-    enterprise_id: Nullable(Type.String()),
+    enterprise_id: Nullable(
+      Type.String({ description: 'The enterprise that receives it; null for a unit.' }),
+    ),
+    assignee: Type.Optional(
+      Nullable(
+        Type.Object(
+          { type: StringEnum(['enterprise', 'unit'] as const), id: Type.String() },
+          { description: 'For an event about a dispute: who holds it after the change.' },
+        ),
+      ),
+    ),
     data: Type.Object(
       {
         object: Type.Object({}, { additionalProperties: true, description: 'The object after the change.' }),

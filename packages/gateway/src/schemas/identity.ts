@@ -24,6 +24,9 @@ export const Enterprise = Type.Object(
     address: Nullable(Type.String()),
     contact: Type.Object({ name: Type.String(), phone: Type.String(), email: Nullable(Type.String()) }),
     odr_status: OdrStatus,
+    aliases: Type.Array(Type.String(), {
+      description: 'Other names it is known by: the dispatcher matches a respondent by name or alias.',
+    }),
     jurisdiction_id: Type.String({
       description: 'Where it is registered: regulators of this subtree manage it; every regulator reads it.',
     }),
@@ -45,6 +48,13 @@ export const EnterpriseCreate = Type.Object(
     }),
     address: Type.Optional(Type.String({ maxLength: 500 })),
     contact: Contact,
+    aliases: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+        maxItems: 50,
+        uniqueItems: true,
+        description: 'Other names it is known by (brand, former name, shop name), matched by the dispatcher.',
+      }),
+    ),
     jurisdiction_id: Type.Optional(
       Type.String({
         minLength: 1,
@@ -63,6 +73,13 @@ export const EnterpriseUpdate = Type.Object(
     address: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
     contact: Type.Optional(Contact),
     odr_status: Type.Optional(OdrStatus),
+    aliases: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+        maxItems: 50,
+        uniqueItems: true,
+        description: 'Replaces the list of other names.',
+      }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 )
@@ -75,11 +92,12 @@ export const ApiClient = Type.Object(
     object: Type.Literal('api_client'),
     client_id: Type.String({ description: 'The OAuth 2.0 client id (the same as `id`).' }),
     name: Type.String(),
-    role: StringEnum(['regulator', 'enterprise', 'witness'] as const),
+    role: StringEnum(['regulator', 'enterprise', 'witness', 'unit'] as const),
     enterprise_id: Nullable(Type.String()),
+    unit_id: Nullable(Type.String({ description: "A unit client's handling unit (`hnu_…`)." })),
     jurisdiction_id: Type.String({
       description:
-        "Whose regulators manage it: a regulator client's own node (it sees that subtree), the node an enterprise client's enterprise is registered in, the root for a witness.",
+        "Whose regulators manage it: a regulator client's own node (it sees that subtree), the node an enterprise client's enterprise is registered in, a unit client's unit's jurisdiction, the root for a witness.",
     }),
     scopes: Type.Array(ScopeName),
     witness_key: Nullable(
@@ -133,6 +151,14 @@ export const RegulatorClientCreate = Type.Object(
           "The node the client sees the subtree of: the caller's own when absent, always within its subtree.",
       }),
     ),
+    unit_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          'Creates a client of this handling unit (role `unit`) instead of a regulator client; the unit must lie in the caller’s subtree.',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -140,8 +166,9 @@ export const RegulatorClientCreate = Type.Object(
 export const Me = Type.Object(
   {
     object: Type.Literal('me'),
-    role: StringEnum(['regulator', 'enterprise', 'witness'] as const),
+    role: StringEnum(['regulator', 'enterprise', 'witness', 'unit'] as const),
     client_id: Type.String(),
+    unit_id: Type.Optional(Nullable(Type.String({ description: "A unit client's handling unit." }))),
     scopes: Type.Array(ScopeName),
     enterprise: Nullable(Type.Ref('Enterprise')),
     jurisdiction: Nullable(Type.Ref('Jurisdiction')),

@@ -5,7 +5,7 @@ import { StringEnum } from './common.js'
 const Time = (description: string, example: string) =>
   Type.String({ format: 'date-time', examples: [example], description })
 
-export const statsGroupings = ['enterprise', 'problem_type', 'month', 'jurisdiction'] as const
+export const statsGroupings = ['enterprise', 'problem_type', 'month', 'jurisdiction', 'assignee'] as const
 export type StatsGrouping = (typeof statsGroupings)[number]
 
 export const StatsQuery = Type.Object({
@@ -39,7 +39,7 @@ export const StatsQuery = Type.Object({
   group_by: Type.Optional(
     StringEnum(statsGroupings, {
       description:
-        'One element per enterprise, problem type, month (China Standard Time, UTC+8) or jurisdiction where the dispute was received; without it, one element: the totals.',
+        'One element per enterprise (counting only what enterprises hold), problem type, month (China Standard Time, UTC+8), jurisdiction where the dispute was received, or assignee (an enterprise or a handling unit, by its prefixed id); without it, one element: the totals.',
     }),
   ),
 })
@@ -54,7 +54,7 @@ export const StatsGroup = Type.Object(
   {
     group: OrNull(
       Type.String(),
-      'The enterprise id, the problem type, the month as `YYYY-MM` in UTC+8, or the jurisdiction id; null for the totals.',
+      'The enterprise id, the problem type, the month as `YYYY-MM` in UTC+8, the jurisdiction id, or the assignee id (`ent_…` or `hnu_…`); null for the totals.',
     ),
     received: Count('Disputes assigned in the window (to the enterprise they are assigned to now).'),
     accepted: Count('Of those, accepted by the enterprise.'),

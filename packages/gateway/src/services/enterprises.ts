@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
+import { nameKey } from '../domain/dispatch/names.js'
 import { newId } from '../domain/ids.js'
 import type { Principal } from '../domain/principal.js'
 import { validateUscc } from '../domain/uscc.js'
@@ -20,6 +21,7 @@ export interface EnterpriseView {
   address: string | null
   contact: { name: string; phone: string; email: string | null }
   odr_status: OdrStatus
+  aliases: string[]
   jurisdiction_id: string
   created_at: string
   updated_at: string
@@ -30,6 +32,7 @@ export interface EnterpriseInput {
   uscc: string
   address?: string | undefined
   contact: { name: string; phone: string; email?: string | undefined }
+  aliases?: string[] | undefined
   jurisdiction_id?: string | undefined
 }
 
@@ -38,6 +41,7 @@ export interface EnterprisePatch {
   address?: string | null | undefined
   contact?: { name: string; phone: string; email?: string | undefined } | undefined
   odr_status?: OdrStatus | undefined
+  aliases?: string[] | undefined
 }
 
 export function presentEnterprise(row: EnterpriseTable): EnterpriseView {
@@ -49,6 +53,7 @@ export function presentEnterprise(row: EnterpriseTable): EnterpriseView {
     address: row.address,
     contact: { name: row.contact_name, phone: row.contact_phone, email: row.contact_email },
     odr_status: row.odr_status,
+    aliases: JSON.parse(row.aliases) as string[],
     jurisdiction_id: row.jurisdiction_id,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -168,11 +173,13 @@ export function createEnterprise(
       contact_phone: input.contact.phone,
       contact_email: input.contact.email ?? null,
       odr_status: 'active',
+      aliases: JSON.stringify(input.aliases ?? []),
       jurisdiction_id: jurisdiction.id,
       created_at: at,
       updated_at: at,
     }
     await tx.db.insertInto('enterprises').values(row).execute()
+    await writeNameKeys(tx.db, row)
     const view = presentEnterprise(row)
     tx.audit({
       action: 'enterprise.created',
@@ -183,6 +190,20 @@ export function createEnterprise(
     })
     return { status: 201, body: view }
   })
+}
+
+/** The normalised name and aliases the dispatcher looks an enterprise up by. */
+async function writeNameKeys(
+  db: Kysely<Schema>,
+  row: Pick<EnterpriseTable, 'id' | 'name' | 'aliases'>,
+): Promise<void> {
+  const keys = new Set([row.name, ...(JSON.parse(row.aliases) as string[])].map(nameKey))
+  keys.delete('')
+  if (keys.size === 0) return
+  await db
+    .insertInto('enterprise_names')
+    .values([...keys].map((name_key) => ({ name_key, enterprise_id: row.id })))
+    .execute()
 }
 
 /** `exited` (动态退出) is final: a returning enterprise signs up anew. */
@@ -209,9 +230,14 @@ export function updateEnterprise(
       contact_phone: patch.contact?.phone ?? current.contact_phone,
       contact_email: patch.contact ? (patch.contact.email ?? null) : current.contact_email,
       odr_status: patch.odr_status ?? current.odr_status,
+      aliases: patch.aliases === undefined ? current.aliases : JSON.stringify(patch.aliases),
       updated_at: tx.now.toISOString(),
     }
     await tx.db.updateTable('enterprises').set(next).where('id', '=', id).execute()
+    if (next.name !== current.name || next.aliases !== current.aliases) {
+      await tx.db.deleteFrom('enterprise_names').where('enterprise_id', '=', id).execute()
+      await writeNameKeys(tx.db, next)
+    }
     const view = presentEnterprise(next)
     tx.audit({
       action: 'enterprise.updated',

@@ -18,6 +18,7 @@ export interface EventTable {
   sequence: number
   id: string
   type: string
+  /** Whose feed and webhooks receive it: an enterprise's id, or a handling unit's (`hnu_…`). */
   enterprise_id: string | null
   dispute_id: string | null
   /** Which regulators see it: those whose subtree holds this node. */
@@ -32,6 +33,7 @@ export interface AuditEntryTable {
   leaf_hash: Uint8Array
   canonical: Uint8Array
   dispute_id: string | null
+  /** The assignee it was written for, who reads it: an enterprise's id, or a handling unit's. */
   enterprise_id: string | null
   /** Which regulators read it: those whose subtree holds this node. */
   jurisdiction_id: string
@@ -105,18 +107,53 @@ export interface EnterpriseTable {
   contact_phone: string
   contact_email: string | null
   odr_status: 'active' | 'suspended' | 'exited'
+  /** JSON array of other names the enterprise is known by (the dispatcher matches them). */
+  aliases: string
   /** Where it is registered: only regulators of this subtree manage it. */
   jurisdiction_id: string
   created_at: string
   updated_at: string
 }
 
-/** API clients: OAuth 2.0 client credentials for a regulator or one enterprise. */
+/** The normalised name and each normalised alias of an enterprise (`domain/dispatch/names.ts`). */
+export interface EnterpriseNameTable {
+  name_key: string
+  enterprise_id: string
+}
+
+/** One of the bureau's own units that handle complaints: the centre, a division, a station, a task force. */
+export interface HandlingUnitTable {
+  id: string
+  jurisdiction_id: string
+  name: string
+  /** Fixed at creation: a unit client's token carries it. */
+  kind: 'center' | 'division' | 'station' | 'task_force'
+  status: 'active' | 'inactive'
+  created_at: string
+  updated_at: string
+}
+
+/** A dispatcher rule: when its conditions all match, the complaint goes to its unit. */
+export interface RoutingRuleTable {
+  id: string
+  jurisdiction_id: string
+  priority: number
+  enabled: number
+  /** JSON object: problem_type?, category?, area_code_prefix?, channel?, keywords? */
+  conditions: string
+  unit_id: string
+  created_at: string
+  updated_at: string
+}
+
+/** API clients: OAuth 2.0 client credentials for a regulator, one enterprise or one handling unit. */
 export interface ApiClientTable {
   id: string
   name: string
-  role: 'regulator' | 'enterprise' | 'witness'
+  role: 'regulator' | 'enterprise' | 'witness' | 'unit'
   enterprise_id: string | null
+  /** For a unit client: its handling unit. */
+  unit_id: string | null
   /**
    * Whose regulators manage it: for a regulator client, also the subtree it sees; for an
    * enterprise's client, where the enterprise is registered; for a witness, the root.
@@ -153,9 +190,16 @@ export interface DisputeTable {
   channel: string
   status: 'assigned' | 'in_progress' | 'settled' | 'returned' | 'escalated' | 'closed'
   resolution: string | null
-  /** Who handles it: an enterprise today; internal handling units will add a type. */
-  assignee_type: 'enterprise'
-  enterprise_id: string
+  /** Who handles it: an enterprise or one of the bureau's handling units. */
+  assignee_type: 'enterprise' | 'unit'
+  /** The enterprise's or the unit's id. */
+  assignee_id: string
+  /** The enterprise holding it; null while a unit does. */
+  enterprise_id: string | null
+  /** JSON `{ name, uscc?, address?, area_code? }` as named at intake; null on older rows. */
+  respondent: string | null
+  /** JSON `{ rule_id?, matched_by, explanation }`: how intake chose the assignee; null on older rows. */
+  routing: string | null
   /** The regulator node that received it; one implicit root today. */
   jurisdiction_id: string
   consumer_name: string | null
@@ -167,7 +211,8 @@ export interface DisputeTable {
   purchase: string | null
   received_at: string
   assigned_at: string
-  respond_by: string
+  /** Null while the centre holds the dispute, waiting to dispatch it: no deadline runs. */
+  respond_by: string | null
   /** 1 when `respond_by` was counted through a year whose days off were derived, not published. */
   respond_by_provisional: number
   accepted_at: string | null
@@ -188,6 +233,7 @@ export interface DisputeTable {
 export interface SettlementTable {
   id: string
   dispute_id: string
+  /** Who recorded it: the enterprise, or the handling unit (`hnu_…`), holding the dispute. */
   enterprise_id: string
   remedy: string
   amount: number | null
@@ -201,6 +247,7 @@ export interface SettlementTable {
 export interface RefundTable {
   id: string
   dispute_id: string
+  /** Who recorded it: the enterprise, or the handling unit (`hnu_…`), holding the dispute. */
   enterprise_id: string
   settlement_id: string
   amount: number
@@ -216,6 +263,7 @@ export interface RefundTable {
 export interface ContactTable {
   id: string
   dispute_id: string
+  /** Who recorded it: the enterprise, or the handling unit (`hnu_…`), holding the dispute. */
   enterprise_id: string
   channel: string
   contacted_at: string
@@ -299,6 +347,9 @@ export interface Schema {
   jurisdictions: JurisdictionTable
   jurisdiction_closure: JurisdictionClosureTable
   enterprises: EnterpriseTable
+  enterprise_names: EnterpriseNameTable
+  handling_units: HandlingUnitTable
+  routing_rules: RoutingRuleTable
   api_clients: ApiClientTable
   signing_keys: SigningKeyTable
   idempotency_keys: IdempotencyKeyTable

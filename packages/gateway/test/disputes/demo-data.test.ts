@@ -59,3 +59,44 @@ t.test(`the demo city's districts and stations each see their own disputes (${ba
   t.equal((byCode['110106'] ?? 0) + (byCode['110105'] ?? 0), city, 'the two districts together are the city')
   t.ok((byCode['110106001'] ?? 0) < (byCode['110106'] ?? 0), 'a station sees less than its district')
 })
+
+t.test(`the demo city dispatches complaints by every path (${backend})`, async (t) => {
+  const { app, database, config } = await testApp(t)
+  const demo = await seedDemo(database, deadlinePolicyFrom(config))
+  const regulator = as(app, await accessToken(app, demo.regulator))
+  const disputes = (await regulator({ url: '/v1/disputes?limit=100' })).json().data as {
+    routing: { matched_by: string; rule_id?: string } | null
+    assignee: { type: string; id: string }
+    status: string
+  }[]
+  const dispatched = disputes.filter((d) => d.routing !== null && d.routing.matched_by !== 'explicit')
+  t.same(
+    [...new Set(dispatched.map((d) => d.routing?.matched_by))].sort(),
+    ['fallback', 'name', 'rule', 'uscc'],
+    'by credit code, by name or alias, by rule and to the centre',
+  )
+  t.equal(
+    new Set(dispatched.filter((d) => d.routing?.matched_by === 'rule').map((d) => d.routing?.rule_id)).size,
+    5,
+    'each of the five rules routed one',
+  )
+  const centre = as(app, await accessToken(app, demo.dispatch.centre))
+  const queue = (await centre({ url: '/v1/disputes?awaiting_dispatch=true' })).json().data as {
+    respond_by: string | null
+    routing: { explanation: string }
+  }[]
+  t.equal(queue.length, 1, "one complaint waits in the centre's queue")
+  t.match(queue[0]?.routing.explanation, /suspended/, 'past the suspended enterprise')
+  t.equal(queue[0]?.respond_by, null, 'with no deadline yet')
+  const station = as(app, await accessToken(app, demo.dispatch.station))
+  const own = (await station({ url: '/v1/disputes' })).json().data as { status: string }[]
+  t.same(
+    own.map((d) => d.status).sort(),
+    ['assigned', 'closed'],
+    'the station has concluded one and holds another',
+  )
+  t.ok(
+    disputes.some((d) => d.status === 'returned' && d.assignee.type === 'unit'),
+    'a unit has declined one',
+  )
+})

@@ -238,7 +238,7 @@ async function snapshot(database: TestDatabase, id: string): Promise<Snapshot> {
     dispute: {
       status: row.status,
       version: Number(row.version),
-      enterprise_id: row.enterprise_id,
+      enterprise_id: row.enterprise_id ?? '',
       refunded: Number(row.refunded_amount),
       settled: settlement ? (settlement.amount?.amount ?? 0) : null,
       resolution: row.resolution,

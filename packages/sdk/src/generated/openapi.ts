@@ -204,7 +204,7 @@ export interface paths {
         /** List the API clients of the caller's jurisdiction and below */
         get: operations["listClients"];
         put?: never;
-        /** Create a regulator API client (the secret is shown once) */
+        /** Create a regulator API client, or with `unit_id` a handling unit's (the secret is shown once) */
         post: operations["createRegulatorClient"];
         delete?: never;
         options?: never;
@@ -239,7 +239,7 @@ export interface paths {
         /** List disputes, newest first */
         get: operations["listDisputes"];
         put?: never;
-        /** Intake: route a consumer complaint to an ODR enterprise */
+        /** Intake: route a consumer complaint to an enterprise or a handling unit (the dispatcher chooses when none is named) */
         post: operations["createDispute"];
         delete?: never;
         options?: never;
@@ -392,7 +392,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Route a returned dispute to an enterprise */
+        /** Route a returned dispute, or one waiting at the centre, to an enterprise or a handling unit */
         post: operations["assignDispute"];
         delete?: never;
         options?: never;
@@ -479,6 +479,96 @@ export interface paths {
         put?: never;
         /** Erase the consumer’s name and phone (PIPL); audit proofs stay valid */
         post: operations["eraseDisputePersonalData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/handling-units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the handling units of the caller's subtree, newest first */
+        get: operations["listHandlingUnits"];
+        put?: never;
+        /** Create a handling unit in the caller's subtree */
+        post: operations["createHandlingUnit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/handling-units/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a handling unit */
+        get: operations["getHandlingUnit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a handling unit, or make it inactive (it then receives no disputes) or active again */
+        patch: operations["updateHandlingUnit"];
+        trace?: never;
+    };
+    "/v1/routing-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the routing rules of the caller's subtree, newest first */
+        get: operations["listRoutingRules"];
+        put?: never;
+        /** Create a routing rule: complaints whose conditions all match go to its unit */
+        post: operations["createRoutingRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/routing-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a routing rule */
+        get: operations["getRoutingRule"];
+        put?: never;
+        post?: never;
+        /** Delete a routing rule */
+        delete: operations["deleteRoutingRule"];
+        options?: never;
+        head?: never;
+        /** Change a routing rule: priority, enabled, conditions (replaced whole) or target */
+        patch: operations["updateRoutingRule"];
+        trace?: never;
+    };
+    "/v1/dispatch/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What intake would do with this body, and why, changing nothing */
+        post: operations["previewDispatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -777,7 +867,7 @@ export interface components {
              * @description Stable identifier; see docs/errors.md.
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_json" | "malformed_url" | "invalid_cursor" | "unauthenticated" | "invalid_token" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "invalid_transition" | "idempotency_key_in_use" | "last_regulator_client" | "precondition_failed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "unprocessable" | "idempotency_key_reused" | "refund_exceeds_settlement" | "enterprise_not_active" | "time_in_future" | "time_before_assignment" | "webhook_url_not_allowed" | "cosignature_invalid" | "cosignature_stale" | "rate_limited" | "internal_error" | "database_unavailable" | "storage_full" | "not_ready";
+            code: "validation_failed" | "malformed_json" | "malformed_url" | "invalid_cursor" | "unauthenticated" | "invalid_token" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "invalid_transition" | "idempotency_key_in_use" | "last_regulator_client" | "precondition_failed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "unprocessable" | "idempotency_key_reused" | "refund_exceeds_settlement" | "enterprise_not_active" | "unit_not_active" | "no_dispatch_target" | "time_in_future" | "time_before_assignment" | "webhook_url_not_allowed" | "cosignature_invalid" | "cosignature_stale" | "rate_limited" | "internal_error" | "database_unavailable" | "storage_full" | "not_ready";
             request_id: string;
             errors?: {
                 path: string;
@@ -805,6 +895,8 @@ export interface components {
              * @enum {string}
              */
             odr_status: "active" | "suspended" | "exited";
+            /** @description Other names it is known by: the dispatcher matches a respondent by name or alias. */
+            aliases: string[];
             /** @description Where it is registered: regulators of this subtree manage it; every regulator reads it. */
             jurisdiction_id: string;
             /**
@@ -834,9 +926,10 @@ export interface components {
             client_id: string;
             name: string;
             /** @enum {string} */
-            role: "regulator" | "enterprise" | "witness";
+            role: "regulator" | "enterprise" | "witness" | "unit";
             enterprise_id: string | null;
-            /** @description Whose regulators manage it: a regulator client's own node (it sees that subtree), the node an enterprise client's enterprise is registered in, the root for a witness. */
+            unit_id: string | null;
+            /** @description Whose regulators manage it: a regulator client's own node (it sees that subtree), the node an enterprise client's enterprise is registered in, a unit client's unit's jurisdiction, the root for a witness. */
             jurisdiction_id: string;
             scopes: ("jurisdictions:read" | "jurisdictions:write" | "disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read" | "audit:cosign")[];
             witness_key: string | null;
@@ -862,8 +955,9 @@ export interface components {
             /** @enum {string} */
             object: "me";
             /** @enum {string} */
-            role: "regulator" | "enterprise" | "witness";
+            role: "regulator" | "enterprise" | "witness" | "unit";
             client_id: string;
+            unit_id?: string | null;
             scopes: ("jurisdictions:read" | "jurisdictions:write" | "disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read" | "audit:cosign")[];
             enterprise: components["schemas"]["Enterprise"] | null;
             jurisdiction: components["schemas"]["Jurisdiction"] | null;
@@ -900,6 +994,104 @@ export interface components {
             data: components["schemas"]["Jurisdiction"][];
             has_more: boolean;
             next_cursor: string | null;
+        };
+        HandlingUnit: {
+            /** @example hnu_01jdq2v8a3k9f0m7c5x4z6w2ht */
+            id: string;
+            /** @enum {string} */
+            object: "handling_unit";
+            jurisdiction_id: string;
+            /** @example 丰台区12345接诉即办中心 */
+            name: string;
+            /**
+             * @description center (中心调度: receives what nothing else matches and dispatches by hand), division (科室), station (所队), task_force (专班). Fixed at creation.
+             * @enum {string}
+             */
+            kind: "center" | "division" | "station" | "task_force";
+            /**
+             * @description An inactive unit receives no disputes.
+             * @enum {string}
+             */
+            status: "active" | "inactive";
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:00:00.000Z
+             */
+            updated_at: string;
+        };
+        HandlingUnitList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["HandlingUnit"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        RoutingRule: {
+            /** @example rtr_01jdq2v8a3k9f0m7c5x4z6w2ht */
+            id: string;
+            /** @enum {string} */
+            object: "routing_rule";
+            jurisdiction_id: string;
+            /** @description Lower first, within one jurisdiction. */
+            priority: number;
+            enabled: boolean;
+            /** @description All given conditions must match; an absent one matches anything. */
+            conditions: {
+                /** @enum {string} */
+                problem_type?: "quality" | "after_sales" | "contract" | "price" | "food_safety" | "false_advertising" | "measurement" | "safety" | "personal_rights" | "other";
+                category?: string;
+                /** @description Matches when the respondent's `area_code` starts with it. */
+                area_code_prefix?: string;
+                /** @enum {string} */
+                channel?: "hotline_12315" | "hotline_12345" | "web" | "app" | "mini_program" | "walk_in";
+                /** @description Matches when any keyword occurs in the claim's description or the respondent's name (NFKC, lower-cased). */
+                keywords?: string[];
+            };
+            target: {
+                unit_id: string;
+            };
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:00:00.000Z
+             */
+            updated_at: string;
+        };
+        RoutingRuleList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["RoutingRule"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        /** @description Who holds a dispute: an ODR enterprise or a handling unit. */
+        Assignee: {
+            /** @enum {string} */
+            type: "enterprise" | "unit";
+            id: string;
+        };
+        Routing: {
+            /** @description The routing rule that matched (`matched_by: rule`). */
+            rule_id?: string;
+            /** @enum {string} */
+            matched_by: "explicit" | "uscc" | "name" | "rule" | "fallback";
+            /** @description Why, in words: stored on the dispute and in its audit entry. */
+            explanation: string;
+        };
+        DispatchPreview: {
+            /** @enum {string} */
+            object: "dispatch_preview";
+            assignee: components["schemas"]["Assignee"];
+            routing: components["schemas"]["Routing"];
         };
         Money: {
             /** @description Minor units (fen). */
@@ -997,7 +1189,15 @@ export interface components {
             /** @enum {string} */
             status: "assigned" | "in_progress" | "settled" | "returned" | "escalated" | "closed";
             resolution: ("settled" | "withdrawn" | "mediated" | "terminated" | "rejected") | null;
-            enterprise_id: string;
+            enterprise_id: string | null;
+            assignee: components["schemas"]["Assignee"];
+            respondent: {
+                name: string;
+                uscc?: string;
+                address?: string;
+                area_code?: string;
+            } | null;
+            routing: components["schemas"]["Routing"] | null;
             /** @description Where the complaint was received (see Jurisdictions). */
             jurisdiction_id: string;
             /** @description Full to the assigned enterprise while open, masked once closed, null after erasure; never in events. */
@@ -1034,11 +1234,7 @@ export interface components {
              * @example 2026-11-28T08:00:00.000Z
              */
             assigned_at: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-28T08:00:00.000Z
-             */
-            respond_by: string;
+            respond_by: string | null;
             /** @description True when `respond_by` was counted through a year whose holiday schedule was not published yet: its statutory days off were derived from the law's rules and make-up working days were unknown. A deadline, once set, keeps its date when the schedule is published. */
             respond_by_provisional: boolean;
             accepted_at: string | null;
@@ -1089,6 +1285,7 @@ export interface components {
                 role: string;
                 client_id: string;
                 enterprise_id?: string;
+                unit_id?: string;
             };
             /**
              * Format: date-time
@@ -1108,7 +1305,7 @@ export interface components {
             next_cursor: string | null;
         };
         StatsGroup: {
-            /** @description The enterprise id, the problem type, the month as `YYYY-MM` in UTC+8, or the jurisdiction id; null for the totals. */
+            /** @description The enterprise id, the problem type, the month as `YYYY-MM` in UTC+8, the jurisdiction id, or the assignee id (`ent_…` or `hnu_…`); null for the totals. */
             group: string | null;
             /** @description Disputes assigned in the window (to the enterprise they are assigned to now). */
             received: number;
@@ -1150,7 +1347,7 @@ export interface components {
              */
             to: string;
             /** @description The grouping asked for; null for the totals. */
-            group_by: ("enterprise" | "problem_type" | "month" | "jurisdiction") | null;
+            group_by: ("enterprise" | "problem_type" | "month" | "jurisdiction" | "assignee") | null;
             data: components["schemas"]["StatsGroup"][];
         };
         Event: {
@@ -1168,6 +1365,11 @@ export interface components {
              */
             created_at: string;
             enterprise_id: string | null;
+            assignee?: {
+                /** @enum {string} */
+                type: "enterprise" | "unit";
+                id: string;
+            } | null;
             data: {
                 /** @description The object after the change. */
                 object: {
@@ -2342,6 +2544,8 @@ export interface operations {
                         /** Format: email */
                         email?: string;
                     };
+                    /** @description Other names it is known by (brand, former name, shop name), matched by the dispatcher. */
+                    aliases?: string[];
                     /** @description Where it is registered: the caller's jurisdiction when absent, always within its subtree. */
                     jurisdiction_id?: string;
                 };
@@ -2577,6 +2781,8 @@ export interface operations {
                      * @enum {string}
                      */
                     odr_status?: "active" | "suspended" | "exited";
+                    /** @description Replaces the list of other names. */
+                    aliases?: string[];
                 };
             };
         };
@@ -2938,7 +3144,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from `next_cursor`. */
                 cursor?: string;
-                role?: "regulator" | "enterprise" | "witness";
+                role?: "regulator" | "enterprise" | "witness" | "unit";
             };
             header?: never;
             path?: never;
@@ -3038,6 +3244,8 @@ export interface operations {
                     scopes?: ("jurisdictions:read" | "jurisdictions:write" | "disputes:read" | "disputes:write" | "enterprises:read" | "enterprises:write" | "clients:write" | "events:read" | "webhooks:write" | "audit:read" | "stats:read" | "audit:cosign")[];
                     /** @description The node the client sees the subtree of: the caller's own when absent, always within its subtree. */
                     jurisdiction_id?: string;
+                    /** @description Creates a client of this handling unit (role `unit`) instead of a regulator client; the unit must lie in the caller’s subtree. */
+                    unit_id?: string;
                 };
             };
         };
@@ -3283,6 +3491,10 @@ export interface operations {
                 status?: ("assigned" | "in_progress" | "settled" | "returned" | "escalated" | "closed")[];
                 /** @description Regulators only. */
                 enterprise_id?: string;
+                /** @description Held by this enterprise (`ent_…`) or handling unit (`hnu_…`). */
+                assignee?: string;
+                /** @description Waiting at a centre to be dispatched by hand (no deadline yet): the centre's queue. */
+                awaiting_dispatch?: boolean;
                 /** @description Received in this jurisdiction or below it. */
                 jurisdiction_id?: string;
                 overdue?: boolean;
@@ -3389,7 +3601,16 @@ export interface operations {
                     external_ref: string;
                     /** @enum {string} */
                     channel: "hotline_12315" | "hotline_12345" | "web" | "app" | "mini_program" | "walk_in";
-                    enterprise_id: string;
+                    /** @description The enterprise that handles it; when given it wins (`matched_by: explicit`), else the dispatcher chooses. */
+                    enterprise_id?: string;
+                    /** @description Whom the consumer complains about, as the intake centre recorded it. */
+                    respondent?: {
+                        name: string;
+                        uscc?: string;
+                        address?: string;
+                        /** @description Where the respondent trades: a GB/T 2260 code or a station's code. */
+                        area_code?: string;
+                    };
                     /** @description Where the complaint was received: the caller's jurisdiction when absent, always within its subtree. */
                     jurisdiction_id?: string;
                     consumer: {
@@ -3505,7 +3726,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The enterprise does not take new disputes; or `idempotency_key_reused` (the `Idempotency-Key` was used with a different request) */
+            /** @description The enterprise does not take new disputes, or no dispatch target exists (`no_dispatch_target`); or `idempotency_key_reused` (the `Idempotency-Key` was used with a different request) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4682,10 +4903,13 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        /** @description Exactly one of `enterprise_id` or `unit_id`. */
+        requestBody?: {
             content: {
                 "application/json": {
                     enterprise_id: string;
+                } | {
+                    unit_id: string;
                 };
             };
         };
@@ -5573,6 +5797,1187 @@ export interface operations {
             };
         };
     };
+    listHandlingUnits: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1–100). */
+                limit?: number;
+                /** @description Opaque cursor from `next_cursor`. */
+                cursor?: string;
+                /** @description Of this jurisdiction (units: or below it). */
+                jurisdiction_id?: string;
+                kind?: "center" | "division" | "station" | "task_force";
+                status?: "active" | "inactive";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandlingUnitList"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only regulators manage handling units and routing rules */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such unit, rule or jurisdiction in the caller's subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createHandlingUnit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @enum {string} */
+                    kind: "center" | "division" | "station" | "task_force";
+                    /** @description The caller's jurisdiction when absent; always within its subtree. */
+                    jurisdiction_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandlingUnit"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only regulators manage handling units and routing rules */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such unit, rule or jurisdiction in the caller's subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with the same `Idempotency-Key` is still running (`idempotency_key_in_use`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request (`idempotency_key_reused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHandlingUnit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandlingUnit"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only regulators manage handling units and routing rules */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such unit, rule or jurisdiction in the caller's subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateHandlingUnit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    /** @enum {string} */
+                    status?: "active" | "inactive";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandlingUnit"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only regulators manage handling units and routing rules */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such unit, rule or jurisdiction in the caller's subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRoutingRules: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1–100). */
+                limit?: number;
+                /** @description Opaque cursor from `next_cursor`. */
+                cursor?: string;
+                /** @description Of this jurisdiction (units: or below it). */
+                jurisdiction_id?: string;
+                unit_id?: string;
+                enabled?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRuleList"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only regulators manage handling units and routing rules */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such unit, rule or jurisdiction in the caller's subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createRoutingRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The caller's jurisdiction when absent; always within its subtree. */
+                    jurisdiction_id?: string;
+                    priority: number;
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @description All given conditions must match; an absent one matches anything. */
+                    conditions: {
+                        /** @enum {string} */
+                        problem_type?: "quality" | "after_sales" | "contract" | "price" | "food_safety" | "false_advertising" | "measurement" | "safety" | "personal_rights" | "other";
+                        category?: string;
+                        /** @description Matches when the respondent's `area_code` starts with it. */
+                        area_code_prefix?: string;
+                        /** @enum {string} */
+                        channel?: "hotline_12315" | "hotline_12345" | "web" | "app" | "mini_program" | "walk_in";
+                        /** @description Matches when any keyword occurs in the claim's description or the respondent's name (NFKC, lower-cased). */
+                        keywords?: string[];
+                    };
+                    target: {
+                        unit_id: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRule"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only regulators manage handling units and routing rules */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such unit, rule or jurisdiction in the caller's subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with the same `Idempotency-Key` is still running (`idempotency_key_in_use`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request (`idempotency_key_reused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRoutingRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRule"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only regulators manage handling units and routing rules */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such unit, rule or jurisdiction in the caller's subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteRoutingRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "routing_rule";
+                        /** @enum {boolean} */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only regulators manage handling units and routing rules */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such unit, rule or jurisdiction in the caller's subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateRoutingRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    priority?: number;
+                    enabled?: boolean;
+                    /** @description All given conditions must match; an absent one matches anything. */
+                    conditions?: {
+                        /** @enum {string} */
+                        problem_type?: "quality" | "after_sales" | "contract" | "price" | "food_safety" | "false_advertising" | "measurement" | "safety" | "personal_rights" | "other";
+                        category?: string;
+                        /** @description Matches when the respondent's `area_code` starts with it. */
+                        area_code_prefix?: string;
+                        /** @enum {string} */
+                        channel?: "hotline_12315" | "hotline_12345" | "web" | "app" | "mini_program" | "walk_in";
+                        /** @description Matches when any keyword occurs in the claim's description or the respondent's name (NFKC, lower-cased). */
+                        keywords?: string[];
+                    };
+                    target?: {
+                        unit_id: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRule"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only regulators manage handling units and routing rules */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such unit, rule or jurisdiction in the caller's subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    previewDispatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    external_ref: string;
+                    /** @enum {string} */
+                    channel: "hotline_12315" | "hotline_12345" | "web" | "app" | "mini_program" | "walk_in";
+                    /** @description The enterprise that handles it; when given it wins (`matched_by: explicit`), else the dispatcher chooses. */
+                    enterprise_id?: string;
+                    /** @description Whom the consumer complains about, as the intake centre recorded it. */
+                    respondent?: {
+                        name: string;
+                        uscc?: string;
+                        address?: string;
+                        /** @description Where the respondent trades: a GB/T 2260 code or a station's code. */
+                        area_code?: string;
+                    };
+                    /** @description Where the complaint was received: the caller's jurisdiction when absent, always within its subtree. */
+                    jurisdiction_id?: string;
+                    consumer: {
+                        name: string;
+                        phone: string;
+                    };
+                    /** @enum {string} */
+                    problem_type: "quality" | "after_sales" | "contract" | "price" | "food_safety" | "false_advertising" | "measurement" | "safety" | "personal_rights" | "other";
+                    category?: string;
+                    claim: {
+                        description: string;
+                        demands: ("refund" | "return" | "replacement" | "repair" | "compensation" | "apology" | "other")[];
+                        amount?: components["schemas"]["Money"];
+                    };
+                    purchase?: {
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        date?: string;
+                        order_ref?: string;
+                        amount?: components["schemas"]["Money"];
+                        /** @enum {string} */
+                        channel?: "online" | "offline" | "live_stream";
+                    };
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-28T08:00:00.000Z
+                     */
+                    received_at?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchPreview"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only regulators manage handling units and routing rules */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such unit, rule or jurisdiction in the caller's subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The enterprise named takes no new disputes, or no dispatch target exists */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getStats: {
         parameters: {
             query?: {
@@ -5590,8 +6995,8 @@ export interface operations {
                 enterprise_id?: string;
                 /** @description Regulators: only disputes received in this jurisdiction or below it (within the caller's subtree). */
                 jurisdiction_id?: string;
-                /** @description One element per enterprise, problem type, month (China Standard Time, UTC+8) or jurisdiction where the dispute was received; without it, one element: the totals. */
-                group_by?: "enterprise" | "problem_type" | "month" | "jurisdiction";
+                /** @description One element per enterprise (counting only what enterprises hold), problem type, month (China Standard Time, UTC+8), jurisdiction where the dispute was received, or assignee (an enterprise or a handling unit, by its prefixed id); without it, one element: the totals. */
+                group_by?: "enterprise" | "problem_type" | "month" | "jurisdiction" | "assignee";
             };
             header?: never;
             path?: never;

@@ -58,7 +58,7 @@ export async function wrongEnumValues(hejie: Hejie) {
 export function resultsAreTyped(dispute: Dispute, event: HejieEvent) {
   // @ts-expect-error the field is `respond_by`
   dispute.respondBy
-  const deadline: string = dispute.respond_by
+  const deadline: string | null = dispute.respond_by
   if (event.type === 'refund.recorded') {
     const fen: number = event.data.object.amount.amount
     return [deadline, fen]

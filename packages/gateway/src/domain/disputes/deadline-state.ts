@@ -20,7 +20,10 @@ function isAwaitingEnterprise(status: DisputeStatus): boolean {
  * awaiting the enterprise after `respond_by`, at once, before any scan marks it.
  */
 export function isOverdue(row: Pick<DisputeTable, 'overdue' | 'status' | 'respond_by'>, now: Date): boolean {
-  return row.overdue === 1 || (isAwaitingEnterprise(row.status) && row.respond_by < now.toISOString())
+  return (
+    row.overdue === 1 ||
+    (isAwaitingEnterprise(row.status) && row.respond_by !== null && row.respond_by < now.toISOString())
+  )
 }
 
 /** A column of `disputes`, qualified by the table's alias when the query gives it one. */
@@ -38,5 +41,7 @@ export function awaitingEnterpriseSql(alias?: string): RawBuilder<SqlBool> {
 
 /** `isOverdue` as SQL, against `now` (RFC 3339 UTC text, which compares as times do). */
 export function overdueSql(now: string, alias?: string): RawBuilder<SqlBool> {
-  return sql<SqlBool>`(${column(alias, 'overdue')} = 1 or (${awaitingEnterpriseSql(alias)} and ${column(alias, 'respond_by')} < ${now}))`
+  // `respond_by` is null while the centre holds a dispute: "is not null" keeps the whole
+  // condition false there, never unknown, so that `not overdue` holds for it too.
+  return sql<SqlBool>`(${column(alias, 'overdue')} = 1 or (${awaitingEnterpriseSql(alias)} and ${column(alias, 'respond_by')} is not null and ${column(alias, 'respond_by')} < ${now}))`
 }

@@ -12,9 +12,15 @@ export function settledAmount(row: Pick<DisputeTable, 'settlement'>): number {
 export function factsOf(row: DisputeTable): DisputeFacts {
   return {
     status: row.status,
-    enterpriseId: row.enterprise_id,
+    assignee: { type: row.assignee_type, id: row.assignee_id },
+    awaitingDispatch: isAwaitingDispatch(row),
     hasFeedback: row.feedback !== null,
     personalDataErased: row.personal_data_erased_at !== null,
     refundable: settledAmount(row) > row.refunded_amount,
   }
+}
+
+/** Held by a centre that has not dispatched it yet: the only assigned disputes without a deadline. */
+export function isAwaitingDispatch(row: Pick<DisputeTable, 'status' | 'respond_by'>): boolean {
+  return row.status === 'assigned' && row.respond_by === null
 }

@@ -6,9 +6,14 @@ import type { Role } from '../principal.js'
  *
  *   assigned ──accept──▶ in_progress ──settlement──▶ settled ──outcome: fulfilled──▶ closed (settled)
  *      │                    │  └──────outcome: not_settled (also from settled)──▶ escalated
- *      └──decline──▶ returned ──assign──▶ assigned (another enterprise)
+ *      └──decline──▶ returned ──assign──▶ assigned (another enterprise or a unit)
  *   regulator, from any open status: withdraw ▶ closed (withdrawn); escalate ▶ escalated
  *   regulator: close escalated or returned ▶ closed (mediated | terminated | rejected)
+ *
+ * The assignee is an enterprise or a handling unit: both take the assignee's actions. A
+ * dispute waiting at the centre (`assigned` to a centre unit, no deadline yet) is dispatched
+ * by `assign`, by a regulator or by the centre's clients, and takes no assignee action; the
+ * centre also dispatches the returned disputes it sees.
  */
 export const disputeStatuses = [
   'assigned',
@@ -45,14 +50,18 @@ export type DisputeAction = (typeof disputeActions)[number]
 
 const open: readonly DisputeStatus[] = ['assigned', 'in_progress', 'settled', 'returned', 'escalated']
 
-const rules: Record<DisputeAction, { role: Role; from: readonly DisputeStatus[] }> = {
-  accept: { role: 'enterprise', from: ['assigned'] },
-  decline: { role: 'enterprise', from: ['assigned'] },
-  contacts: { role: 'enterprise', from: ['assigned', 'in_progress', 'settled'] },
-  settlements: { role: 'enterprise', from: ['in_progress'] },
-  refunds: { role: 'enterprise', from: ['settled'] },
-  outcome: { role: 'enterprise', from: ['in_progress', 'settled'] },
-  assign: { role: 'regulator', from: ['returned'] },
+/** Who takes an action: whoever holds the dispute (an enterprise or a unit), or a regulator. */
+type Actor = 'assignee' | 'regulator'
+
+const rules: Record<DisputeAction, { role: Actor; from: readonly DisputeStatus[] }> = {
+  accept: { role: 'assignee', from: ['assigned'] },
+  decline: { role: 'assignee', from: ['assigned'] },
+  contacts: { role: 'assignee', from: ['assigned', 'in_progress', 'settled'] },
+  settlements: { role: 'assignee', from: ['in_progress'] },
+  refunds: { role: 'assignee', from: ['settled'] },
+  outcome: { role: 'assignee', from: ['in_progress', 'settled'] },
+  // From `assigned` only while the centre holds it (see `transition`).
+  assign: { role: 'regulator', from: ['returned', 'assigned'] },
   escalate: { role: 'regulator', from: ['assigned', 'in_progress', 'settled', 'returned'] },
   withdraw: { role: 'regulator', from: open },
   close: { role: 'regulator', from: ['escalated', 'returned'] },
@@ -63,7 +72,9 @@ const rules: Record<DisputeAction, { role: Role; from: readonly DisputeStatus[] 
 /** The facts about a dispute that the rules depend on. */
 export interface DisputeFacts {
   status: DisputeStatus
-  enterpriseId: string
+  assignee: { type: 'enterprise' | 'unit'; id: string }
+  /** Assigned to a centre, which has not dispatched it yet (no deadline runs). */
+  awaitingDispatch: boolean
   hasFeedback: boolean
   personalDataErased: boolean
   /** Part of the settled amount is not refunded yet. */
@@ -74,18 +85,40 @@ export interface DisputeFacts {
 export interface Caller {
   role: Role
   enterpriseId: string | null
+  unitId?: string | null | undefined
+  unitKind?: string | null | undefined
 }
 
-export function roleOf(action: DisputeAction): Role {
-  return rules[action].role
+/** The roles whose clients may take an action (on some dispute): what a route admits. */
+export function rolesOf(action: DisputeAction): Role[] {
+  if (rules[action].role === 'assignee') return ['enterprise', 'unit']
+  // A centre's clients dispatch by hand.
+  return action === 'assign' ? ['regulator', 'unit'] : ['regulator']
+}
+
+function holds(dispute: DisputeFacts, caller: Caller): boolean {
+  return caller.role === 'enterprise'
+    ? dispute.assignee.type === 'enterprise' && dispute.assignee.id === caller.enterpriseId
+    : caller.role === 'unit' && dispute.assignee.type === 'unit' && dispute.assignee.id === caller.unitId
+}
+
+/** Whether the caller's role lets it take this action on this dispute (the state aside). */
+export function mayTake(dispute: DisputeFacts, caller: Caller, action: DisputeAction): boolean {
+  const rule = rules[action]
+  if (caller.role === 'regulator') return rule.role === 'regulator'
+  if (caller.role !== 'enterprise' && caller.role !== 'unit') return false
+  if (action === 'assign') return caller.role === 'unit' && caller.unitKind === 'center'
+  return rule.role === 'assignee' && holds(dispute, caller)
 }
 
 /** Actions this caller may take on this dispute now (the dispute's `allowed_actions`). */
 export function allowedActions(dispute: DisputeFacts, caller: Caller): DisputeAction[] {
-  if (caller.role === 'enterprise' && caller.enterpriseId !== dispute.enterpriseId) return []
+  if (caller.role === 'enterprise' && !holds(dispute, caller)) return []
   return disputeActions.filter((action) => {
     const rule = rules[action]
-    if (rule.role !== caller.role || !rule.from.includes(dispute.status)) return false
+    if (!mayTake(dispute, caller, action) || !rule.from.includes(dispute.status)) return false
+    if (action === 'assign') return dispute.status === 'returned' || dispute.awaitingDispatch
+    if (rule.role === 'assignee' && dispute.awaitingDispatch) return false
     if (action === 'feedback') return !dispute.hasFeedback
     if (action === 'erase-personal-data') return !dispute.personalDataErased
     // Not offered when nothing is left to refund; asked anyway, it is refused with
@@ -121,6 +154,16 @@ export function transition(from: DisputeFacts, change: Transition): TransitionRe
   const rule = rules[change.action]
   if (!rule.from.includes(from.status)) {
     return { ok: false, reason: `A dispute in status ${from.status} does not allow ${change.action}.` }
+  }
+  if (change.action === 'assign' && from.status === 'assigned' && !from.awaitingDispatch) {
+    return {
+      ok: false,
+      reason:
+        'An assigned dispute is reassigned only while the centre holds it; its assignee declines it first.',
+    }
+  }
+  if (rule.role === 'assignee' && from.awaitingDispatch) {
+    return { ok: false, reason: 'The dispute is waiting at the centre to be dispatched (assign).' }
   }
   const stay = { ok: true as const, status: from.status, resolution: null }
   switch (change.action) {

@@ -35,6 +35,7 @@ export interface AuditEntryActor {
   role: string
   client_id: string
   enterprise_id?: string
+  unit_id?: string
 }
 
 export interface AuditContext {
@@ -92,6 +93,7 @@ export async function appendAuditEntries(
     role: context.actor.role,
     client_id: context.actor.clientId,
     ...(context.actor.enterpriseId ? { enterprise_id: context.actor.enterpriseId } : {}),
+    ...(context.actor.unitId ? { unit_id: context.actor.unitId } : {}),
   }
   let index = firstIndex
   for (const record of records) {

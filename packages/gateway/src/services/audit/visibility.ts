@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely'
-import type { Principal } from '../../domain/principal.js'
+import { holderOf, type Principal } from '../../domain/principal.js'
 import type { Schema } from '../../storage/schema.js'
 import { regulatorSubtree } from '../tenancy/subtree.js'
 
 /**
  * The audit entries a principal may read: for a regulator, those of its jurisdiction's
- * subtree (`services/tenancy/`); for an enterprise, the
+ * subtree (`services/tenancy/`); for an enterprise (or a handling unit, alike), the
  * entries about disputes written while the dispute was assigned to it. An entry keeps the
  * enterprise it was written for (the assignee at the time), so after a reassignment the new
  * enterprise's history of the dispute starts at its own assignment (the `dispute.assigned`
@@ -19,5 +19,5 @@ export function visibleEntries(db: Kysely<Schema>, principal: Principal) {
   const all = db.selectFrom('audit_entries')
   return principal.role === 'regulator'
     ? all.where('jurisdiction_id', 'in', regulatorSubtree(db, principal))
-    : all.where('enterprise_id', '=', principal.enterpriseId ?? '').where('dispute_id', 'is not', null)
+    : all.where('enterprise_id', '=', holderOf(principal) ?? '').where('dispute_id', 'is not', null)
 }

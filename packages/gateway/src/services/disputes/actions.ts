@@ -3,7 +3,8 @@ import { factsOf } from '../../domain/disputes/facts.js'
 import {
   allowedActions,
   type DisputeAction,
-  roleOf,
+  mayTake,
+  rolesOf,
   type Transition,
   transition,
 } from '../../domain/disputes/lifecycle.js'
@@ -61,8 +62,13 @@ export function act(
   const condition = parsedIfMatch(ifMatch)
   const outcome = runDisputeWrite(database, context, async (tx) => {
     const current = await lockDispute(tx, principal, id)
-    if (roleOf(request.action) !== principal.role) {
-      throw problem('forbidden', `Only ${roleOf(request.action)} clients may ${request.action} a dispute.`)
+    if (!mayTake(factsOf(current), principal, request.action)) {
+      throw problem(
+        'forbidden',
+        request.action === 'assign'
+          ? 'Only regulators and the clients of a centre unit may assign a dispute.'
+          : `Only ${rolesOf(request.action).join(' or ')} clients may ${request.action} a dispute${rolesOf(request.action).includes('regulator') ? '' : ' they hold'}.`,
+      )
     }
     if (condition !== undefined && !ifMatchAllows(condition, current.version)) {
       throw problem(
@@ -84,7 +90,7 @@ export function act(
     }
 
     assertReportedTimes(request, current, tx.now)
-    const effect = await effectOf({ tx, deadlines, current }, request)
+    const effect = await effectOf({ tx, principal, deadlines, current }, request)
     const at = tx.now.toISOString()
     const next: DisputeTable = {
       ...current,
@@ -103,7 +109,7 @@ export function act(
     tx.audit({
       action: effect.auditAction,
       disputeId: id,
-      enterpriseId: next.enterprise_id,
+      enterpriseId: next.assignee_id,
       jurisdictionId: next.jurisdiction_id,
       objectId: effect.created?.id ?? id,
       state: effect.created ? effect.created.view : auditState(next),

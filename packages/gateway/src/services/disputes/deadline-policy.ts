@@ -1,6 +1,5 @@
 import type { Config } from '../../config.js'
 import { calendarFromFile, defaultCalendar, type WorkingDayCalendar } from '../../domain/working-days.js'
-import type { DisputeTable } from '../../storage/schema.js'
 
 /** How deadlines are computed and enforced in this deployment. */
 export interface DeadlinePolicy {
@@ -25,7 +24,7 @@ export function respondBy(policy: DeadlinePolicy, assignedAt: Date): string {
 export function deadlineColumns(
   policy: DeadlinePolicy,
   assignedAt: Date,
-): Pick<DisputeTable, 'respond_by' | 'respond_by_provisional'> {
+): { respond_by: string; respond_by_provisional: number } {
   const { respondBy, provisional } = policy.calendar.deadline(assignedAt, policy.responseWorkingDays)
   return { respond_by: respondBy.toISOString(), respond_by_provisional: provisional ? 1 : 0 }
 }

@@ -4,7 +4,7 @@ import type { Database } from '../../storage/database.js'
 import type { DisputeTable } from '../../storage/schema.js'
 import type { WriteTransaction } from '../write/index.js'
 import type { DeadlinePolicy } from './deadline-policy.js'
-import { auditState, presentDispute } from './presenter.js'
+import { assigneeOf, auditState, presentDispute } from './presenter.js'
 import { runDisputeWrite } from './timeline-write.js'
 
 const BATCH = 200
@@ -92,14 +92,19 @@ async function markOverdue(
       tx.audit({
         action: escalate ? 'dispute.overdue_escalated' : 'dispute.marked_overdue',
         disputeId: id,
-        enterpriseId: next.enterprise_id,
+        enterpriseId: next.assignee_id,
         jurisdictionId: next.jurisdiction_id,
         objectId: id,
         state: auditState(next),
         details: { respond_by: next.respond_by, auto_escalated: escalate },
       })
       const snapshot = presentDispute(next, 'event', tx.now)
-      const about = { enterpriseId: next.enterprise_id, jurisdictionId: next.jurisdiction_id, disputeId: id }
+      const about = {
+        enterpriseId: next.assignee_id,
+        assignee: assigneeOf(next),
+        jurisdictionId: next.jurisdiction_id,
+        disputeId: id,
+      }
       tx.emit({ type: 'dispute.overdue', ...about, object: snapshot })
       if (escalate) tx.emit({ type: 'dispute.escalated', ...about, object: snapshot })
       return { status: 200, body: true }
@@ -124,7 +129,8 @@ async function warn(database: Database, id: string, now: Date): Promise<boolean>
         .execute()
       tx.emit({
         type: 'dispute.deadline_approaching',
-        enterpriseId: next.enterprise_id,
+        enterpriseId: next.assignee_id,
+        assignee: assigneeOf(next),
         jurisdictionId: next.jurisdiction_id,
         disputeId: id,
         object: presentDispute(next, 'event', tx.now),

@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely'
 import type { Static } from 'typebox'
 import { newId } from '../../domain/ids.js'
 import type { Principal } from '../../domain/principal.js'
@@ -5,18 +6,22 @@ import { problem } from '../../errors.js'
 import { utc } from '../../schemas/common.js'
 import type { IntakeBody } from '../../schemas/disputes.js'
 import type { Database } from '../../storage/database.js'
-import type { DisputeTable } from '../../storage/schema.js'
+import type { DisputeTable, Schema } from '../../storage/schema.js'
+import { chooseAssignee } from '../dispatch/choose.js'
 import { findInSubtree } from '../jurisdictions/tree.js'
 import type { WriteContext, WriteOutcome } from '../write/index.js'
 import { type DeadlinePolicy, deadlineColumns } from './deadline-policy.js'
 import { activeEnterprise } from './locking.js'
-import { auditState, type DisputeView, presentDispute } from './presenter.js'
+import { assigneeOf, auditState, type DisputeView, presentDispute, type Routing } from './presenter.js'
 import { runDisputeWrite } from './timeline-write.js'
 
 /**
- * Intake: the regulator's intake centre routes a consumer complaint to an ODR enterprise.
- * The dispute starts `assigned`, with its deadline counted in working days from now. It is
- * received in the caller's jurisdiction, or in a node of its subtree that the caller names.
+ * Intake: the regulator's intake centre routes a consumer complaint to whoever must handle
+ * it. Named (`enterprise_id`), the enterprise wins; else the dispatcher chooses from the
+ * respondent (services/dispatch/). The dispute starts `assigned`, with its deadline counted
+ * in working days from now, unless it waits at a centre to be dispatched by hand: then it
+ * has none yet. It is received in the caller's jurisdiction, or in a node of its subtree
+ * that the caller names.
  */
 export function intake(
   database: Database,
@@ -24,6 +29,7 @@ export function intake(
   context: WriteContext & { actor: Principal },
   input: Static<typeof IntakeBody>,
 ): Promise<WriteOutcome<DisputeView>> {
+  assertRespondentOrEnterprise(input)
   return runDisputeWrite(database, context, async (tx) => {
     const existing = await tx.db
       .selectFrom('disputes')
@@ -40,19 +46,21 @@ export function intake(
       context.actor,
       input.jurisdiction_id ?? context.actor.jurisdictionId ?? '',
     )
-    await activeEnterprise(tx, input.enterprise_id)
+    const decision = await routeComplaint(tx, jurisdiction.id, input)
     const at = tx.now.toISOString()
     const row = intakeRow(input, {
       id: newId('dsp', tx.now.getTime()),
       at,
-      ...deadlineOf(deadlineColumns(deadlines, tx.now)),
+      ...(decision.awaitingDispatch ? { respondBy: null } : deadlineOf(deadlineColumns(deadlines, tx.now))),
       jurisdictionId: jurisdiction.id,
+      assignee: decision.assignee,
+      routing: decision.routing,
     })
     await tx.db.insertInto('disputes').values(row).execute()
     tx.audit({
       action: 'dispute.created',
       disputeId: row.id,
-      enterpriseId: row.enterprise_id,
+      enterpriseId: row.assignee_id,
       jurisdictionId: row.jurisdiction_id,
       objectId: row.id,
       state: auditState(row),
@@ -61,12 +69,15 @@ export function intake(
         external_ref: row.external_ref,
         channel: row.channel,
         enterprise_id: row.enterprise_id,
+        assignee: assigneeOf(row),
+        routing: decision.routing,
         jurisdiction_id: row.jurisdiction_id,
       },
     })
     tx.emit({
       type: 'dispute.assigned',
-      enterpriseId: row.enterprise_id,
+      enterpriseId: row.assignee_id,
+      assignee: assigneeOf(row),
       jurisdictionId: row.jurisdiction_id,
       disputeId: row.id,
       object: presentDispute(row, 'event', tx.now),
@@ -75,11 +86,77 @@ export function intake(
   })
 }
 
+/** Without an enterprise named, the dispatcher needs the respondent to go by. */
+export function assertRespondentOrEnterprise(input: Static<typeof IntakeBody>): void {
+  if (input.enterprise_id === undefined && input.respondent === undefined) {
+    throw problem(
+      'validation_failed',
+      'Name the respondent (respondent.name), or the enterprise (enterprise_id).',
+      {
+        errors: [{ path: 'body/respondent', message: 'required when enterprise_id is absent' }],
+      },
+    )
+  }
+}
+
+export interface RoutedComplaint {
+  assignee: { type: 'enterprise' | 'unit'; id: string }
+  routing: Routing
+  /** Held by a centre, which dispatches it by hand: no deadline runs yet. */
+  awaitingDispatch: boolean
+}
+
 /**
- * A dispute's row as intake stores it: `assigned` to the enterprise, version 1, nothing done
- * yet. `at` is the intake's time, `respondBy` its deadline, `respondByProvisional` whether
- * that deadline was counted through days off derived rather than published, `jurisdictionId`
- * where it was received.
+ * Who handles an intake and why: the enterprise named, checked to take disputes, or the
+ * dispatcher's choice. Refused with `no_dispatch_target` when the dispatcher finds no one.
+ * Changes nothing: intake stores the answer, the preview returns it.
+ */
+export async function routeComplaint(
+  tx: { db: Kysely<Schema> },
+  jurisdictionId: string,
+  input: Static<typeof IntakeBody>,
+): Promise<RoutedComplaint> {
+  if (input.enterprise_id !== undefined) {
+    const enterprise = await activeEnterprise(tx, input.enterprise_id)
+    return {
+      assignee: { type: 'enterprise', id: input.enterprise_id },
+      routing: { matched_by: 'explicit', explanation: `the intake named the enterprise ${enterprise.name}.` },
+      awaitingDispatch: false,
+    }
+  }
+  const respondent = input.respondent ?? { name: '' }
+  const decision = await chooseAssignee(tx.db, jurisdictionId, {
+    problem_type: input.problem_type,
+    category: input.category ?? null,
+    channel: input.channel,
+    description: input.claim.description,
+    respondent: { name: respondent.name, uscc: respondent.uscc, area_code: respondent.area_code ?? null },
+  })
+  if (decision.assignee === null) {
+    throw problem(
+      'no_dispatch_target',
+      'No active enterprise matches the respondent, no routing rule matches the complaint, and no jurisdiction from this one up to the root has an active centre unit to dispatch it by hand.',
+    )
+  }
+  const awaitingDispatch = decision.assignee.type === 'unit' && (await isCenter(tx, decision.assignee.id))
+  return { assignee: decision.assignee, routing: decision.routing, awaitingDispatch }
+}
+
+async function isCenter(tx: { db: Kysely<Schema> }, unitId: string): Promise<boolean> {
+  const unit = await tx.db
+    .selectFrom('handling_units')
+    .select('kind')
+    .where('id', '=', unitId)
+    .executeTakeFirst()
+  return unit?.kind === 'center'
+}
+
+/**
+ * A dispute's row as intake stores it: `assigned`, version 1, nothing done yet. `at` is the
+ * intake's time, `respondBy` its deadline (null while a centre holds it),
+ * `respondByProvisional` whether that deadline was counted through days off derived rather
+ * than published, `jurisdictionId` where it was received, `assignee` who holds it (the
+ * enterprise named, when absent) and `routing` why.
  */
 export function intakeRow(
   input: Static<typeof IntakeBody>,
@@ -89,7 +166,17 @@ export function intakeRow(
     respondBy,
     respondByProvisional = false,
     jurisdictionId,
-  }: { id: string; at: string; respondBy: string; respondByProvisional?: boolean; jurisdictionId: string },
+    assignee = { type: 'enterprise', id: input.enterprise_id ?? '' },
+    routing = { matched_by: 'explicit', explanation: 'the intake named the enterprise.' },
+  }: {
+    id: string
+    at: string
+    respondBy: string | null
+    respondByProvisional?: boolean
+    jurisdictionId: string
+    assignee?: { type: 'enterprise' | 'unit'; id: string }
+    routing?: Routing
+  },
 ): DisputeTable {
   return {
     id,
@@ -97,8 +184,11 @@ export function intakeRow(
     channel: input.channel,
     status: 'assigned',
     resolution: null,
-    assignee_type: 'enterprise',
-    enterprise_id: input.enterprise_id,
+    assignee_type: assignee.type,
+    assignee_id: assignee.id,
+    enterprise_id: assignee.type === 'enterprise' ? assignee.id : null,
+    respondent: input.respondent ? JSON.stringify(input.respondent) : null,
+    routing: JSON.stringify(routing),
     jurisdiction_id: jurisdictionId,
     consumer_name: input.consumer.name,
     consumer_phone: input.consumer.phone,
@@ -127,6 +217,6 @@ export function intakeRow(
   }
 }
 
-function deadlineOf(columns: Pick<DisputeTable, 'respond_by' | 'respond_by_provisional'>) {
+function deadlineOf(columns: { respond_by: string; respond_by_provisional: number }) {
   return { respondBy: columns.respond_by, respondByProvisional: columns.respond_by_provisional === 1 }
 }

@@ -1,6 +1,7 @@
+import type { Kysely } from 'kysely'
 import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
-import type { DisputeTable } from '../../storage/schema.js'
+import type { DisputeTable, Schema } from '../../storage/schema.js'
 import type { WriteTransaction } from '../write/index.js'
 import { visibleDisputes } from './queries.js'
 
@@ -22,10 +23,13 @@ export async function lockDispute(
 }
 
 /** The enterprise a dispute is routed to must exist and take part in the ODR programme. */
-export async function activeEnterprise(tx: WriteTransaction, enterpriseId: string): Promise<void> {
+export async function activeEnterprise(
+  tx: { db: Kysely<Schema> },
+  enterpriseId: string,
+): Promise<{ id: string; name: string }> {
   const enterprise = await tx.db
     .selectFrom('enterprises')
-    .select(['id', 'odr_status'])
+    .select(['id', 'name', 'odr_status'])
     .where('id', '=', enterpriseId)
     .executeTakeFirst()
   if (!enterprise) throw problem('not_found', `No enterprise ${enterpriseId}.`)
@@ -35,4 +39,5 @@ export async function activeEnterprise(tx: WriteTransaction, enterpriseId: strin
       `Enterprise ${enterpriseId} is ${enterprise.odr_status} and takes no new disputes.`,
     )
   }
+  return enterprise
 }

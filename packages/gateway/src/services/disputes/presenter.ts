@@ -4,6 +4,19 @@ import { allowedActions, type Caller } from '../../domain/disputes/lifecycle.js'
 import { maskName, maskPhone } from '../../domain/privacy.js'
 import type { DisputeTable } from '../../storage/schema.js'
 
+export interface Respondent {
+  name: string
+  uscc?: string
+  address?: string
+  area_code?: string
+}
+
+export interface Routing {
+  rule_id?: string
+  matched_by: 'explicit' | 'uscc' | 'name' | 'rule' | 'fallback'
+  explanation: string
+}
+
 /** Who a dispute is presented to: decides personal-data visibility and `allowed_actions`. */
 export type Viewer = Caller | 'event'
 
@@ -24,14 +37,26 @@ function consumerFor(row: DisputeTable, viewer: Viewer) {
   if (viewer === 'event' || row.consumer_name === null || row.consumer_phone === null) {
     return { name: null, phone: null }
   }
-  if (viewer.role === 'enterprise' && row.status === 'closed') {
+  if (viewer.role !== 'regulator' && row.status === 'closed') {
     return { name: maskName(row.consumer_name), phone: maskPhone(row.consumer_phone) }
   }
   return { name: row.consumer_name, phone: row.consumer_phone }
 }
 
+/** Who holds a dispute: an enterprise or one of the bureau's handling units. */
+export function assigneeOf(row: Pick<DisputeTable, 'assignee_type' | 'assignee_id'>) {
+  return { type: row.assignee_type, id: row.assignee_id }
+}
+
+/** An event shows what the assignee may do. */
+function eventCaller(row: DisputeTable): Caller {
+  return row.assignee_type === 'unit'
+    ? { role: 'unit', enterpriseId: null, unitId: row.assignee_id }
+    : { role: 'enterprise', enterpriseId: row.assignee_id }
+}
+
 export function presentDispute(row: DisputeTable, viewer: Viewer, now: Date) {
-  const caller: Caller = viewer === 'event' ? { role: 'enterprise', enterpriseId: row.enterprise_id } : viewer
+  const caller: Caller = viewer === 'event' ? eventCaller(row) : viewer
   return {
     id: row.id,
     object: 'dispute' as const,
@@ -40,6 +65,9 @@ export function presentDispute(row: DisputeTable, viewer: Viewer, now: Date) {
     status: row.status,
     resolution: row.resolution,
     enterprise_id: row.enterprise_id,
+    assignee: assigneeOf(row),
+    respondent: parsed<Respondent>(row.respondent),
+    routing: parsed<Routing>(row.routing),
     jurisdiction_id: row.jurisdiction_id,
     consumer: consumerFor(row, viewer),
     problem_type: row.problem_type,

@@ -1,4 +1,4 @@
-import { type Kysely, type SqlBool, sql } from 'kysely'
+import { type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely'
 import { overdueSql } from '../../domain/disputes/deadline-state.js'
 import type { DisputeStatus } from '../../domain/disputes/lifecycle.js'
 import type { Principal } from '../../domain/principal.js'
@@ -13,14 +13,30 @@ import { type DisputeView, presentDispute } from './presenter.js'
 
 /**
  * Disputes the principal may see: for a regulator, those received in its jurisdiction's
- * subtree; for an enterprise, those assigned to it now. Every read of disputes starts here,
- * so tenancy is enforced in the data layer: another tenant's dispute is simply not found.
+ * subtree; for an enterprise, those assigned to it now; for a unit, those its unit holds,
+ * and for a centre's clients also the returned disputes of the centre's subtree, which
+ * they dispatch again. Every read of disputes starts here, so tenancy is enforced in the
+ * data layer: another tenant's dispute is simply not found.
  */
 export function visibleDisputes(db: Kysely<Schema>, principal: Principal) {
   const all = db.selectFrom('disputes').selectAll()
-  return principal.role === 'regulator'
-    ? all.where('jurisdiction_id', 'in', regulatorSubtree(db, principal))
-    : all.where('enterprise_id', '=', principal.enterpriseId ?? '')
+  if (principal.role === 'regulator')
+    return all.where('jurisdiction_id', 'in', regulatorSubtree(db, principal))
+  if (principal.role === 'unit') {
+    const held = (eb: ExpressionBuilder<Schema, 'disputes'>) =>
+      eb.and([eb('assignee_type', '=', 'unit'), eb('assignee_id', '=', principal.unitId ?? '')])
+    if (principal.unitKind !== 'center') return all.where(held)
+    return all.where((eb) =>
+      eb.or([
+        held(eb),
+        eb.and([
+          eb('status', '=', 'returned'),
+          eb('jurisdiction_id', 'in', subtreeIds(db, principal.jurisdictionId ?? '')),
+        ]),
+      ]),
+    )
+  }
+  return all.where('assignee_type', '=', 'enterprise').where('assignee_id', '=', principal.enterpriseId ?? '')
 }
 
 export async function findVisibleDispute(db: Kysely<Schema>, principal: Principal, id: string) {
@@ -43,6 +59,10 @@ export interface DisputeFilters {
   cursor?: string | undefined
   status?: DisputeStatus[] | undefined
   enterprise_id?: string | undefined
+  /** Held by this enterprise (`ent_…`) or unit (`hnu_…`). */
+  assignee?: string | undefined
+  /** Only those waiting at a centre to be dispatched (or only the others). */
+  awaiting_dispatch?: boolean | undefined
   /** Received in this node or below it. */
   jurisdiction_id?: string | undefined
   overdue?: boolean | undefined
@@ -64,6 +84,13 @@ export async function listDisputes(
   let query = visibleDisputes(db, principal)
   if (filters.status?.length) query = query.where('status', 'in', filters.status)
   if (filters.enterprise_id) query = query.where('enterprise_id', '=', filters.enterprise_id)
+  if (filters.assignee) query = query.where('assignee_id', '=', filters.assignee)
+  if (filters.awaiting_dispatch !== undefined) {
+    // Waiting at the centre: assigned and without a deadline (`domain/disputes/facts.ts`).
+    query = filters.awaiting_dispatch
+      ? query.where('status', '=', 'assigned').where('respond_by', 'is', null)
+      : query.where((eb) => eb.or([eb('status', '!=', 'assigned'), eb('respond_by', 'is not', null)]))
+  }
   if (filters.jurisdiction_id)
     query = query.where('jurisdiction_id', 'in', subtreeIds(db, filters.jurisdiction_id))
   if (filters.problem_type) query = query.where('problem_type', '=', filters.problem_type)

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Principal } from '../../domain/principal.js'
+import { holderOf, type Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import type { Schema } from '../../storage/schema.js'
 import { regulatorSubtree } from '../tenancy/subtree.js'
@@ -14,13 +14,13 @@ export interface FeedQuery {
  * The caller's events in commit order. Sequences are allocated under the append lock that
  * is held until commit, so once an event is visible every smaller sequence is too: paging
  * with `after` never skips an event that commits late. A regulator reads the events of its
- * jurisdiction's subtree; an enterprise, its own.
+ * jurisdiction's subtree; an enterprise or a handling unit, its own.
  */
 export async function readFeed(db: Kysely<Schema>, principal: Principal, query: FeedQuery) {
   let select = db.selectFrom('events').select(['sequence', 'id', 'data'])
   select =
-    principal.role === 'enterprise'
-      ? select.where('enterprise_id', '=', principal.enterpriseId ?? '')
+    principal.role !== 'regulator'
+      ? select.where('enterprise_id', '=', holderOf(principal) ?? '')
       : select.where('jurisdiction_id', 'in', regulatorSubtree(db, principal))
   if (query.after) {
     const anchor = await db

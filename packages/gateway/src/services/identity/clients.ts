@@ -21,6 +21,8 @@ export interface ApiClientView {
   name: string
   role: Role
   enterprise_id: string | null
+  /** A unit client's handling unit. */
+  unit_id: string | null
   /**
    * Whose regulators manage it: a regulator client's own node (the subtree it sees), the
    * node an enterprise client's enterprise is registered in, the root for a witness.
@@ -45,6 +47,7 @@ export function presentClient(row: ApiClientTable): ApiClientView {
     name: row.name,
     role: row.role,
     enterprise_id: row.enterprise_id,
+    unit_id: row.unit_id,
     jurisdiction_id: row.jurisdiction_id,
     scopes: scopesOf(row),
     witness_key: row.witness_key,
@@ -57,6 +60,8 @@ export interface NewClient {
   name: string
   role: Role
   enterpriseId: string | null
+  /** A unit client's handling unit. */
+  unitId?: string | null | undefined
   /** A regulator client's node: the manager's own when absent (the root from the command line). */
   jurisdictionId?: string | undefined
   /**
@@ -87,6 +92,9 @@ export function createClient(
 ): Promise<WriteOutcome<ApiClientView & { client_secret: string | null }>> {
   assertScopesFitRole(input.role, input.scopes)
   assertWitnessKey(input)
+  if ((input.role === 'unit') !== Boolean(input.unitId)) {
+    throw problem('validation_failed', 'A unit client names its handling unit, and only a unit client does.')
+  }
   return (async () => {
     const secret = newClientSecret()
     // Hash outside the transaction: scrypt is deliberately slow and must not hold the writer.
@@ -98,6 +106,7 @@ export function createClient(
         name: input.name,
         role: input.role,
         enterprise_id: input.enterpriseId,
+        unit_id: input.unitId ?? null,
         jurisdiction_id: jurisdictionId,
         scopes: input.scopes ? JSON.stringify(input.scopes) : null,
         witness_key: input.witnessKey?.trim() ?? null,
@@ -139,6 +148,18 @@ async function jurisdictionOfNewClient(tx: WriteTransaction, input: NewClient): 
       .executeTakeFirst()
     if (!enterprise) throw problem('not_found', `No enterprise ${input.enterpriseId}.`)
     return enterprise.jurisdiction_id
+  }
+  if (input.role === 'unit') {
+    const unit = await tx.db
+      .selectFrom('handling_units')
+      .select('jurisdiction_id')
+      .where('id', '=', input.unitId ?? '')
+      .$if(manager !== undefined, (q) =>
+        q.where('jurisdiction_id', 'in', regulatorSubtree(tx.db, manager as Principal)),
+      )
+      .executeTakeFirst()
+    if (!unit) throw problem('not_found', `No handling unit ${input.unitId ?? ''}.`)
+    return unit.jurisdiction_id
   }
   if (input.role === 'regulator') {
     if (manager)
@@ -265,8 +286,14 @@ export async function authenticateClient(
   db: Kysely<Schema>,
   clientId: string,
   secret: string,
-): Promise<ApiClientTable | null> {
-  const row = await db.selectFrom('api_clients').selectAll().where('id', '=', clientId).executeTakeFirst()
+): Promise<(ApiClientTable & { unit_kind: string | null }) | null> {
+  const row = await db
+    .selectFrom('api_clients')
+    .leftJoin('handling_units', 'handling_units.id', 'api_clients.unit_id')
+    .selectAll('api_clients')
+    .select('handling_units.kind as unit_kind')
+    .where('api_clients.id', '=', clientId)
+    .executeTakeFirst()
   decoyHash ??= hashSecret(newClientSecret())
   const matches = await verifySecret(secret, row?.secret_hash ?? (await decoyHash))
   if (!row || !matches || row.revoked_at) return null

@@ -22,8 +22,11 @@ export interface IssuedToken {
 interface AccessClaims extends JWTPayload {
   role: Role
   ent?: string
-  /** A regulator's jurisdiction. */
+  /** A regulator's jurisdiction; a unit's. */
   jur?: string
+  /** A unit client's handling unit, and its kind. */
+  hnu?: string
+  hnk?: string
   scope: string
   client_id: string
 }
@@ -54,7 +57,14 @@ export class Tokens {
   ) {}
 
   async issue(
-    client: { id: string; role: Role; enterpriseId: string | null; jurisdictionId: string | null },
+    client: {
+      id: string
+      role: Role
+      enterpriseId: string | null
+      jurisdictionId: string | null
+      unitId?: string | null
+      unitKind?: string | null
+    },
     scopes: readonly Scope[],
   ): Promise<IssuedToken> {
     const { kid, privateKey } = this.keys.signingKey()
@@ -66,6 +76,7 @@ export class Tokens {
       client_id: client.id,
       ...(client.enterpriseId ? { ent: client.enterpriseId } : {}),
       ...(client.jurisdictionId ? { jur: client.jurisdictionId } : {}),
+      ...(client.unitId ? { hnu: client.unitId, hnk: client.unitKind ?? '' } : {}),
     }
     const accessToken = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'EdDSA', kid, typ: TOKEN_TYPE })
@@ -162,13 +173,16 @@ export class Tokens {
 function principalFrom(payload: AccessClaims): Principal {
   const role = payload.role
   if (
-    (role !== 'regulator' && role !== 'enterprise' && role !== 'witness') ||
+    (role !== 'regulator' && role !== 'enterprise' && role !== 'witness' && role !== 'unit') ||
     typeof payload.sub !== 'string'
   ) {
     throw problem('invalid_token', 'The access token does not name a known role.')
   }
   if (role === 'enterprise' && typeof payload.ent !== 'string') {
     throw problem('invalid_token', 'The access token does not name its enterprise.')
+  }
+  if (role === 'unit' && (typeof payload.hnu !== 'string' || typeof payload.jur !== 'string')) {
+    throw problem('invalid_token', 'The access token does not name its handling unit.')
   }
   if (role === 'regulator' && typeof payload.jur !== 'string') {
     throw problem('invalid_token', 'The access token does not name its jurisdiction.')
@@ -182,7 +196,10 @@ function principalFrom(payload: AccessClaims): Principal {
     role,
     clientId: payload.sub,
     enterpriseId: role === 'enterprise' ? (payload.ent as string) : null,
-    jurisdictionId: role === 'regulator' ? (payload.jur as string) : null,
+    jurisdictionId: role === 'regulator' || role === 'unit' ? (payload.jur as string) : null,
+    ...(role === 'unit'
+      ? { unitId: payload.hnu as string, unitKind: payload.hnk as NonNullable<Principal['unitKind']> }
+      : {}),
     scopes,
   }
 }

@@ -58,20 +58,23 @@ export async function countIndicators(
   )} and t.action in (${literals(escalationActions)})))`
   const concluded = sql`(${settled} or ${d('status')} in ('escalated', 'returned') or ${closedByRegulator})`
   const overdue = overdueSql(filter.now, 'd')
+  // A contact by whoever holds the dispute now (contacts keep the holder's id, a unit's too).
   const contactInTime = sql`exists (select 1 from contacts c where c.dispute_id = ${d('id')} and c.enterprise_id = ${d(
-    'enterprise_id',
+    'assignee_id',
   )} and c.contacted_at <= ${d('respond_by')})`
 
   const group =
     filter.groupBy === 'enterprise'
       ? d<string>('enterprise_id')
-      : filter.groupBy === 'jurisdiction'
-        ? d<string>('jurisdiction_id')
-        : filter.groupBy === 'problem_type'
-          ? d<string>('problem_type')
-          : filter.groupBy === 'month'
-            ? fn.chinaMonth(d<string>('assigned_at'))
-            : sql<null>`null`
+      : filter.groupBy === 'assignee'
+        ? d<string>('assignee_id')
+        : filter.groupBy === 'jurisdiction'
+          ? d<string>('jurisdiction_id')
+          : filter.groupBy === 'problem_type'
+            ? d<string>('problem_type')
+            : filter.groupBy === 'month'
+              ? fn.chinaMonth(d<string>('assigned_at'))
+              : sql<null>`null`
 
   // One row per dispute: its group and what it adds to each count.
   let perDispute = db
@@ -107,6 +110,8 @@ export async function countIndicators(
     .where('d.assigned_at', '<', filter.to)
   if (filter.from !== null) perDispute = perDispute.where('d.assigned_at', '>=', filter.from)
   if (filter.enterpriseId !== null) perDispute = perDispute.where('d.enterprise_id', '=', filter.enterpriseId)
+  // Per enterprise counts only what enterprises hold; what units hold is grouped by assignee.
+  if (filter.groupBy === 'enterprise') perDispute = perDispute.where('d.assignee_type', '=', 'enterprise')
   if (filter.jurisdictionId !== null) {
     perDispute = perDispute.where('d.jurisdiction_id', 'in', subtreeIds(db, filter.jurisdictionId))
   }

@@ -9,7 +9,10 @@ export type EventType = (typeof eventTypes)[number]
 /** An event a write emits, delivered to `enterpriseId`'s feed (and to regulators). */
 export interface EventRecord {
   type: EventType
+  /** Whose feed and webhooks receive it: an enterprise's id, or a handling unit's. */
   enterpriseId: string | null
+  /** For an event about a dispute: who holds it (the envelope's `assignee`). */
+  assignee?: { type: 'enterprise' | 'unit'; id: string } | null | undefined
   /** Which regulators see it: those whose jurisdiction's subtree holds this node. */
   jurisdictionId: string
   disputeId?: string | undefined
@@ -50,7 +53,9 @@ export async function appendEvents(
         type: event.type,
         sequence,
         created_at: at,
-        enterprise_id: event.enterpriseId,
+        // A unit's event names no enterprise: its holder is in `assignee`.
+        enterprise_id: event.assignee?.type === 'unit' ? null : event.enterpriseId,
+        assignee: event.assignee ?? null,
         data: { object: event.object },
       }),
     }

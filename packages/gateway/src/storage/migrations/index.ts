@@ -9,6 +9,7 @@ import { witnesses } from './0006-witnesses.js'
 import { jurisdictions } from './0007-jurisdictions.js'
 import { provisionalDeadlines } from './0008-provisional-deadlines.js'
 import { refundReferenceKeys } from './0009-refund-reference-keys.js'
+import { handlingUnits } from './0011-handling-units.js'
 
 /**
  * Every migration, in order. Migrations are forward-only and written for both dialects;
@@ -25,6 +26,8 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0007-jurisdictions': jurisdictions,
     '0008-provisional-deadlines': provisionalDeadlines,
     '0009-refund-reference-keys': refundReferenceKeys,
+    // 0010 is reserved for other work; the numbers stay in order once it lands.
+    '0011-handling-units': handlingUnits(dialect),
   }
   return { getMigrations: async () => migrations }
 }

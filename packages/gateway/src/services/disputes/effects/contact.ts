@@ -8,7 +8,7 @@ export const recordContact: EffectOf<'contacts'> = async ({ tx, current, body })
   const row = {
     id: newId('ctc', tx.now.getTime()),
     dispute_id: current.id,
-    enterprise_id: current.enterprise_id,
+    enterprise_id: current.assignee_id,
     channel: body.channel,
     contacted_at: utc(body.contacted_at),
     reached: body.reached ? 1 : 0,

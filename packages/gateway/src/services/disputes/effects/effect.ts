@@ -1,10 +1,11 @@
 import type { Static } from 'typebox'
 import type { DisputeAction } from '../../../domain/disputes/lifecycle.js'
+import type { Principal } from '../../../domain/principal.js'
 import type { actionBodies } from '../../../schemas/disputes.js'
 import type { DisputeTable } from '../../../storage/schema.js'
 import type { EventRecord, WriteTransaction } from '../../write/index.js'
 import type { DeadlinePolicy } from '../deadline-policy.js'
-import { presentDispute } from '../presenter.js'
+import { assigneeOf, presentDispute } from '../presenter.js'
 
 export type ActionBodies = { [A in keyof typeof actionBodies]: Static<(typeof actionBodies)[A]> }
 
@@ -22,6 +23,8 @@ export interface Effect {
 /** What an action's rule works with: its write, the dispute as locked before the change, the body. */
 export interface EffectInput<A extends DisputeAction> {
   tx: WriteTransaction
+  /** Who acts. */
+  principal: Principal
   deadlines: DeadlinePolicy
   current: DisputeTable
   body: ActionBodies[A]
@@ -33,7 +36,8 @@ export type EffectOf<A extends DisputeAction> = (input: EffectInput<A>) => Effec
 export function disputeEvent(type: EventRecord['type'], next: DisputeTable, now: Date): EventRecord {
   return {
     type,
-    enterpriseId: next.enterprise_id,
+    enterpriseId: next.assignee_id,
+    assignee: assigneeOf(next),
     jurisdictionId: next.jurisdiction_id,
     disputeId: next.id,
     object: presentDispute(next, 'event', now),
@@ -49,7 +53,8 @@ export function disputeUpdated(next: DisputeTable, now: Date): EventRecord[] {
 export function recordEvent(type: EventRecord['type'], next: DisputeTable, view: unknown): EventRecord {
   return {
     type,
-    enterpriseId: next.enterprise_id,
+    enterpriseId: next.assignee_id,
+    assignee: assigneeOf(next),
     jurisdictionId: next.jurisdiction_id,
     disputeId: next.id,
     object: view,

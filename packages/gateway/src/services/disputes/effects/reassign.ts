@@ -1,38 +1,63 @@
+import { problem } from '../../../errors.js'
+import type { DisputeTable } from '../../../storage/schema.js'
+import { assignableUnit } from '../../dispatch/units.js'
 import { deadlineColumns } from '../deadline-policy.js'
 import { activeEnterprise } from '../locking.js'
+import { assigneeOf } from '../presenter.js'
 import { disputeEvent, type EffectOf } from './effect.js'
 
 /**
- * The regulator assigns a returned dispute to an enterprise: its deadline starts again, and
- * the warning and overdue marks of the previous assignment go.
+ * A regulator, or the centre's clients, assign a returned dispute, or one waiting at the
+ * centre, to an enterprise or to a handling unit: its deadline starts again (none while a
+ * centre holds it), and the warning and overdue marks of the previous assignment go. The
+ * previous holder learns only that the dispute left it.
  */
-export const reassign: EffectOf<'assign'> = async ({ tx, deadlines, current, body }) => {
-  const enterpriseId = body.enterprise_id
-  await activeEnterprise(tx, enterpriseId)
-  const previous = current.enterprise_id
+export const reassign: EffectOf<'assign'> = async ({ tx, principal, deadlines, current, body }) => {
+  let to: { type: 'enterprise' | 'unit'; id: string }
+  let toCenter = false
+  if ('unit_id' in body) {
+    const unit = await assignableUnit(tx, principal, body.unit_id)
+    to = { type: 'unit', id: unit.id }
+    toCenter = unit.kind === 'center'
+  } else if ('enterprise_id' in body) {
+    await activeEnterprise(tx, body.enterprise_id)
+    to = { type: 'enterprise', id: body.enterprise_id }
+  } else {
+    throw problem('validation_failed', 'Send exactly one of enterprise_id or unit_id.')
+  }
+  const previous = assigneeOf(current)
+  const changes: Partial<DisputeTable> = {
+    assignee_type: to.type,
+    assignee_id: to.id,
+    enterprise_id: to.type === 'enterprise' ? to.id : null,
+    assigned_at: tx.now.toISOString(),
+    ...(toCenter ? { respond_by: null, respond_by_provisional: 0 } : deadlineColumns(deadlines, tx.now)),
+    accepted_at: null,
+    overdue: 0,
+    deadline_warned_at: null,
+    overdue_notified_at: null,
+  }
+  const moved = previous.type !== to.type || previous.id !== to.id
   return {
-    changes: {
-      enterprise_id: enterpriseId,
-      assigned_at: tx.now.toISOString(),
-      ...deadlineColumns(deadlines, tx.now),
-      accepted_at: null,
-      overdue: 0,
-      deadline_warned_at: null,
-      overdue_notified_at: null,
-    },
+    changes,
     auditAction: 'dispute.assigned',
-    details: { from_enterprise_id: previous, to_enterprise_id: enterpriseId },
+    details: {
+      from_enterprise_id: current.enterprise_id,
+      to_enterprise_id: to.type === 'enterprise' ? to.id : null,
+      from: previous,
+      to,
+    },
     events: (next, now) => [
       disputeEvent('dispute.assigned', next, now),
-      ...(previous === enterpriseId
-        ? []
-        : [
+      ...(moved
+        ? [
             {
               type: 'dispute.reassigned_away' as const,
-              enterpriseId: previous,
+              enterpriseId: previous.id,
+              assignee: previous,
               jurisdictionId: next.jurisdiction_id,
               disputeId: next.id,
-              // The enterprise that declined learns only that the dispute left it.
+              // The previous holder learns only that the dispute left it.
               object: {
                 id: next.id,
                 object: 'dispute',
@@ -40,7 +65,8 @@ export const reassign: EffectOf<'assign'> = async ({ tx, deadlines, current, bod
                 reassigned_at: next.assigned_at,
               },
             },
-          ]),
+          ]
+        : []),
     ],
   }
 }

@@ -23,7 +23,7 @@ export const recordRefund: EffectOf<'refunds'> = async ({ tx, current, body }) =
   const duplicate = await tx.db
     .selectFrom('refunds')
     .select(['id', 'dispute_id'])
-    .where('enterprise_id', '=', current.enterprise_id)
+    .where('enterprise_id', '=', current.assignee_id)
     .where('reference_key', '=', key)
     .executeTakeFirst()
   if (duplicate) {
@@ -42,7 +42,7 @@ export const recordRefund: EffectOf<'refunds'> = async ({ tx, current, body }) =
   const row = {
     id: newId('rfd', tx.now.getTime()),
     dispute_id: current.id,
-    enterprise_id: current.enterprise_id,
+    enterprise_id: current.assignee_id,
     settlement_id: settlement.id,
     amount: body.amount.amount,
     method: body.method,

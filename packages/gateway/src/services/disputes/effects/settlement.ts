@@ -9,7 +9,7 @@ export const recordSettlement: EffectOf<'settlements'> = async ({ tx, current, b
   const row = {
     id: newId('stl', tx.now.getTime()),
     dispute_id: current.id,
-    enterprise_id: current.enterprise_id,
+    enterprise_id: current.assignee_id,
     remedy: body.remedy,
     amount: body.amount?.amount ?? null,
     terms: body.terms,
