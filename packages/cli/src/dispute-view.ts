@@ -11,29 +11,28 @@ export const statuses: Record<DisputeStatus, string> = {
   closed: 'finished',
 }
 
-/**
- * Who holds a dispute and why, as gateways with handling units answer (`assignee`, `routing`).
- * Read through this view so that the commands work with gateways before and after it.
- */
-interface Assignee {
-  type: string
-  id: string
-}
-interface Routing {
-  matched_by: string
-  explanation: string
-}
-type DisputeView = Dispute & { assignee?: Assignee | null; routing?: Routing | null }
-
-/** The id of whoever holds the dispute: its `assignee`, else (older gateways) its enterprise. */
+/** Who holds the dispute: `ent_…` for an enterprise, `hnu_…` for one of the bureau's units. */
 export function assigneeId(dispute: Dispute): string {
-  return (dispute as DisputeView).assignee?.id ?? dispute.enterprise_id ?? ''
+  return dispute.assignee?.id ?? dispute.enterprise_id ?? ''
 }
 
 function assigneeLine(dispute: Dispute): string | undefined {
-  const { assignee } = dispute as DisputeView
-  if (assignee) return `${assignee.type} ${assignee.id}`
+  if (dispute.assignee) return `${dispute.assignee.type} ${dispute.assignee.id}`
   return dispute.enterprise_id ? `enterprise ${dispute.enterprise_id}` : undefined
+}
+
+/** The respondent as the intake centre recorded it: name, credit code, where it trades. */
+function respondentLine(dispute: Dispute): string | undefined {
+  const { respondent } = dispute
+  if (!respondent) return undefined
+  return [
+    respondent.name,
+    respondent.uscc && `uscc ${respondent.uscc}`,
+    respondent.area_code && `area ${respondent.area_code}`,
+    respondent.address,
+  ]
+    .filter(Boolean)
+    .join('  ')
 }
 
 export function printJson(value: unknown): void {
@@ -66,12 +65,13 @@ export function disputeTable(disputes: Dispute[], withAssignee: boolean): string
 /** One dispute, a field a line, with what the caller may do next. */
 export function describeDispute(dispute: Dispute): string {
   const { claim, consumer, settlement, outcome } = dispute
-  const { routing } = dispute as DisputeView
+  const { routing } = dispute
   return fields([
     ['Dispute', `${dispute.id}  ${dispute.status}${dispute.resolution ? ` (${dispute.resolution})` : ''}`],
     ['Version', String(dispute.version)],
     ['Intake ticket', `${dispute.external_ref} via ${dispute.channel}`],
     ['Jurisdiction', dispute.jurisdiction_id],
+    ['Respondent', respondentLine(dispute)],
     ['Assignee', assigneeLine(dispute)],
     ['Routing', routing ? `${routing.matched_by}: ${routing.explanation}` : undefined],
     ['Consumer', [consumer.name, consumer.phone].filter(Boolean).join('  ') || 'erased'],
@@ -83,7 +83,7 @@ export function describeDispute(dispute: Dispute): string {
       'Respond by',
       dispute.respond_by
         ? `${shanghaiTime(dispute.respond_by)} Asia/Shanghai${dispute.overdue ? '  OVERDUE' : ''}`
-        : undefined,
+        : 'no deadline yet: waiting at the centre to be dispatched',
     ],
     [
       'Settlement',

@@ -187,10 +187,6 @@ t.test(`disputes assign routes a returned dispute to another enterprise (${backe
   const again = await hejie(['disputes', 'assign', dispute.id, '--enterprise', video.enterprise.id], asCity)
   t.equal(again.code, 1)
   t.match(again.stderr, /^hejie: 409 invalid_transition: .*assigned/, 'names the status it is in')
-
-  const noTarget = await hejie(['disputes', 'assign', dispute.id], asCity)
-  t.equal(noTarget.code, 1)
-  t.match(noTarget.stderr, /required option '--enterprise <id>' not specified/)
 })
 
 t.test(`disputes escalate, withdraw and close take disputes to their end (${backend})`, async (t) => {
@@ -308,5 +304,72 @@ t.test(
       'an enterprise holds all it sees: no ASSIGNEE',
     )
     t.match(byEnterprise.stdout, late.id)
+  },
+)
+
+t.test(
+  `a complaint without an enterprise waits at the centre until assigned to a unit (${backend})`,
+  async (t) => {
+    const centre = await city.handlingUnits.create({ name: '北京市12345接诉即办中心', kind: 'center' })
+    const price = await city.handlingUnits.create({ name: '价格监督检查科', kind: 'division' })
+    const { enterprise_id: _none, ...intake } = complaint('')
+    const created = await hejie(['disputes', 'create'], asCity, {
+      input: JSON.stringify({ ...intake, respondent: { name: '丰台某五金店', area_code: '110106' } }),
+    })
+    t.equal(created.code, 0, created.stderr)
+    const id = /^Dispute +(dsp_\S+) {2}assigned$/m.exec(created.stdout)?.[1] ?? ''
+    t.equal(field(created.stdout, 'Respondent'), '丰台某五金店  area 110106')
+    t.equal(field(created.stdout, 'Assignee'), `unit ${centre.id}`, 'no enterprise, no rule: the centre')
+    t.match(field(created.stdout, 'Routing'), /^fallback: .+/, 'with the reason')
+    t.equal(field(created.stdout, 'Respond by'), 'no deadline yet: waiting at the centre to be dispatched')
+
+    const queue = await hejie(['disputes', 'list', '--awaiting-dispatch'], asCity)
+    t.equal(queue.code, 0, queue.stderr)
+    const [header, ...rows] = queue.stdout.split('\n')
+    t.match(header, /^ID\s+STATUS\s+ASSIGNEE\s+RESPOND BY\s+OVERDUE\s+CONSUMER/)
+    t.equal(rows.length, 1)
+    t.match(
+      rows[0],
+      new RegExp(`^${id}\\s+assigned\\s+${centre.id}\\s+张伟\\s+contract`),
+      'no deadline in the row',
+    )
+
+    const heldBy = async (assignee: string) => {
+      const run = await hejie(['disputes', 'list', '--assignee', assignee, '--json'], asCity)
+      t.equal(run.code, 0, run.stderr)
+      return JSON.parse(run.stdout).map((dispute: { id: string }) => dispute.id)
+    }
+    t.same(await heldBy(centre.id), [id], '--assignee takes a unit')
+
+    const both = await hejie(
+      ['disputes', 'assign', id, '--unit', price.id, '--enterprise', shop.enterprise.id],
+      asCity,
+    )
+    t.equal(both.code, 1)
+    t.match(both.stderr, /option '--enterprise <id>' cannot be used with option '--unit <id>'/)
+    const neither = await hejie(['disputes', 'assign', id], asCity)
+    t.same(neither, {
+      code: 1,
+      stdout: '',
+      stderr: 'hejie: Give --enterprise <id> or --unit <id>: who is to handle it.',
+    })
+
+    const assigned = await hejie(['disputes', 'assign', id, '--unit', price.id], asCity)
+    t.equal(assigned.code, 0, assigned.stderr)
+    t.equal(field(assigned.stdout, 'Assignee'), `unit ${price.id}`)
+    t.match(
+      field(assigned.stdout, 'Respond by'),
+      /^\d{4}-\d\d-\d\d 23:59 Asia\/Shanghai$/,
+      'the clock starts now',
+    )
+    t.same(await heldBy(price.id), [id])
+    t.same(await heldBy(centre.id), [])
+    t.equal((await hejie(['disputes', 'list', '--awaiting-dispatch'], asCity)).stdout, 'No disputes.')
+
+    const byEnterprise = await heldBy(video.enterprise.id)
+    t.ok(byEnterprise.length > 0 && !byEnterprise.includes(id), '--assignee takes an enterprise')
+    const notAnAssignee = await hejie(['disputes', 'list', '--assignee', 'jur_123'], asCity)
+    t.equal(notAnAssignee.code, 1)
+    t.match(notAnAssignee.stderr, /expected an enterprise id \(ent_…\) or a handling unit id \(hnu_…\)/)
   },
 )

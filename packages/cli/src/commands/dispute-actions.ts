@@ -85,8 +85,10 @@ export function disputeActionCommands(disputes: Command): void {
     .addHelpText(
       'after',
       '\nThe body is that of POST /v1/disputes (see docs/disputes.md): external_ref, channel,\n' +
-        'enterprise_id, consumer, problem_type, claim, and optionally category, purchase,\n' +
-        'received_at and jurisdiction_id. It is sent as it is; the gateway checks it.\n\n' +
+        'consumer, problem_type, claim; enterprise_id, or the respondent for the dispatcher to\n' +
+        'route (see docs/dispatch.md); optionally category, purchase, received_at and\n' +
+        'jurisdiction_id. It is sent as it is; the gateway checks it. To see where a complaint\n' +
+        'would go without taking it in: hejie dispatch preview.\n\n' +
         'Examples:\n' +
         '  hejie disputes create complaint.json\n' +
         '  jq --arg ref "$TICKET" \'.external_ref = $ref\' template.json | hejie disputes create',
@@ -100,15 +102,29 @@ export function disputeActionCommands(disputes: Command): void {
   const assign = actionCommand(
     disputes,
     'assign',
-    'route a returned dispute to an enterprise (regulators)',
-  ).addOption(
-    new Option('--enterprise <id>', 'the enterprise that is to handle it (ent_…)').makeOptionMandatory(),
+    'route a dispute to an enterprise or a handling unit (regulators, centre units)',
   )
-  withActionOptions(assign).action(async (id: string, options: ActionOptions & { enterprise: string }) => {
-    const hejie = await connect()
-    const body = { enterprise_id: options.enterprise }
-    print(await hejie.disputes.assign(id, body, actionOptions(options)), options)
-  })
+    .addOption(
+      new Option('--enterprise <id>', 'the ODR enterprise that is to handle it (ent_…)').conflicts('unit'),
+    )
+    .addOption(new Option('--unit <id>', 'the handling unit that is to handle it (hnu_…)'))
+    .addHelpText(
+      'after',
+      '\nGive exactly one of --enterprise and --unit. A dispute can be assigned when it is returned\n' +
+        '(declined by its assignee) or while it waits at a centre to be dispatched by hand.',
+    )
+  withActionOptions(assign).action(
+    async (id: string, options: ActionOptions & { enterprise?: string; unit?: string }) => {
+      const body = options.unit
+        ? { unit_id: options.unit }
+        : options.enterprise
+          ? { enterprise_id: options.enterprise }
+          : undefined
+      if (!body) throw new Error('Give --enterprise <id> or --unit <id>: who is to handle it.')
+      const hejie = await connect()
+      print(await hejie.disputes.assign(id, body, actionOptions(options)), options)
+    },
+  )
 
   const escalate = actionCommand(
     disputes,

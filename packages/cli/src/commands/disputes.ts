@@ -12,9 +12,18 @@ function positiveInteger(value: string): number {
   return number
 }
 
+/** Whoever may hold a dispute, named by its id: an enterprise's or a handling unit's. */
+function assigneeRef(value: string): string {
+  if (!/^(ent|hnu)_\S+$/.test(value))
+    throw new InvalidArgumentError('expected an enterprise id (ent_…) or a handling unit id (hnu_…)')
+  return value
+}
+
 interface ListOptions {
   status?: DisputeStatus[]
   jurisdiction?: string
+  assignee?: string
+  awaitingDispatch?: boolean
   overdue?: boolean
   limit: number
   json?: boolean
@@ -35,6 +44,15 @@ export function disputesCommand(program: Command): void {
       '--jurisdiction <id or code>',
       'only disputes received in this jurisdiction or below (regulators)',
     )
+    .option(
+      '--assignee <id>',
+      'only disputes held by this enterprise (ent_…) or handling unit (hnu_…) (regulators)',
+      assigneeRef,
+    )
+    .option(
+      '--awaiting-dispatch',
+      "only disputes waiting at a centre to be assigned by hand: the centre's queue",
+    )
     .option('--overdue', 'only disputes past their deadline while still unanswered or unsettled')
     .option('--limit <count>', 'show at most this many', positiveInteger, 20)
     .option('--json', 'print the disputes as JSON, as the API returns them')
@@ -52,6 +70,8 @@ export function disputesCommand(program: Command): void {
         ...(options.jurisdiction
           ? { jurisdiction_id: await jurisdictionId(hejie, options.jurisdiction) }
           : {}),
+        ...(options.assignee ? { assignee: options.assignee } : {}),
+        ...(options.awaitingDispatch ? { awaiting_dispatch: true } : {}),
         ...(options.overdue ? { overdue: true } : {}),
         limit: Math.min(options.limit, 100),
       })
