@@ -65,7 +65,7 @@ export const scopesByRole = {
     'stats:read',
   ],
   witness: ['audit:read', 'audit:cosign'],
-  unit: ['disputes:read', 'disputes:write', 'events:read'],
+  unit: ['disputes:read', 'disputes:write', 'events:read', 'webhooks:write', 'stats:read'],
 } as const
 
 export type Scope = (typeof scopesByRole)[Role][number]

@@ -10,7 +10,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/stats',
     {
-      config: { access: { roles: ['regulator', 'enterprise'], scope: 'stats:read' } },
+      config: { access: { roles: ['regulator', 'enterprise', 'unit'], scope: 'stats:read' } },
       schema: {
         tags: ['stats'],
         summary:

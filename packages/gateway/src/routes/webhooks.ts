@@ -19,7 +19,7 @@ import {
   type WebhookSettings,
 } from '../services/webhooks/endpoints.js'
 
-const access = { roles: ['regulator', 'enterprise'], scope: 'webhooks:write' } as const
+const access = { roles: ['regulator', 'enterprise', 'unit'], scope: 'webhooks:write' } as const
 const errors = {
   400: problemResponse('The request is not valid'),
   401: problemResponse('No valid access token'),

@@ -37,6 +37,9 @@ const endpointProperties = {
   enterprise_id: Nullable(
     Type.String({ description: 'Null for a regulator endpoint: it receives every event.' }),
   ),
+  unit_id: Type.Optional(
+    Nullable(Type.String({ description: "A handling unit's endpoint: it receives the unit's events." })),
+  ),
   url: Type.String(),
   event_types: Type.Array(Type.String()),
   description: Nullable(Type.String()),

@@ -8,6 +8,9 @@ function migratorFor(database: Database): Migrator {
     provider: migrationProvider(database.dialect),
     migrationTableName: 'hejie_migrations',
     migrationLockTableName: 'hejie_migrations_lock',
+    // A number may be reserved and land after a later one has run (0010 after 0011): it is
+    // run then, in its turn among those still pending. Every migration stands on its own.
+    allowUnorderedMigrations: true,
     ...(database.schema ? { migrationTableSchema: database.schema } : {}),
   })
 }

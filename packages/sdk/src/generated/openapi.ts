@@ -1390,6 +1390,7 @@ export interface components {
             /** @enum {string} */
             object: "webhook_endpoint";
             enterprise_id: string | null;
+            unit_id?: string | null;
             url: string;
             event_types: string[];
             description: string | null;
@@ -1415,6 +1416,7 @@ export interface components {
             /** @enum {string} */
             object: "webhook_endpoint";
             enterprise_id: string | null;
+            unit_id?: string | null;
             url: string;
             event_types: string[];
             description: string | null;

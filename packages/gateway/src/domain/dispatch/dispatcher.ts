@@ -83,6 +83,22 @@ function prepare(complaint: DispatchComplaint): PreparedComplaint {
   }
 }
 
+/**
+ * Keywords as compared, normalised once per keyword: the same rules are tried on every
+ * complaint. Bounded; a pure cache of a pure function.
+ */
+const normalisedKeywords = new Map<string, string>()
+
+function keywordKey(keyword: string): string {
+  let key = normalisedKeywords.get(keyword)
+  if (key === undefined) {
+    if (normalisedKeywords.size >= 50_000) normalisedKeywords.clear()
+    key = keywordText(keyword)
+    normalisedKeywords.set(keyword, key)
+  }
+  return key
+}
+
 function matches(conditions: RuleConditions, prepared: PreparedComplaint): boolean {
   const { complaint } = prepared
   if (conditions.problem_type !== undefined && conditions.problem_type !== complaint.problem_type)
@@ -97,7 +113,7 @@ function matches(conditions: RuleConditions, prepared: PreparedComplaint): boole
   }
   if (conditions.keywords !== undefined) {
     return conditions.keywords.some((keyword) => {
-      const needle = keywordText(keyword)
+      const needle = keywordKey(keyword)
       return prepared.description.includes(needle) || prepared.respondentName.includes(needle)
     })
   }
@@ -121,17 +137,18 @@ function describeConditions(conditions: RuleConditions): string {
   return parts.length === 0 ? 'no conditions (matches every complaint)' : parts.join('; ')
 }
 
-/** The rules in the order they are tried: nearest jurisdiction first, then priority, then id. */
+const byPriorityThenId = (a: CandidateRule, b: CandidateRule) =>
+  a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+
+/**
+ * The rules in the order they are tried: nearest jurisdiction first, then priority, then id.
+ * Bucketed by jurisdiction, each bucket sorted: rules loaded in index order (priority, id)
+ * are sorted already, which costs one pass.
+ */
 export function ruleOrder(rules: readonly CandidateRule[], chain: readonly string[]): CandidateRule[] {
-  const depth = new Map(chain.map((id, index) => [id, index]))
-  return rules
-    .filter((rule) => depth.has(rule.jurisdiction_id))
-    .sort(
-      (a, b) =>
-        (depth.get(a.jurisdiction_id) ?? 0) - (depth.get(b.jurisdiction_id) ?? 0) ||
-        a.priority - b.priority ||
-        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-    )
+  const buckets = new Map<string, CandidateRule[]>(chain.map((id) => [id, []]))
+  for (const rule of rules) buckets.get(rule.jurisdiction_id)?.push(rule)
+  return [...buckets.values()].flatMap((bucket) => bucket.sort(byPriorityThenId))
 }
 
 export function dispatch(complaint: DispatchComplaint, candidates: DispatchCandidates): DispatchDecision {

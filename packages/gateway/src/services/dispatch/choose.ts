@@ -11,6 +11,24 @@ import { nameKey, usccKey } from '../../domain/dispatch/names.js'
 import type { Schema } from '../../storage/schema.js'
 
 /**
+ * Rules' conditions as parsed, by their stored text: a deployment's rules change rarely and
+ * are read on every intake, so each text is parsed once (a changed rule has another text).
+ * Emptied when it grows past any plausible number of rules. Nothing mutates what it holds.
+ */
+const parsed = new Map<string, RuleConditions>()
+const PARSED_LIMIT = 20_000
+
+function parsedConditions(text: string): RuleConditions {
+  let conditions = parsed.get(text)
+  if (conditions === undefined) {
+    if (parsed.size >= PARSED_LIMIT) parsed.clear()
+    conditions = JSON.parse(text) as RuleConditions
+    parsed.set(text, conditions)
+  }
+  return conditions
+}
+
+/**
  * Loads what the dispatcher needs for one complaint, stage by stage, and asks it
  * (`domain/dispatch/dispatcher.ts`). Each stage is one indexed query, and a later stage is
  * read only when the earlier ones found no one: a complaint whose respondent's credit code
@@ -62,13 +80,17 @@ export async function chooseAssignee(
     .select(['r.id', 'r.jurisdiction_id', 'r.priority', 'r.conditions', 'r.unit_id', 'u.status'])
     .where('r.jurisdiction_id', 'in', chain)
     .where('r.enabled', '=', 1)
+    // The index's order: the dispatcher then sorts each jurisdiction's rules in one pass.
+    .orderBy('r.jurisdiction_id')
+    .orderBy('r.priority')
+    .orderBy('r.id')
     .execute()
   const rules: CandidateRule[] = ruleRows.map((row) => ({
     id: row.id,
     jurisdiction_id: row.jurisdiction_id,
     priority: row.priority,
     enabled: true,
-    conditions: JSON.parse(row.conditions) as RuleConditions,
+    conditions: parsedConditions(row.conditions),
     unit_id: row.unit_id,
     unit_active: row.status === 'active',
   }))

@@ -13,6 +13,8 @@ export interface AggregateFilter {
   /** Exclusive upper bound on `assigned_at`. */
   to: string
   enterpriseId: string | null
+  /** Only the disputes this enterprise or unit holds (`assignee_id`); null for any. */
+  assigneeId?: string | null | undefined
   /** Only disputes received in this node's subtree; null for the whole tree. */
   jurisdictionId: string | null
   groupBy: StatsGrouping | null
@@ -110,6 +112,7 @@ export async function countIndicators(
     .where('d.assigned_at', '<', filter.to)
   if (filter.from !== null) perDispute = perDispute.where('d.assigned_at', '>=', filter.from)
   if (filter.enterpriseId !== null) perDispute = perDispute.where('d.enterprise_id', '=', filter.enterpriseId)
+  if (filter.assigneeId) perDispute = perDispute.where('d.assignee_id', '=', filter.assigneeId)
   // Per enterprise counts only what enterprises hold; what units hold is grouped by assignee.
   if (filter.groupBy === 'enterprise') perDispute = perDispute.where('d.assignee_type', '=', 'enterprise')
   if (filter.jurisdictionId !== null) {

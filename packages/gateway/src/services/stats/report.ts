@@ -20,7 +20,7 @@ export interface StatsReport {
 /**
  * The regulator's indicators over the disputes assigned in [from, to): those received in its
  * jurisdiction's subtree for a regulator (or in a node below it, or one enterprise's), an
- * enterprise's own for an enterprise. An enterprise or a node the caller cannot see is not
+ * enterprise's own for an enterprise, a handling unit's own for a unit. An enterprise or a node the caller cannot see is not
  * found, exactly as one that does not exist.
  */
 export async function statsReport(
@@ -49,6 +49,8 @@ export async function statsReport(
     from,
     to,
     enterpriseId,
+    // A unit's client sees what its unit holds, as an enterprise's sees its own.
+    assigneeId: principal.role === 'unit' ? (principal.unitId ?? '') : null,
     jurisdictionId: await jurisdictionFilter(database, principal, query.jurisdiction_id),
     groupBy,
     now: now.toISOString(),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { type Kysely, sql, type Transaction } from 'kysely'
 import { newId } from '../../domain/ids.js'
-import { type Principal, system } from '../../domain/principal.js'
+import { holderOf, type Principal, system } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
 import type { Schema, WebhookEndpointTable } from '../../storage/schema.js'
@@ -24,6 +24,8 @@ export interface WebhookEndpointView {
   id: string
   object: 'webhook_endpoint'
   enterprise_id: string | null
+  /** A handling unit's endpoint: the unit. */
+  unit_id: string | null
   url: string
   event_types: string[]
   description: string | null
@@ -46,10 +48,13 @@ export function newWebhookSecret(): string {
 }
 
 export function presentEndpoint(row: WebhookEndpointTable): WebhookEndpointView {
+  // The owner column holds an enterprise's id or a handling unit's; the prefix says which.
+  const unitOwned = row.enterprise_id?.startsWith('hnu_') === true
   return {
     id: row.id,
     object: 'webhook_endpoint',
-    enterprise_id: row.enterprise_id,
+    enterprise_id: unitOwned ? null : row.enterprise_id,
+    unit_id: unitOwned ? row.enterprise_id : null,
     url: row.url,
     event_types: JSON.parse(row.event_types),
     description: row.description,
@@ -66,23 +71,23 @@ export function presentEndpoint(row: WebhookEndpointTable): WebhookEndpointView 
 function auditEndpoint(
   tx: WriteTransaction,
   action: string,
-  row: Pick<WebhookEndpointTable, 'jurisdiction_id'>,
+  row: Pick<WebhookEndpointTable, 'jurisdiction_id' | 'enterprise_id'>,
   view: WebhookEndpointView,
 ): void {
   tx.audit({
     action,
     objectId: view.id,
-    enterpriseId: view.enterprise_id,
+    enterpriseId: row.enterprise_id,
     jurisdictionId: row.jurisdiction_id,
     state: view,
   })
 }
 
-/** An enterprise owns its endpoints; regulators share those of their jurisdiction's subtree. */
+/** An enterprise (or a unit) owns its endpoints; regulators share those of their jurisdiction's subtree. */
 function ownedEndpoints(db: Kysely<Schema>, principal: Principal) {
   const all = db.selectFrom('webhook_endpoints').selectAll()
-  return principal.role === 'enterprise'
-    ? all.where('enterprise_id', '=', principal.enterpriseId ?? '')
+  return principal.role !== 'regulator'
+    ? all.where('enterprise_id', '=', holderOf(principal) ?? '')
     : all.where('enterprise_id', 'is', null).where('jurisdiction_id', 'in', regulatorSubtree(db, principal))
 }
 
@@ -124,11 +129,15 @@ export function createEndpoint(
   const secret = newWebhookSecret()
   return runWrite(database, context, async (tx) => {
     const at = tx.now.toISOString()
-    const owner = context.actor.role === 'enterprise' ? context.actor.enterpriseId : null
+    const owner = context.actor.role === 'regulator' ? null : holderOf(context.actor)
     const row: WebhookEndpointTable = {
       id: newId('whe'),
       enterprise_id: owner,
-      jurisdiction_id: owner === null ? (context.actor.jurisdictionId ?? '') : await registeredIn(tx, owner),
+      // A regulator's and a unit's endpoints belong to their node; an enterprise's, to where it is registered.
+      jurisdiction_id:
+        owner === null || context.actor.role === 'unit'
+          ? (context.actor.jurisdictionId ?? '')
+          : await registeredIn(tx, owner),
       url: input.url,
       event_types: JSON.stringify(input.event_types),
       description: input.description ?? null,
