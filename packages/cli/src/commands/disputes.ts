@@ -1,18 +1,9 @@
 import type { Dispute, DisputeStatus } from '@hejie/sdk'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { connect } from '../connection.js'
+import { describeDispute, disputeTable, printJson, statuses } from '../dispute-view.js'
 import { jurisdictionId } from '../jurisdiction-ref.js'
-import { fields, money, shanghaiTime, table } from '../output.js'
-
-/** Every status, with what it means for the enterprise; typed so that none can be missed. */
-const statuses: Record<DisputeStatus, string> = {
-  assigned: 'waiting for the enterprise to accept or decline',
-  in_progress: 'accepted; settle with the consumer',
-  settled: 'settlement recorded; refund and report the outcome',
-  returned: 'declined, back with the regulator',
-  escalated: 'gone to administrative mediation',
-  closed: 'finished',
-}
+import { disputeActionCommands } from './dispute-actions.js'
 
 function positiveInteger(value: string): number {
   const number = Number(value)
@@ -21,54 +12,27 @@ function positiveInteger(value: string): number {
   return number
 }
 
+/** Whoever may hold a dispute, named by its id: an enterprise's or a handling unit's. */
+function assigneeRef(value: string): string {
+  if (!/^(ent|hnu)_\S+$/.test(value))
+    throw new InvalidArgumentError('expected an enterprise id (ent_…) or a handling unit id (hnu_…)')
+  return value
+}
+
 interface ListOptions {
   status?: DisputeStatus[]
   jurisdiction?: string
+  assignee?: string
+  awaitingDispatch?: boolean
+  overdue?: boolean
   limit: number
   json?: boolean
 }
 
-function json(value: unknown): void {
-  console.log(JSON.stringify(value, null, 2))
-}
-
-function row(dispute: Dispute): string[] {
-  return [
-    dispute.id,
-    dispute.status,
-    shanghaiTime(dispute.respond_by).slice(0, 10),
-    dispute.overdue ? 'overdue' : '',
-    dispute.consumer.name ?? '',
-    dispute.problem_type,
-    money(dispute.claim.amount),
-    dispute.external_ref,
-  ]
-}
-
-function describe(dispute: Dispute): string {
-  const { claim, consumer, settlement, outcome } = dispute
-  return fields([
-    ['Dispute', `${dispute.id}  ${dispute.status}${dispute.resolution ? ` (${dispute.resolution})` : ''}`],
-    ['Version', String(dispute.version)],
-    ['Intake ticket', `${dispute.external_ref} via ${dispute.channel}`],
-    ['Consumer', [consumer.name, consumer.phone].filter(Boolean).join('  ') || 'erased'],
-    ['Problem', [dispute.problem_type, dispute.category].filter(Boolean).join(' / ')],
-    ['Claim', claim.description],
-    ['Demands', [claim.demands.join(', '), money(claim.amount)].filter(Boolean).join('  ')],
-    ['Received', `${shanghaiTime(dispute.received_at)} Asia/Shanghai`],
-    ['Respond by', `${shanghaiTime(dispute.respond_by)} Asia/Shanghai${dispute.overdue ? '  OVERDUE' : ''}`],
-    [
-      'Settlement',
-      settlement ? `${settlement.remedy} ${money(settlement.amount)}  ${settlement.terms}` : undefined,
-    ],
-    ['Refunded', money(dispute.refunded)],
-    ['Outcome', outcome ? `${outcome.result}  ${outcome.summary}` : undefined],
-    ['Next actions', dispute.allowed_actions.join(', ') || 'none'],
-  ])
-}
-
 export function disputesCommand(program: Command): void {
-  const disputes = program.command('disputes').description('read the disputes routed to you')
+  const disputes = program
+    .command('disputes')
+    .description('read the disputes routed to you; regulators: take complaints in and route them')
 
   disputes
     .command('list')
@@ -80,13 +44,23 @@ export function disputesCommand(program: Command): void {
       '--jurisdiction <id or code>',
       'only disputes received in this jurisdiction or below (regulators)',
     )
+    .option(
+      '--assignee <id>',
+      'only disputes held by this enterprise (ent_…) or handling unit (hnu_…) (regulators)',
+      assigneeRef,
+    )
+    .option(
+      '--awaiting-dispatch',
+      "only disputes waiting at a centre to be assigned by hand: the centre's queue",
+    )
+    .option('--overdue', 'only disputes past their deadline while still unanswered or unsettled')
     .option('--limit <count>', 'show at most this many', positiveInteger, 20)
     .option('--json', 'print the disputes as JSON, as the API returns them')
     .addHelpText(
       'after',
       `\nStatuses:\n${Object.entries(statuses)
         .map(([status, meaning]) => `  ${status.padEnd(12)} ${meaning}`)
-        .join('\n')}`,
+        .join('\n')}\n\nA regulator's table has an ASSIGNEE column: who holds each dispute (ent_… or hnu_…).`,
     )
     .action(async (options: ListOptions) => {
       const hejie = await connect()
@@ -96,20 +70,20 @@ export function disputesCommand(program: Command): void {
         ...(options.jurisdiction
           ? { jurisdiction_id: await jurisdictionId(hejie, options.jurisdiction) }
           : {}),
+        ...(options.assignee ? { assignee: options.assignee } : {}),
+        ...(options.awaitingDispatch ? { awaiting_dispatch: true } : {}),
+        ...(options.overdue ? { overdue: true } : {}),
         limit: Math.min(options.limit, 100),
       })
       for await (const dispute of list) {
         shown.push(dispute)
         if (shown.length >= options.limit) break
       }
-      if (options.json) return json(shown)
+      if (options.json) return printJson(shown)
       if (shown.length === 0) return console.log('No disputes.')
-      console.log(
-        table(
-          ['ID', 'STATUS', 'RESPOND BY', 'OVERDUE', 'CONSUMER', 'PROBLEM', 'CLAIM', 'INTAKE TICKET'],
-          shown.map(row),
-        ),
-      )
+      // An enterprise holds every dispute it sees: the column would repeat its own id.
+      const { role } = await hejie.me()
+      console.log(disputeTable(shown, role !== 'enterprise'))
     })
 
   disputes
@@ -119,7 +93,9 @@ export function disputesCommand(program: Command): void {
     .option('--json', 'print the dispute as JSON, as the API returns it')
     .action(async (id: string, options: { json?: boolean }) => {
       const dispute = await (await connect()).disputes.retrieve(id)
-      if (options.json) return json(dispute)
-      console.log(describe(dispute))
+      if (options.json) return printJson(dispute)
+      console.log(describeDispute(dispute))
     })
+
+  disputeActionCommands(disputes)
 }

@@ -24,15 +24,21 @@ export interface CliProcess {
 
 /**
  * Runs the built `hejie` as a real process, with an empty configuration folder of its own
- * and only the environment given (credentials as `HEJIE_BASE_URL` and friends). Killed when
- * the test ends if it is still running.
+ * and only the environment given (credentials as `HEJIE_BASE_URL` and friends), `input` (or
+ * nothing) piped to its standard input. Killed when the test ends if it is still running.
  */
-export function runCli(t: Teardown, args: string[], env: Record<string, string> = {}): CliProcess {
+export function runCli(
+  t: Teardown,
+  args: string[],
+  env: Record<string, string> = {},
+  options: { input?: string } = {},
+): CliProcess {
   const configDir = mkdtempSync(join(tmpdir(), 'hejie-cli-config-'))
   const child = spawn(process.execPath, [cliBin, ...args], {
     env: { PATH: process.env.PATH, HEJIE_CONFIG_DIR: configDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   })
+  child.stdin.end(options.input ?? '')
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
     rmSync(configDir, { recursive: true, force: true })
