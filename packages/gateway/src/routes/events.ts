@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { principalOf } from '../http/authentication.js'
 import { problemResponse } from '../http/problem-schema.js'
-import { readFeed } from '../services/events/feed.js'
+import { feedPageJson, readFeed } from '../services/events/feed.js'
 
 /** The event feed: the same events webhooks deliver, for pulling instead of receiving. */
 export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -33,6 +33,10 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => readFeed(app.database.db, principalOf(request), request.query),
+    async (request, reply) => {
+      const page = await readFeed(app.database.db, principalOf(request), request.query)
+      // Already JSON: sent as it is, not through the response schema's serializer.
+      return reply.type('application/json; charset=utf-8').send(feedPageJson(page))
+    },
   )
 }

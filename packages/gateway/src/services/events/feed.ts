@@ -40,10 +40,18 @@ export async function readFeed(db: Kysely<Schema>, principal: Principal, query: 
     .execute()
   const shown = rows.slice(0, query.limit)
   return {
-    object: 'list' as const,
-    // The stored JSON is the event exactly as published: served without re-encoding.
-    data: shown.map((row) => JSON.parse(row.data)),
+    /** Each event's JSON exactly as stored: the bytes its webhook deliveries carry. */
+    events: shown.map((row) => row.data),
     has_more: rows.length > query.limit,
     next_cursor: shown.at(-1)?.id ?? query.after ?? null,
   }
+}
+
+/**
+ * The feed's page as JSON, each event in it byte for byte as stored and delivered: a
+ * consumer that verifies or forwards an event gets from the feed exactly what a webhook
+ * would have brought (re-encoding through the response schema would reorder its members).
+ */
+export function feedPageJson(page: Awaited<ReturnType<typeof readFeed>>): string {
+  return `{"object":"list","data":[${page.events.join(',')}],"has_more":${page.has_more},"next_cursor":${JSON.stringify(page.next_cursor)}}`
 }
