@@ -159,7 +159,13 @@ export function dispatch(complaint: DispatchComplaint, candidates: DispatchCandi
   ] as const) {
     const sorted = [...found].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     const active = sorted.find((enterprise) => enterprise.odr_status === 'active')
-    skipped.push(...sorted.filter((enterprise) => enterprise.odr_status !== 'active'))
+    // An enterprise found by credit code and again by name is skipped, and named, once.
+    skipped.push(
+      ...sorted.filter(
+        (enterprise) =>
+          enterprise.odr_status !== 'active' && !skipped.some((seen) => seen.id === enterprise.id),
+      ),
+    )
     if (active) {
       const how =
         matchedBy === 'uscc'
