@@ -5,7 +5,7 @@ import type { Database } from '../../storage/database.js'
 import type { AuditCheckpointTable, Schema } from '../../storage/schema.js'
 import { merkle } from './merkle.js'
 import { checkpointText, signNote } from './notes.js'
-import { sharedStoredNodes, treeSize } from './stored-nodes.js'
+import { storedNodes, treeSize } from './stored-nodes.js'
 
 export const CHECKPOINT_TYPE = 'audit-checkpoint+jwt'
 
@@ -65,7 +65,7 @@ export async function signCheckpoint(
     .where('tree_size', '=', size)
     .executeTakeFirst()
   if (existing) return present(existing, origin)
-  const root = await merkle.rootHash(size, sharedStoredNodes(database.db))
+  const root = await merkle.rootHash(size, storedNodes(database.db))
   const payload = {
     origin,
     tree_size: size,

@@ -8,7 +8,7 @@ import { isRootJurisdiction } from '../tenancy/subtree.js'
 import { type CheckpointKeys, currentCheckpoint } from './checkpoints.js'
 import { merkle } from './merkle.js'
 import { witnessedCheckpoint } from './notes.js'
-import { sharedStoredNodes, storedNodes, treeSize } from './stored-nodes.js'
+import { storedNodes, treeSize } from './stored-nodes.js'
 import { visibleEntries } from './visibility.js'
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64')
@@ -85,14 +85,14 @@ export async function proveInclusion(
     .where('leaf_index', '=', leafIndex)
     .executeTakeFirst()
   if (!visible) throw problem('not_found', `No audit entry ${leafIndex} visible to the caller.`)
-  const hashes = await merkle.inclusionProof(leafIndex, size, sharedStoredNodes(db))
+  const hashes = await merkle.inclusionProof(leafIndex, size, storedNodes(db))
   return { leaf_index: leafIndex, tree_size: size, hashes: hashes.map(base64) }
 }
 
 export async function proveConsistency(db: Kysely<Schema>, first: number, second: number) {
   if (first < 1 || first > second) throw problem('validation_failed', 'Consistency needs 1 ≤ first ≤ second.')
   await assertSize(db, second)
-  const hashes = await merkle.consistencyProof(first, second, sharedStoredNodes(db))
+  const hashes = await merkle.consistencyProof(first, second, storedNodes(db))
   return { first, second, hashes: hashes.map(base64) }
 }
 

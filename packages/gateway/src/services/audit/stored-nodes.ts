@@ -61,23 +61,6 @@ export function storedNodes(db: Kysely<Schema>, { cacheLimit = 100_000 } = {}): 
   }
 }
 
-const shared = new WeakMap<Kysely<Schema>, SubtreeHashes>()
-
-/**
- * One `storedNodes` per database for the life of the process, for the requests that each
- * need a few nodes (proofs, checkpoints): the nodes near the root are in every proof, and a
- * node once committed never changes, so the readers of every request share what was read.
- * Bounded like any `storedNodes` (about 10 MB at the limit).
- */
-export function sharedStoredNodes(db: Kysely<Schema>): SubtreeHashes {
-  let nodes = shared.get(db)
-  if (!nodes) {
-    nodes = storedNodes(db, { cacheLimit: 50_000 })
-    shared.set(db, nodes)
-  }
-  return nodes
-}
-
 export async function treeSize(db: Kysely<Schema>): Promise<number> {
   const row = await db
     .selectFrom('audit_entries')
