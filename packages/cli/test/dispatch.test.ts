@@ -67,4 +67,12 @@ t.test(`routing-rules create and list, then dispatch preview of an intake file (
   t.match(shown, new RegExp(`Assignee\\s+unit ${food.id}`), 'the preview names the unit')
   t.match(shown, /Matched by\s+rule/, 'and how it matched')
   t.match(shown, new RegExp(`Rule\\s+${rule.id}`), 'and which rule')
+
+  const broken = runCli(t, ['dispatch', 'preview'], env, { input: '{"respondent": ' })
+  t.equal((await broken.exited).code, 1, 'a broken intake on standard input is refused')
+  t.match(
+    broken.stderr.join('\n'),
+    /The intake on standard input is not valid JSON/,
+    'saying what is wrong with it',
+  )
 })

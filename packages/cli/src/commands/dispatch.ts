@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs'
 import type { DispatchPreviewParams, RoutingRule, RoutingRuleCreateParams } from '@hejie/sdk'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { connect } from '../connection.js'
+import { readJsonObject } from '../json-input.js'
 import { jurisdictionId } from '../jurisdiction-ref.js'
 import { fields, table } from '../output.js'
 
@@ -14,16 +14,6 @@ function wholeNumber(value: string): number {
   if (!Number.isInteger(number) || number < 0)
     throw new InvalidArgumentError('expected a whole number of 0 or more')
   return number
-}
-
-/** An intake body, as JSON, from a file or standard input. */
-function readIntake(file: string | undefined): DispatchPreviewParams {
-  const text = readFileSync(file ?? 0, 'utf8')
-  try {
-    return JSON.parse(text) as DispatchPreviewParams
-  } catch (error) {
-    throw new InvalidArgumentError(`the intake is not JSON: ${(error as Error).message}`)
-  }
 }
 
 /** A rule's conditions in one line: what must match. */
@@ -50,7 +40,7 @@ export function dispatchCommand(program: Command): void {
     .option('--json', 'print the preview as JSON, as the API returns it')
     .addHelpText('after', '\nExample:\n  hejie dispatch preview < intake.json')
     .action(async (options: { file?: string; json?: boolean }) => {
-      const intake = readIntake(options.file)
+      const intake = (await readJsonObject(options.file, 'the intake')) as unknown as DispatchPreviewParams
       const preview = await (await connect()).dispatch.preview(intake)
       if (options.json) return json(preview)
       console.log(
