@@ -113,22 +113,6 @@ export const RoutingRuleUpdate = strict(
   { minProperties: 1 },
 )
 
-export const Assignee = Type.Object(
-  { type: StringEnum(['enterprise', 'unit'] as const), id: Type.String() },
-  { $id: 'Assignee', description: 'Who holds a dispute: an ODR enterprise or a handling unit.' },
-)
-
-export const Routing = Type.Object(
-  {
-    rule_id: Type.Optional(
-      Type.String({ description: 'The routing rule that matched (`matched_by: rule`).' }),
-    ),
-    matched_by: StringEnum(['explicit', 'uscc', 'name', 'rule', 'fallback'] as const),
-    explanation: Type.String({ description: 'Why, in words: stored on the dispute and in its audit entry.' }),
-  },
-  { $id: 'Routing' },
-)
-
 export const DispatchPreview = Type.Object(
   {
     object: Type.Literal('dispatch_preview'),
@@ -138,12 +122,4 @@ export const DispatchPreview = Type.Object(
   { $id: 'DispatchPreview' },
 )
 
-export const dispatchSchemas = [
-  HandlingUnit,
-  HandlingUnitList,
-  RoutingRule,
-  RoutingRuleList,
-  Assignee,
-  Routing,
-  DispatchPreview,
-]
+export const dispatchSchemas = [HandlingUnit, HandlingUnitList, RoutingRule, RoutingRuleList, DispatchPreview]

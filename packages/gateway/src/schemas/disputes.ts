@@ -134,6 +134,22 @@ export const Feedback = Type.Object(
   { $id: 'Feedback' },
 )
 
+export const Assignee = Type.Object(
+  { type: StringEnum(['enterprise', 'unit'] as const), id: Type.String() },
+  { $id: 'Assignee', description: 'Who holds a dispute: an ODR enterprise or a handling unit.' },
+)
+
+export const Routing = Type.Object(
+  {
+    rule_id: Type.Optional(
+      Type.String({ description: 'The routing rule that matched (`matched_by: rule`).' }),
+    ),
+    matched_by: StringEnum(['explicit', 'uscc', 'name', 'rule', 'fallback'] as const),
+    explanation: Type.String({ description: 'Why, in words: stored on the dispute and in its audit entry.' }),
+  },
+  { $id: 'Routing' },
+)
+
 export const Respondent = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -335,6 +351,8 @@ export const actionBodies = {
 }
 
 export const disputeSchemas = [
+  Assignee,
+  Routing,
   Money,
   Settlement,
   Refund,

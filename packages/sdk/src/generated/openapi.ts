@@ -1073,6 +1073,12 @@ export interface components {
             has_more: boolean;
             next_cursor: string | null;
         };
+        DispatchPreview: {
+            /** @enum {string} */
+            object: "dispatch_preview";
+            assignee: components["schemas"]["Assignee"];
+            routing: components["schemas"]["Routing"];
+        };
         /** @description Who holds a dispute: an ODR enterprise or a handling unit. */
         Assignee: {
             /** @enum {string} */
@@ -1086,12 +1092,6 @@ export interface components {
             matched_by: "explicit" | "uscc" | "name" | "rule" | "fallback";
             /** @description Why, in words: stored on the dispute and in its audit entry. */
             explanation: string;
-        };
-        DispatchPreview: {
-            /** @enum {string} */
-            object: "dispatch_preview";
-            assignee: components["schemas"]["Assignee"];
-            routing: components["schemas"]["Routing"];
         };
         Money: {
             /** @description Minor units (fen). */

@@ -20,6 +20,7 @@ import type { ActionBodies, Effect, EffectInput } from './effects/effect.js'
 import { effects } from './effects/index.js'
 import { lockDispute } from './locking.js'
 import { auditState, presentDispute } from './presenter.js'
+import { saveDispute } from './saving.js'
 import { runDisputeWrite } from './timeline-write.js'
 
 /** One action on one dispute, with its body. */
@@ -107,7 +108,7 @@ export function act(
     if (next.resolution === 'settled' && next.closed_at !== null && current.closed_at === null) {
       next.handling_ms = Date.parse(next.closed_at) - Date.parse(next.assigned_at)
     }
-    await tx.db.updateTable('disputes').set(next).where('id', '=', id).execute()
+    await saveDispute(tx, current, next)
 
     tx.audit({
       action: effect.auditAction,

@@ -5,6 +5,7 @@ import type { DisputeTable } from '../../storage/schema.js'
 import type { WriteTransaction } from '../write/index.js'
 import type { DeadlinePolicy } from './deadline-policy.js'
 import { assigneeOf, auditState, presentDispute } from './presenter.js'
+import { saveDispute } from './saving.js'
 import { runDisputeWrite } from './timeline-write.js'
 
 const BATCH = 200
@@ -89,7 +90,7 @@ async function markOverdue(
         version: current.version + 1,
         updated_at: at,
       }
-      await tx.db.updateTable('disputes').set(next).where('id', '=', id).execute()
+      await saveDispute(tx, current, next)
       tx.audit({
         action: escalate ? 'dispute.overdue_escalated' : 'dispute.marked_overdue',
         disputeId: id,
