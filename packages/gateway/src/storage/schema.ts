@@ -146,6 +146,15 @@ export interface RoutingRuleTable {
   updated_at: string
 }
 
+/**
+ * One row: a token that changes, by trigger, in every transaction that changes what the
+ * dispatcher reads from routing rules, handling units or the jurisdiction tree. A process
+ * keeps each jurisdiction's rules while the token it read them under is current.
+ */
+export interface DispatchGenerationTable {
+  generation: string
+}
+
 /** API clients: OAuth 2.0 client credentials for a regulator, one enterprise or one handling unit. */
 export interface ApiClientTable {
   id: string
@@ -359,6 +368,7 @@ export interface Schema {
   enterprise_names: EnterpriseNameTable
   handling_units: HandlingUnitTable
   routing_rules: RoutingRuleTable
+  dispatch_generation: DispatchGenerationTable
   api_clients: ApiClientTable
   signing_keys: SigningKeyTable
   idempotency_keys: IdempotencyKeyTable

@@ -44,8 +44,8 @@ t.test(
 
     t.same(
       await migrateToLatest(database),
-      ['0010-indicator-columns', '0011-handling-units', '0012-indicator-index'],
-      'the three run in order',
+      ['0010-indicator-columns', '0011-handling-units', '0012-indicator-index', '0013-dispatch-generation'],
+      'the later ones run in order',
     )
     const row = await database.db
       .selectFrom('disputes')

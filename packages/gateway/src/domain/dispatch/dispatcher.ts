@@ -83,24 +83,15 @@ function prepare(complaint: DispatchComplaint): PreparedComplaint {
   }
 }
 
-/**
- * Keywords as compared, normalised once per keyword: the same rules are tried on every
- * complaint. Bounded; a pure cache of a pure function.
- */
-const normalisedKeywords = new Map<string, string>()
-
-function keywordKey(keyword: string): string {
-  let key = normalisedKeywords.get(keyword)
-  if (key === undefined) {
-    if (normalisedKeywords.size >= 50_000) normalisedKeywords.clear()
-    key = keywordText(keyword)
-    normalisedKeywords.set(keyword, key)
-  }
-  return key
+/** A rule as tried: its keywords normalised once, when its rule book is made. */
+interface PreparedRule {
+  rule: CandidateRule
+  keywords: readonly string[] | undefined
 }
 
-function matches(conditions: RuleConditions, prepared: PreparedComplaint): boolean {
-  const { complaint } = prepared
+function matches(rule: PreparedRule, text: PreparedComplaint): boolean {
+  const { conditions } = rule.rule
+  const { complaint } = text
   if (conditions.problem_type !== undefined && conditions.problem_type !== complaint.problem_type)
     return false
   if (conditions.category !== undefined && conditions.category !== complaint.category) return false
@@ -111,18 +102,16 @@ function matches(conditions: RuleConditions, prepared: PreparedComplaint): boole
   ) {
     return false
   }
-  if (conditions.keywords !== undefined) {
-    return conditions.keywords.some((keyword) => {
-      const needle = keywordKey(keyword)
-      return prepared.description.includes(needle) || prepared.respondentName.includes(needle)
-    })
+  if (rule.keywords !== undefined) {
+    return rule.keywords.some(
+      (needle) => text.description.includes(needle) || text.respondentName.includes(needle),
+    )
   }
   return true
 }
 
-/** Whether a rule's conditions all hold for a complaint (an absent condition holds for any). */
-export function ruleMatches(conditions: RuleConditions, complaint: DispatchComplaint): boolean {
-  return matches(conditions, prepare(complaint))
+function prepareRule(rule: CandidateRule): PreparedRule {
+  return { rule, keywords: rule.conditions.keywords?.map(keywordText) }
 }
 
 /** What the conditions that matched were, for the explanation. */
@@ -145,17 +134,47 @@ const byPriorityThenId = (a: CandidateRule, b: CandidateRule) =>
  * Bucketed by jurisdiction, each bucket sorted: rules loaded in index order (priority, id)
  * are sorted already, which costs one pass.
  */
-export function ruleOrder(rules: readonly CandidateRule[], chain: readonly string[]): CandidateRule[] {
+function ruleOrder(rules: readonly CandidateRule[], chain: readonly string[]): CandidateRule[] {
   const buckets = new Map<string, CandidateRule[]>(chain.map((id) => [id, []]))
   for (const rule of rules) buckets.get(rule.jurisdiction_id)?.push(rule)
   return [...buckets.values()].flatMap((bucket) => bucket.sort(byPriorityThenId))
 }
 
+/**
+ * What stages 2 and 3 need for one jurisdiction, made once and reused for every complaint
+ * received there until its rules, units or chain change: the rules that can match (enabled,
+ * their unit active) in the order they are tried, and the centres up the chain.
+ */
+export interface RuleBook {
+  readonly chain: readonly string[]
+  readonly tried: readonly PreparedRule[]
+  readonly centers: ReadonlyMap<string, { id: string; name: string }>
+}
+
+export function ruleBook(candidates: Pick<DispatchCandidates, 'chain' | 'rules' | 'centers'>): RuleBook {
+  return {
+    chain: candidates.chain,
+    tried: ruleOrder(candidates.rules, candidates.chain)
+      .filter((rule) => rule.enabled && rule.unit_active)
+      .map(prepareRule),
+    centers: candidates.centers,
+  }
+}
+
 export function dispatch(complaint: DispatchComplaint, candidates: DispatchCandidates): DispatchDecision {
+  return decide(complaint, candidates, ruleBook(candidates))
+}
+
+/** The decision, with stages 2 and 3 read from a rule book made beforehand. */
+export function decide(
+  complaint: DispatchComplaint,
+  enterprises: Pick<DispatchCandidates, 'byUscc' | 'byName'>,
+  book: RuleBook,
+): DispatchDecision {
   const skipped: CandidateEnterprise[] = []
   for (const [matchedBy, found] of [
-    ['uscc', candidates.byUscc],
-    ['name', candidates.byName],
+    ['uscc', enterprises.byUscc],
+    ['name', enterprises.byName],
   ] as const) {
     const sorted = [...found].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     const active = sorted.find((enterprise) => enterprise.odr_status === 'active')
@@ -177,10 +196,10 @@ export function dispatch(complaint: DispatchComplaint, candidates: DispatchCandi
       }
     }
   }
-  const prepared = prepare(complaint)
-  for (const rule of ruleOrder(candidates.rules, candidates.chain)) {
-    if (!rule.enabled || !rule.unit_active) continue
-    if (!matches(rule.conditions, prepared)) continue
+  const text = prepare(complaint)
+  for (const candidate of book.tried) {
+    if (!matches(candidate, text)) continue
+    const { rule } = candidate
     return {
       assignee: { type: 'unit', id: rule.unit_id },
       routing: {
@@ -190,8 +209,8 @@ export function dispatch(complaint: DispatchComplaint, candidates: DispatchCandi
       },
     }
   }
-  for (const jurisdictionId of candidates.chain) {
-    const center = candidates.centers.get(jurisdictionId)
+  for (const jurisdictionId of book.chain) {
+    const center = book.centers.get(jurisdictionId)
     if (!center) continue
     return {
       assignee: { type: 'unit', id: center.id },

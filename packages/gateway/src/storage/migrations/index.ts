@@ -12,6 +12,7 @@ import { refundReferenceKeys } from './0009-refund-reference-keys.js'
 import { indicatorColumns } from './0010-indicator-columns.js'
 import { handlingUnits } from './0011-handling-units.js'
 import { indicatorIndex } from './0012-indicator-index.js'
+import { dispatchGeneration } from './0013-dispatch-generation.js'
 
 /**
  * Every migration, in order. Migrations are forward-only and written for both dialects;
@@ -31,6 +32,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0010-indicator-columns': indicatorColumns(dialect),
     '0011-handling-units': handlingUnits(dialect),
     '0012-indicator-index': indicatorIndex(dialect),
+    '0013-dispatch-generation': dispatchGeneration(dialect),
   }
   return { getMigrations: async () => migrations }
 }
