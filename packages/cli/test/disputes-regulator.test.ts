@@ -252,6 +252,7 @@ t.test(
       calendar: defaultCalendar(),
       responseWorkingDays: 10,
       warningWorkingDays: 2,
+      mediationWorkingDays: 45,
       autoEscalateOverdue: false,
     }
     await scanDeadlines(database, policy, new Date(Date.parse(late.respond_by ?? '') + 1))

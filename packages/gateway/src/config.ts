@@ -237,6 +237,13 @@ export const variables = {
     integer(0, 30),
     '`dispute.deadline_approaching` fires this many working days before `respond_by`.',
   ),
+  mediationWorkingDays: variable(
+    'HEJIE_MEDIATION_WORKING_DAYS',
+    45,
+    '`45`',
+    integer(1, 120),
+    'Working days administrative mediation has from the escalation (the 12315 rule is 45); `dispute.mediation_deadline_approaching` fires `HEJIE_DEADLINE_WARNING_WORKING_DAYS` before it.',
+  ),
   calendarFile: variable<string | undefined>(
     'HEJIE_CALENDAR_FILE',
     undefined,

@@ -103,6 +103,7 @@ export type {
   Jurisdiction,
   JurisdictionLevel,
   Me,
+  MediationRecord,
   Money,
   Refund,
   Routing,
@@ -145,11 +146,13 @@ export type {
   DisputeListParams,
   DisputeRecordContactParams,
   DisputeRecordFeedbackParams,
+  DisputeRecordMediationParams,
   DisputeRecordRefundParams,
   DisputeRecordSettlementParams,
   DisputeReportOutcomeParams,
   Disputes,
   DisputeTimelineParams,
+  DisputeUrgeParams,
   DisputeWithdrawParams,
 } from './resources/disputes.js'
 export type {

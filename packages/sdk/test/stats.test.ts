@@ -65,6 +65,8 @@ t.test(
         satisfaction_rate: 1,
         resolution_rate: 1,
         avg_handling_hours: 0,
+        avg_days_to_resolution: { direct: 0, mediated: null },
+        urged: 0,
         refunded: { amount: 2700, currency: 'CNY' },
       },
     ] satisfies StatsGroup[])

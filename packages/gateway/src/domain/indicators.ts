@@ -28,6 +28,14 @@ export interface IndicatorCounts {
   settledHandlingMs: number
   /** Fen refunded to consumers. */
   refunded: number
+  /** Urges (督办) of the assignees now holding these disputes. */
+  urged: number
+  /** Closed by the regulator as `mediated`: the parties agreed in administrative mediation. */
+  mediated: number
+  /** Milliseconds from receipt to closing, summed over the `settled` disputes. */
+  settledResolutionMs: number
+  /** Milliseconds from receipt to closing, summed over the `mediated` disputes. */
+  mediatedResolutionMs: number
 }
 
 export interface Indicators {
@@ -44,6 +52,8 @@ export interface Indicators {
   satisfaction_rate: number | null
   resolution_rate: number | null
   avg_handling_hours: number | null
+  avg_days_to_resolution: { direct: number | null; mediated: number | null }
+  urged: number
   refunded: { amount: number; currency: 'CNY' }
 }
 
@@ -55,6 +65,11 @@ export function rate(part: number, whole: number): number | null {
 /** The disputes whose handling by the enterprise has ended with a result: 办结 in ODR terms. */
 export function concluded(counts: Pick<IndicatorCounts, 'settled' | 'escalated' | 'returned'>): number {
   return counts.settled + counts.escalated + counts.returned
+}
+
+/** Mean calendar days, to 0.01 day, of `totalMs` over `count` disputes; null for none. */
+function meanDays(totalMs: number, count: number): number | null {
+  return count === 0 ? null : Math.round(totalMs / count / 864_000) / 100
 }
 
 export function indicators(counts: IndicatorCounts): Indicators {
@@ -75,6 +90,11 @@ export function indicators(counts: IndicatorCounts): Indicators {
     satisfaction_rate: rate(counts.satisfied, counts.feedback),
     resolution_rate: rate(counts.resolved, counts.feedback),
     avg_handling_hours: hours,
+    avg_days_to_resolution: {
+      direct: meanDays(counts.settledResolutionMs, counts.settled),
+      mediated: meanDays(counts.mediatedResolutionMs, counts.mediated),
+    },
+    urged: counts.urged,
     refunded: { amount: counts.refunded, currency: 'CNY' },
   }
 }

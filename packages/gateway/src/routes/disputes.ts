@@ -72,6 +72,15 @@ const actionDocs: Record<DisputeAction, { summary: string; operationId: string; 
     operationId: 'recordDisputeFeedback',
     created: 'Feedback',
   },
+  urge: {
+    summary: 'Urge (督办) the assignee: a note, and optionally a new deadline',
+    operationId: 'urgeDispute',
+  },
+  'mediation-records': {
+    summary: 'Record a session of administrative mediation (行政调解) on an escalated dispute',
+    operationId: 'recordDisputeMediation',
+    created: 'MediationRecord',
+  },
   'erase-personal-data': {
     summary: 'Erase the consumer’s name and phone (PIPL); audit proofs stay valid',
     operationId: 'eraseDisputePersonalData',

@@ -107,6 +107,16 @@ export const Refund = Type.Object(
   { $id: 'Refund' },
 )
 
+export const mediationMethods = ['phone', 'in_person', 'online'] as const
+
+export const MediationParticipant = Type.Object(
+  {
+    role: Enum(['consumer', 'respondent', 'mediator', 'other'] as const),
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+  },
+  { $id: 'MediationParticipant', additionalProperties: false },
+)
+
 export const Contact = Type.Object(
   {
     id: Type.String(),
@@ -119,6 +129,21 @@ export const Contact = Type.Object(
     created_at: Timestamp,
   },
   { $id: 'Contact' },
+)
+
+export const MediationRecord = Type.Object(
+  {
+    id: Type.String({ examples: ['med_01jdq3c0k2m4n6p8r0t2v4x6z8'] }),
+    object: Type.Literal('mediation_record'),
+    dispute_id: Type.String(),
+    held_at: Timestamp,
+    method: Enum(mediationMethods),
+    participants: Type.Array(Type.Ref('MediationParticipant')),
+    summary: Type.String(),
+    agreement: Nullable(Type.String()),
+    created_at: Timestamp,
+  },
+  { $id: 'MediationRecord', description: 'A session of administrative mediation (行政调解).' },
 )
 
 export const Feedback = Type.Object(
@@ -236,6 +261,18 @@ export const Dispute = Type.Object(
       }),
     ),
     feedback: Nullable(Type.Ref('Feedback')),
+    urge_count: Type.Integer({
+      minimum: 0,
+      description: 'Times a regulator urged (督办) the assignee now holding it.',
+    }),
+    last_urged_at: Nullable(Timestamp),
+    mediation_due_at: Nullable(
+      Type.String({
+        format: 'date-time',
+        description:
+          'Escalated to administrative mediation: when it must conclude (by default 45 working days from the escalation).',
+      }),
+    ),
     allowed_actions: Type.Array(Enum(disputeActions)),
     version: Type.Integer(),
     created_at: Timestamp,
@@ -348,6 +385,23 @@ export const actionBodies = {
     note: Note,
   }),
   'erase-personal-data': strict({ note: Note }),
+  urge: strict({
+    note: Text(2000),
+    respond_by: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description:
+          'A new deadline for the assignee, in the future; its deadline events fire again against it.',
+      }),
+    ),
+  }),
+  'mediation-records': strict({
+    held_at: Timestamp,
+    method: Enum(mediationMethods),
+    participants: Type.Array(Type.Ref('MediationParticipant'), { minItems: 1, maxItems: 20 }),
+    summary: Text(5000),
+    agreement: Type.Optional(Type.String({ minLength: 1, maxLength: 5000 })),
+  }),
 }
 
 export const disputeSchemas = [
@@ -357,6 +411,8 @@ export const disputeSchemas = [
   Settlement,
   Refund,
   Contact,
+  MediationParticipant,
+  MediationRecord,
   Feedback,
   Dispute,
   DisputeList,

@@ -78,6 +78,23 @@ export const StatsGroup = Type.Object(
       Type.Number({ minimum: 0 }),
       'Mean hours from assignment to closing over the settled disputes, to 0.01 h. Null when none is settled.',
     ),
+    avg_days_to_resolution: Type.Object(
+      {
+        direct: OrNull(
+          Type.Number({ minimum: 0 }),
+          'Mean calendar days from receipt to closing over the disputes settled directly by their assignee (resolution `settled`), to 0.01 day.',
+        ),
+        mediated: OrNull(
+          Type.Number({ minimum: 0 }),
+          'The same over the disputes closed as `mediated` after administrative mediation.',
+        ),
+      },
+      {
+        description:
+          'How long the consumer waited, settled directly against through mediation; null where there is none.',
+      },
+    ),
+    urged: Count('Urges (督办) of the assignees now holding these disputes.'),
     refunded: Type.Ref('Money', { description: 'Refunds recorded on these disputes.' }),
   },
   { $id: 'StatsGroup' },

@@ -243,9 +243,34 @@ export interface DisputeTable {
   feedback_resolved: number | null
   /** Closed as settled: milliseconds from the assignment to the closing (for the indicators). */
   handling_ms: number | null
+  /** Times a regulator urged (督办) the assignee now holding it, and when last. */
+  urge_count: number
+  last_urged_at: string | null
+  /** When administrative mediation must conclude (working days from the escalation). */
+  mediation_due_at: string | null
+  /** When the scanner warned of, and reported, the mediation deadline (once each). */
+  mediation_warned_at: string | null
+  mediation_overdue_at: string | null
+  /** Closed as settled or mediated: milliseconds from receipt to closing (for the indicators). */
+  resolution_ms: number | null
   version: number
   created_at: string
   updated_at: string
+}
+
+/** A session of administrative mediation (行政调解) held by the bureau on an escalated dispute. */
+export interface MediationRecordTable {
+  id: string
+  dispute_id: string
+  /** The regulator client, or the handling unit, that recorded it. */
+  recorded_by: string
+  held_at: string
+  method: 'phone' | 'in_person' | 'online'
+  /** JSON array of `{ role, name }`. */
+  participants: string
+  summary: string
+  agreement: string | null
+  created_at: string
 }
 
 export interface SettlementTable {
@@ -361,6 +386,7 @@ export interface Schema {
   settlements: SettlementTable
   refunds: RefundTable
   contacts: ContactTable
+  mediation_records: MediationRecordTable
   timeline_entries: TimelineTable
   jurisdictions: JurisdictionTable
   jurisdiction_closure: JurisdictionClosureTable

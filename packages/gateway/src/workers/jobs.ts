@@ -3,6 +3,7 @@ import type { Config } from '../config.js'
 import { currentCheckpoint } from '../services/audit/index.js'
 import type { DeadlinePolicy } from '../services/disputes/deadline-policy.js'
 import { scanDeadlines } from '../services/disputes/deadline-scan.js'
+import { scanMediationDeadlines } from '../services/disputes/mediation-scan.js'
 import { type Identity, REVOCATION_REFRESH_MS } from '../services/identity/identity.js'
 import { purgeIdempotencyRecords } from '../services/write/index.js'
 import type { Database } from '../storage/database.js'
@@ -58,12 +59,15 @@ export const backgroundJobs: readonly BackgroundJob[] = [
   },
   periodic({
     name: 'deadline-scanner',
-    does: 'records `dispute.deadline_approaching` and `dispute.overdue` (and escalates, if configured)',
+    does: 'records `dispute.deadline_approaching` and `dispute.overdue` (and escalates, if configured), and `dispute.mediation_deadline_approaching` and `dispute.mediation_overdue`',
     schedule: 'every `HEJIE_DEADLINE_SCAN_INTERVAL_MS` (default 60 s)',
     runsIn: ['gateway', 'api-only-gateway', 'worker'],
     task: ({ config, database, deadlines }) => ({
       intervalMs: config.deadlineScanIntervalMs,
-      run: () => scanDeadlines(database, deadlines),
+      run: async () => {
+        await scanDeadlines(database, deadlines)
+        await scanMediationDeadlines(database, deadlines)
+      },
     }),
   }),
   periodic({

@@ -31,6 +31,7 @@ const policy: DeadlinePolicy = {
   calendar: defaultCalendar(),
   responseWorkingDays: 10,
   warningWorkingDays: 2,
+  mediationWorkingDays: 45,
   autoEscalateOverdue: false,
 }
 

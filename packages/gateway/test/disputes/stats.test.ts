@@ -77,7 +77,13 @@ const scenario = (async () => {
         assigned_at: assignedAt,
         respond_by: respondBy(policy, new Date(assignedAt)),
         ...(closedAt
-          ? { closed_at: closedAt, handling_ms: Date.parse(closedAt) - Date.parse(assignedAt) }
+          ? {
+              closed_at: closedAt,
+              handling_ms: Date.parse(closedAt) - Date.parse(assignedAt),
+              // Received when assigned: the consumer's wait is the handling time.
+              received_at: assignedAt,
+              resolution_ms: Date.parse(closedAt) - Date.parse(assignedAt),
+            }
           : {}),
       })
       .where('id', '=', id)
@@ -233,6 +239,8 @@ const totals = {
   satisfaction_rate: 3 / 4,
   resolution_rate: 2 / 4,
   avg_handling_hours: 48,
+  avg_days_to_resolution: { direct: 2, mediated: 0 },
+  urged: 0,
   refunded: money(5700),
 }
 
@@ -250,6 +258,8 @@ const enterpriseA = {
   satisfaction_rate: 2 / 3,
   resolution_rate: 1 / 3,
   avg_handling_hours: 36,
+  avg_days_to_resolution: { direct: 1.5, mediated: 0 },
+  urged: 0,
   refunded: money(5700),
 }
 
@@ -268,6 +278,8 @@ const empty = {
   satisfaction_rate: null,
   resolution_rate: null,
   avg_handling_hours: null,
+  avg_days_to_resolution: { direct: null, mediated: null },
+  urged: 0,
   refunded: money(0),
 }
 
@@ -307,6 +319,8 @@ t.test(
         satisfaction_rate: 1,
         resolution_rate: 1,
         avg_handling_hours: 72,
+        avg_days_to_resolution: { direct: 3, mediated: null },
+        urged: 0,
         refunded: money(0),
       },
       {
@@ -324,6 +338,8 @@ t.test(
         satisfaction_rate: null,
         resolution_rate: null,
         avg_handling_hours: null,
+        avg_days_to_resolution: { direct: null, mediated: null },
+        urged: 0,
         refunded: money(0),
       },
     ].sort((x, y) => (x.group < y.group ? -1 : 1))
@@ -352,6 +368,8 @@ t.test('per month: months are China Standard Time, so 31 January 16:30 UTC is Fe
       satisfaction_rate: 2 / 3,
       resolution_rate: 2 / 3,
       avg_handling_hours: 60,
+      avg_days_to_resolution: { direct: 2.5, mediated: 0 },
+      urged: 0,
       refunded: money(2700),
     },
     {
@@ -369,6 +387,8 @@ t.test('per month: months are China Standard Time, so 31 January 16:30 UTC is Fe
       satisfaction_rate: 1,
       resolution_rate: 0,
       avg_handling_hours: 24,
+      avg_days_to_resolution: { direct: 1, mediated: null },
+      urged: 0,
       refunded: money(3000),
     },
   ])
@@ -394,6 +414,8 @@ t.test('per problem type, in order of the type', async (t) => {
       satisfaction_rate: 3 / 4,
       resolution_rate: 2 / 4,
       avg_handling_hours: 48,
+      avg_days_to_resolution: { direct: 2, mediated: 0 },
+      urged: 0,
       refunded: money(5700),
     },
     {

@@ -468,6 +468,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/disputes/{id}/urge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Urge (督办) the assignee: a note, and optionally a new deadline */
+        post: operations["urgeDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{id}/mediation-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a session of administrative mediation (行政调解) on an escalated dispute */
+        post: operations["recordDisputeMediation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/disputes/{id}/erase-personal-data": {
         parameters: {
             query?: never;
@@ -1162,6 +1196,34 @@ export interface components {
              */
             created_at: string;
         };
+        MediationParticipant: {
+            /** @enum {string} */
+            role: "consumer" | "respondent" | "mediator" | "other";
+            name: string;
+        };
+        /** @description A session of administrative mediation (行政调解). */
+        MediationRecord: {
+            /** @example med_01jdq3c0k2m4n6p8r0t2v4x6z8 */
+            id: string;
+            /** @enum {string} */
+            object: "mediation_record";
+            dispute_id: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:00:00.000Z
+             */
+            held_at: string;
+            /** @enum {string} */
+            method: "phone" | "in_person" | "online";
+            participants: components["schemas"]["MediationParticipant"][];
+            summary: string;
+            agreement: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:00:00.000Z
+             */
+            created_at: string;
+        };
         Feedback: {
             id: string;
             /** @enum {string} */
@@ -1255,7 +1317,11 @@ export interface components {
                 reported_at: string;
             } | null;
             feedback: components["schemas"]["Feedback"] | null;
-            allowed_actions: ("accept" | "decline" | "contacts" | "settlements" | "refunds" | "outcome" | "assign" | "escalate" | "withdraw" | "close" | "feedback" | "erase-personal-data")[];
+            /** @description Times a regulator urged (督办) the assignee now holding it. */
+            urge_count: number;
+            last_urged_at: string | null;
+            mediation_due_at: string | null;
+            allowed_actions: ("accept" | "decline" | "contacts" | "settlements" | "refunds" | "outcome" | "assign" | "escalate" | "withdraw" | "close" | "feedback" | "erase-personal-data" | "urge" | "mediation-records")[];
             version: number;
             /**
              * Format: date-time
@@ -1333,6 +1399,15 @@ export interface components {
             resolution_rate: number | null;
             /** @description Mean hours from assignment to closing over the settled disputes, to 0.01 h. Null when none is settled. */
             avg_handling_hours: number | null;
+            /** @description How long the consumer waited, settled directly against through mediation; null where there is none. */
+            avg_days_to_resolution: {
+                /** @description Mean calendar days from receipt to closing over the disputes settled directly by their assignee (resolution `settled`), to 0.01 day. */
+                direct: number | null;
+                /** @description The same over the disputes closed as `mediated` after administrative mediation. */
+                mediated: number | null;
+            };
+            /** @description Urges (督办) of the assignees now holding these disputes. */
+            urged: number;
             refunded: components["schemas"]["Money"];
         };
         StatsReport: {
@@ -1356,7 +1431,7 @@ export interface components {
             /** @enum {string} */
             object: "event";
             /** @enum {string} */
-            type: "dispute.assigned" | "dispute.updated" | "dispute.deadline_approaching" | "dispute.overdue" | "dispute.escalated" | "dispute.closed" | "dispute.reassigned_away" | "settlement.recorded" | "refund.recorded" | "webhook_endpoint.disabled" | "ping";
+            type: "dispute.assigned" | "dispute.updated" | "dispute.deadline_approaching" | "dispute.overdue" | "dispute.escalated" | "dispute.closed" | "dispute.reassigned_away" | "dispute.urged" | "dispute.mediation_deadline_approaching" | "dispute.mediation_overdue" | "settlement.recorded" | "refund.recorded" | "webhook_endpoint.disabled" | "ping";
             /** @description Commit order: ascending, never reused. */
             sequence: number;
             /**
@@ -5649,6 +5724,320 @@ export interface operations {
             };
         };
     };
+    urgeDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h). */
+                "idempotency-key"?: string;
+                /** @description The dispute’s ETag (`"<version>"`): act only on that version. */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note: string;
+                    /**
+                     * Format: date-time
+                     * @description A new deadline for the assignee, in the future; its deadline events fire again against it.
+                     */
+                    respond_by?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dispute"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such dispute visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current status (`invalid_transition`), or a duplicate; or `idempotency_key_in_use` (a request with the same `Idempotency-Key` is still running) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the dispute’s version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request cannot be carried out (e.g. `refund_exceeds_settlement`); or `idempotency_key_reused` (the `Idempotency-Key` was used with a different request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordDisputeMediation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h). */
+                "idempotency-key"?: string;
+                /** @description The dispute’s ETag (`"<version>"`): act only on that version. */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-28T08:00:00.000Z
+                     */
+                    held_at: string;
+                    /** @enum {string} */
+                    method: "phone" | "in_person" | "online";
+                    participants: components["schemas"]["MediationParticipant"][];
+                    summary: string;
+                    agreement?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A session of administrative mediation (行政调解). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediationRecord"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such dispute visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current status (`invalid_transition`), or a duplicate; or `idempotency_key_in_use` (a request with the same `Idempotency-Key` is still running) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the dispute’s version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request cannot be carried out (e.g. `refund_exceeds_settlement`); or `idempotency_key_reused` (the `Idempotency-Key` was used with a different request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     eraseDisputePersonalData: {
         parameters: {
             query?: never;
@@ -7267,7 +7656,7 @@ export interface operations {
                      */
                     url: string;
                     /** @description The event types to receive, or `["*"]` for all. */
-                    event_types: ("*" | "dispute.assigned" | "dispute.updated" | "dispute.deadline_approaching" | "dispute.overdue" | "dispute.escalated" | "dispute.closed" | "dispute.reassigned_away" | "settlement.recorded" | "refund.recorded" | "webhook_endpoint.disabled" | "ping")[];
+                    event_types: ("*" | "dispute.assigned" | "dispute.updated" | "dispute.deadline_approaching" | "dispute.overdue" | "dispute.escalated" | "dispute.closed" | "dispute.reassigned_away" | "dispute.urged" | "dispute.mediation_deadline_approaching" | "dispute.mediation_overdue" | "settlement.recorded" | "refund.recorded" | "webhook_endpoint.disabled" | "ping")[];
                     description?: string;
                 };
             };
@@ -7610,7 +7999,7 @@ export interface operations {
                      */
                     url?: string;
                     /** @description The event types to receive, or `["*"]` for all. */
-                    event_types?: ("*" | "dispute.assigned" | "dispute.updated" | "dispute.deadline_approaching" | "dispute.overdue" | "dispute.escalated" | "dispute.closed" | "dispute.reassigned_away" | "settlement.recorded" | "refund.recorded" | "webhook_endpoint.disabled" | "ping")[];
+                    event_types?: ("*" | "dispute.assigned" | "dispute.updated" | "dispute.deadline_approaching" | "dispute.overdue" | "dispute.escalated" | "dispute.closed" | "dispute.reassigned_away" | "dispute.urged" | "dispute.mediation_deadline_approaching" | "dispute.mediation_overdue" | "settlement.recorded" | "refund.recorded" | "webhook_endpoint.disabled" | "ping")[];
                     description?: string | null;
                     /** @enum {string} */
                     status?: "enabled" | "disabled";

@@ -7,6 +7,7 @@ import type {
   Dispute,
   DisputeStatus,
   Feedback,
+  MediationRecord,
   Refund,
   Settlement,
   TimelineEntry,
@@ -33,6 +34,8 @@ export type DisputeWithdrawParams = Body<'/v1/disputes/{id}/withdraw'>
 export type DisputeCloseParams = Body<'/v1/disputes/{id}/close'>
 export type DisputeRecordFeedbackParams = Body<'/v1/disputes/{id}/feedback'>
 export type DisputeErasePersonalDataParams = Body<'/v1/disputes/{id}/erase-personal-data'>
+export type DisputeUrgeParams = Body<'/v1/disputes/{id}/urge'>
+export type DisputeRecordMediationParams = Body<'/v1/disputes/{id}/mediation-records'>
 
 /** Options of an action on a dispute. */
 export interface DisputeActionOptions extends RequestOptions {
@@ -52,7 +55,8 @@ function actionOptions({ ifMatch, ...options }: DisputeActionOptions = {}): Requ
 /**
  * Disputes: the enterprise accepts or declines what the regulator routes to it, records its
  * contacts with the consumer, the settlement and the refunds, and reports the outcome; the
- * regulator takes complaints in, routes, escalates, withdraws, closes and calls back.
+ * regulator takes complaints in, routes, urges, escalates, mediates, withdraws, closes and
+ * calls back.
  */
 export class Disputes {
   constructor(private readonly client: Hejie) {}
@@ -216,6 +220,28 @@ export class Disputes {
     options?: DisputeActionOptions,
   ): Promise<Dispute> {
     return this.client.post('/v1/disputes/{id}/erase-personal-data', {
+      path: { id },
+      body: params,
+      options: actionOptions(options),
+    })
+  }
+
+  /** Urges (督办) whoever holds the dispute, with a note and optionally a new deadline (regulators). */
+  urge(id: string, params: DisputeUrgeParams, options?: DisputeActionOptions): Promise<Dispute> {
+    return this.client.post('/v1/disputes/{id}/urge', {
+      path: { id },
+      body: params,
+      options: actionOptions(options),
+    })
+  }
+
+  /** Records a session of administrative mediation (行政调解) on an escalated dispute. */
+  recordMediation(
+    id: string,
+    params: DisputeRecordMediationParams,
+    options?: DisputeActionOptions,
+  ): Promise<MediationRecord> {
+    return this.client.post('/v1/disputes/{id}/mediation-records', {
       path: { id },
       body: params,
       options: actionOptions(options),

@@ -9,6 +9,9 @@ import type { Role } from '../principal.js'
  *      └──decline──▶ returned ──assign──▶ assigned (another enterprise or a unit)
  *   regulator, from any open status: withdraw ▶ closed (withdrawn); escalate ▶ escalated
  *   regulator: close escalated or returned ▶ closed (mediated | terminated | rejected)
+ *   regulator: urge (督办) the assignee of an assigned, in-progress or settled dispute; the
+ *   status stays. On an escalated dispute, a regulator (or the unit holding it) records
+ *   mediation sessions (行政调解); the status stays until the regulator closes it.
  *
  * The assignee is an enterprise or a handling unit: both take the assignee's actions. A
  * dispute waiting at the centre (`assigned` to a centre unit, no deadline yet) is dispatched
@@ -45,13 +48,15 @@ export const disputeActions = [
   'close',
   'feedback',
   'erase-personal-data',
+  'urge',
+  'mediation-records',
 ] as const
 export type DisputeAction = (typeof disputeActions)[number]
 
 const open: readonly DisputeStatus[] = ['assigned', 'in_progress', 'settled', 'returned', 'escalated']
 
 /** Who takes an action: whoever holds the dispute (an enterprise or a unit), or a regulator. */
-type Actor = 'assignee' | 'regulator'
+type Actor = 'assignee' | 'regulator' | 'mediator'
 
 const rules: Record<DisputeAction, { role: Actor; from: readonly DisputeStatus[] }> = {
   accept: { role: 'assignee', from: ['assigned'] },
@@ -67,6 +72,9 @@ const rules: Record<DisputeAction, { role: Actor; from: readonly DisputeStatus[]
   close: { role: 'regulator', from: ['escalated', 'returned'] },
   feedback: { role: 'regulator', from: ['closed'] },
   'erase-personal-data': { role: 'regulator', from: disputeStatuses },
+  urge: { role: 'regulator', from: ['assigned', 'in_progress', 'settled'] },
+  // A regulator, or the unit holding the dispute (a unit's own case that could not settle).
+  'mediation-records': { role: 'mediator', from: ['escalated'] },
 }
 
 /** The facts about a dispute that the rules depend on. */
@@ -92,6 +100,7 @@ export interface Caller {
 /** The roles whose clients may take an action (on some dispute): what a route admits. */
 export function rolesOf(action: DisputeAction): Role[] {
   if (rules[action].role === 'assignee') return ['enterprise', 'unit']
+  if (rules[action].role === 'mediator') return ['regulator', 'unit']
   // A centre's clients dispatch by hand.
   return action === 'assign' ? ['regulator', 'unit'] : ['regulator']
 }
@@ -105,9 +114,10 @@ function holds(dispute: DisputeFacts, caller: Caller): boolean {
 /** Whether the caller's role lets it take this action on this dispute (the state aside). */
 export function mayTake(dispute: DisputeFacts, caller: Caller, action: DisputeAction): boolean {
   const rule = rules[action]
-  if (caller.role === 'regulator') return rule.role === 'regulator'
+  if (caller.role === 'regulator') return rule.role === 'regulator' || rule.role === 'mediator'
   if (caller.role !== 'enterprise' && caller.role !== 'unit') return false
   if (action === 'assign') return caller.role === 'unit' && caller.unitKind === 'center'
+  if (rule.role === 'mediator') return caller.role === 'unit' && holds(dispute, caller)
   return rule.role === 'assignee' && holds(dispute, caller)
 }
 
@@ -141,6 +151,8 @@ export type Transition =
   | { action: 'close'; resolution: RegulatorResolution }
   | { action: 'feedback' }
   | { action: 'erase-personal-data' }
+  | { action: 'urge' }
+  | { action: 'mediation-records' }
 
 export type TransitionResult =
   | { ok: true; status: DisputeStatus; resolution: Resolution | null }
@@ -198,6 +210,8 @@ export function transition(from: DisputeFacts, change: Transition): TransitionRe
         : stay
     case 'contacts':
     case 'refunds':
+    case 'urge':
+    case 'mediation-records':
       return stay
   }
 }

@@ -108,6 +108,11 @@ export function act(
     if (next.resolution === 'settled' && next.closed_at !== null && current.closed_at === null) {
       next.handling_ms = Date.parse(next.closed_at) - Date.parse(next.assigned_at)
     }
+    // The consumer's wait, settled directly or through mediation (avg_days_to_resolution).
+    if ((next.resolution === 'settled' || next.resolution === 'mediated') && next.closed_at !== null) {
+      if (current.closed_at === null)
+        next.resolution_ms = Date.parse(next.closed_at) - Date.parse(next.received_at)
+    }
     await saveDispute(tx, current, next)
 
     tx.audit({

@@ -6,8 +6,10 @@ export interface DeadlinePolicy {
   calendar: WorkingDayCalendar
   /** Working days an enterprise has from assignment (the 12315 ODR rule: 10). */
   responseWorkingDays: number
-  /** `dispute.deadline_approaching` fires this many working days before `respond_by`. */
+  /** `dispute.deadline_approaching` fires this many working days before `respond_by` (and its mediation twin before `mediation_due_at`). */
   warningWorkingDays: number
+  /** Working days administrative mediation has from the escalation (the 12315 rule: 45). */
+  mediationWorkingDays: number
   /** Escalate overdue disputes to administrative mediation automatically. */
   autoEscalateOverdue: boolean
 }
@@ -29,6 +31,11 @@ export function deadlineColumns(
   return { respond_by: respondBy.toISOString(), respond_by_provisional: provisional ? 1 : 0 }
 }
 
+/** When administrative mediation of a dispute escalated at `escalatedAt` must conclude. */
+export function mediationDueAt(policy: DeadlinePolicy, escalatedAt: Date): string {
+  return policy.calendar.respondBy(escalatedAt, policy.mediationWorkingDays).toISOString()
+}
+
 export function deadlinePolicyFrom(config: Config): DeadlinePolicy {
   return {
     calendar: config.calendarFile
@@ -36,6 +43,7 @@ export function deadlinePolicyFrom(config: Config): DeadlinePolicy {
       : defaultCalendar(),
     responseWorkingDays: config.responseWorkingDays,
     warningWorkingDays: config.deadlineWarningWorkingDays,
+    mediationWorkingDays: config.mediationWorkingDays,
     autoEscalateOverdue: config.autoEscalateOverdue,
   }
 }

@@ -4,6 +4,7 @@ import type { Database } from '../../storage/database.js'
 import type { DisputeTable } from '../../storage/schema.js'
 import type { WriteTransaction } from '../write/index.js'
 import type { DeadlinePolicy } from './deadline-policy.js'
+import { escalationColumns } from './effects/status-changes.js'
 import { assigneeOf, auditState, presentDispute } from './presenter.js'
 import { saveDispute } from './saving.js'
 import { runDisputeWrite } from './timeline-write.js'
@@ -86,7 +87,7 @@ async function markOverdue(
         overdue: 1,
         overdue_notified_at: at,
         status: escalate ? 'escalated' : current.status,
-        escalated_at: escalate ? (current.escalated_at ?? at) : current.escalated_at,
+        ...(escalate ? escalationColumns(policy, current, at) : {}),
         version: current.version + 1,
         updated_at: at,
       }

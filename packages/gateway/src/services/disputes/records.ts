@@ -1,4 +1,9 @@
-import type { ContactTable, RefundTable, SettlementTable } from '../../storage/schema.js'
+import type {
+  ContactTable,
+  MediationRecordTable,
+  RefundTable,
+  SettlementTable,
+} from '../../storage/schema.js'
 import { money } from './presenter.js'
 
 /** The API objects of the records enterprises and regulators add to a dispute. */
@@ -52,4 +57,18 @@ export interface FeedbackRecord {
   satisfaction: 'satisfied' | 'basically_satisfied' | 'dissatisfied'
   note: string | null
   recorded_at: string
+}
+
+export function presentMediationRecord(row: MediationRecordTable) {
+  return {
+    id: row.id,
+    object: 'mediation_record' as const,
+    dispute_id: row.dispute_id,
+    held_at: row.held_at,
+    method: row.method,
+    participants: JSON.parse(row.participants) as { role: string; name: string }[],
+    summary: row.summary,
+    agreement: row.agreement,
+    created_at: row.created_at,
+  }
 }

@@ -41,6 +41,10 @@ interface CountRow {
   resolved: number | string | null
   settled_handling_ms: number | string | null
   refunded: number | string | null
+  urged: number | string | null
+  mediated: number | string | null
+  settled_resolution_ms: number | string | null
+  mediated_resolution_ms: number | string | null
 }
 
 export interface CountedGroup {
@@ -93,6 +97,11 @@ export async function countIndicators(
     ['resolved', sql`${d('feedback_resolved')}`],
     ['settled_handling_ms', sql`${d('handling_ms')}`],
     ['refunded', sql`${d('refunded_amount')}`],
+    ['urged', sql`${d('urge_count')}`],
+    ['mediated', flag(sql`${d('resolution')} = 'mediated'`)],
+    // Set only on disputes closed as settled or as mediated (migration 0014).
+    ['settled_resolution_ms', sql`case when ${settled} then ${d('resolution_ms')} end`],
+    ['mediated_resolution_ms', sql`case when ${d('resolution')} = 'mediated' then ${d('resolution_ms')} end`],
   ]
 
   const group =
@@ -164,6 +173,10 @@ export async function countIndicators(
         resolved: n(row.resolved),
         settledHandlingMs: n(row.settled_handling_ms),
         refunded: n(row.refunded),
+        urged: n(row.urged),
+        mediated: n(row.mediated),
+        settledResolutionMs: n(row.settled_resolution_ms),
+        mediatedResolutionMs: n(row.mediated_resolution_ms),
       },
     }
   })
