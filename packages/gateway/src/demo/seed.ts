@@ -238,11 +238,22 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
   // Handled over two days rather than the seconds the seed takes (backdated for the demo, like
   // the overdue dispute below), so that the average handling time of /v1/stats says something.
   const doneAssignedAt = new Date(database.clock.now().getTime() - 50 * 3_600_000)
+  const doneClosedAt = (
+    await database.db
+      .selectFrom('disputes')
+      .select('closed_at')
+      .where('id', '=', done)
+      .executeTakeFirstOrThrow()
+  ).closed_at
+  const waited = Date.parse(doneClosedAt ?? '') - doneAssignedAt.getTime()
   await database.db
     .updateTable('disputes')
     .set({
+      received_at: doneAssignedAt.toISOString(),
       assigned_at: doneAssignedAt.toISOString(),
       ...deadlineColumns(deadlines, doneAssignedAt),
+      handling_ms: waited,
+      resolution_ms: waited,
     })
     .where('id', '=', done)
     .execute()
@@ -272,6 +283,49 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
       reason: 'amount_disputed',
       summary: 'The consumer asks for a full replacement.',
     },
+  })
+  // the bureau mediates (行政调解): one session recorded, the mediation deadline running
+  await step(escalated, regulator, {
+    action: 'mediation-records',
+    body: {
+      held_at: agreed(),
+      method: 'phone',
+      participants: [
+        { role: 'consumer', name: '张伟' },
+        { role: 'respondent', name: '北京安居家电维修服务有限公司' },
+        { role: 'mediator', name: '丰台区市场监督管理局 调解员' },
+      ],
+      summary: '电话调解：商家同意免费再修一次，消费者坚持更换，约定三日后再议。',
+    },
+  })
+  // mediated and closed: agreement reached in mediation
+  const mediated = await open(repair, {
+    problem_type: 'after_sales',
+    category: 'household appliances / repair',
+  })
+  await step(mediated, regulator, {
+    action: 'escalate',
+    body: { reason: 'The consumer asked the bureau to mediate.' },
+  })
+  await step(mediated, regulator, {
+    action: 'mediation-records',
+    body: {
+      held_at: agreed(),
+      method: 'in_person',
+      participants: [
+        { role: 'consumer', name: '李娜' },
+        { role: 'respondent', name: '北京安居家电维修服务有限公司' },
+        { role: 'mediator', name: '卢沟桥市场监管所 调解员' },
+      ],
+      summary: '现场调解，双方达成一致。',
+      agreement: '商家退还维修费180元。',
+    },
+  })
+  await step(mediated, regulator, { action: 'close', body: { resolution: 'mediated', note: '调解成功。' } })
+  // urged (督办): the regulator presses the enterprise on the one in progress
+  await step(inProgress, regulator, {
+    action: 'urge',
+    body: { note: '请尽快联系消费者并反馈处理进展。' },
   })
   // closed by the regulator: withdrawn
   const withdrawn = await open(shop)

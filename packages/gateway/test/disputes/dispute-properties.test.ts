@@ -27,6 +27,8 @@ const regulatorActions = [
   'close',
   'feedback',
   'erase-personal-data',
+  'urge',
+  'mediation-records',
 ] as const
 const actions = [...enterpriseActions, ...regulatorActions] as const
 type Action = (typeof actions)[number]
@@ -47,12 +49,15 @@ const createsRecord: Record<Action, boolean> = {
   close: false,
   feedback: true,
   'erase-personal-data': false,
+  urge: false,
+  'mediation-records': true,
 }
 const recordObject: Partial<Record<Action, string>> = {
   contacts: 'contact',
   settlements: 'settlement',
   refunds: 'refund',
   feedback: 'feedback',
+  'mediation-records': 'mediation_record',
 }
 
 /** The state diagram of API.md, edge by edge: which status may follow which. */
@@ -105,6 +110,12 @@ function contractMove(
       return from === 'closed' ? { status: from } : undefined
     case 'erase-personal-data':
       return { status: from }
+    case 'urge':
+      return from === 'assigned' || from === 'in_progress' || from === 'settled'
+        ? { status: from }
+        : undefined
+    case 'mediation-records':
+      return from === 'escalated' ? { status: from } : undefined
   }
 }
 
@@ -129,6 +140,8 @@ const progress: Record<Action, number> = {
   close: 3,
   feedback: 4,
   'erase-personal-data': 1,
+  urge: 1,
+  'mediation-records': 1,
 }
 
 function pickListed(listed: readonly Action[], index: number): Action {
@@ -652,6 +665,16 @@ function validBody(action: Action, seed: number, dispute: DisputeRow, context: B
         resolved: seed % 2 === 0,
         satisfaction: (['satisfied', 'basically_satisfied', 'dissatisfied'] as const)[seed % 3],
         ...note,
+      }
+    case 'urge':
+      return { note: `Contact the consumer today (${seed}).` }
+    case 'mediation-records':
+      return {
+        held_at: at(),
+        method: (['phone', 'in_person', 'online'] as const)[seed % 3],
+        participants: [{ role: 'consumer', name: '张伟' }],
+        summary: 'The parties met at the station.',
+        ...(seed % 2 === 0 ? { agreement: 'A refund of 27.00 yuan.' } : {}),
       }
   }
 }

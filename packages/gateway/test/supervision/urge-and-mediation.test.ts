@@ -82,6 +82,25 @@ t.test(
       'three urges of the enterprise over its two disputes',
     )
 
+    const elsewhere = await enrolEnterprise(app, regulatorToken, '北京某电商有限公司')
+    await enterprise({
+      method: 'POST',
+      url: `/v1/disputes/${dispute.id}/decline`,
+      payload: { reason: 'other' },
+    })
+    const moved = await regulator({
+      method: 'POST',
+      url: `/v1/disputes/${dispute.id}/assign`,
+      payload: { enterprise_id: elsewhere.id },
+    })
+    t.match(moved.json(), { urge_count: 0, last_urged_at: null }, 'the new assignee starts with no urges')
+    const restats = await regulator({ method: 'GET', url: '/v1/stats?group_by=assignee' })
+    t.match(
+      restats.json().data.find((group: { group: string }) => group.group === shop.id),
+      { received: 1, urged: 1 },
+      'the urges of the dispute that left it leave its count',
+    )
+
     await regulator({ method: 'POST', url: `/v1/disputes/${other.id}/withdraw`, payload: {} })
     const closed = await regulator({
       method: 'POST',

@@ -45,6 +45,9 @@ export const reassign: EffectOf<'assign'> = async ({ tx, principal, deadlines, c
     deadline_warned_at: null,
     overdue_notified_at: null,
     first_contact_at: ownContacts?.first ?? null,
+    // Urges count against the holder that drew them: the new holder starts at zero.
+    urge_count: 0,
+    last_urged_at: null,
   }
   const moved = previous.type !== to.type || previous.id !== to.id
   return {
