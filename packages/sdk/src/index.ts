@@ -104,6 +104,9 @@ export type {
   JurisdictionLevel,
   Me,
   Money,
+  RankedAssignee,
+  Ranking,
+  RankingMetric,
   Refund,
   Routing,
   RoutingRule,
@@ -177,7 +180,7 @@ export type {
   RoutingRules,
   RoutingRuleUpdateParams,
 } from './resources/routing-rules.js'
-export type { Stats, StatsRetrieveParams } from './resources/stats.js'
+export type { Stats, StatsRankingsParams, StatsRetrieveParams } from './resources/stats.js'
 export type {
   WebhookDeliveryListParams,
   WebhookEndpointCreateParams,

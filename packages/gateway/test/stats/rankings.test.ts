@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync'
 import t from 'tap'
 import { testApp } from '../helpers/app.js'
 import { addUnit } from '../helpers/dispatch.js'
@@ -257,4 +258,43 @@ t.test('refuses bad input with a problem and enterprises with forbidden', async 
   const { status, body } = await rank('metric=received', a.token)
   t.equal(status, 403)
   t.equal(body.code, 'forbidden')
+})
+
+t.test('the ranking comes as CSV, line for line the JSON table, with Chinese headers', async (t) => {
+  const { app, root } = await scenario
+  const json = (
+    await as(app, root)({ method: 'GET', url: '/v1/stats/rankings?metric=settlement_rate' })
+  ).json()
+  const res = await as(
+    app,
+    root,
+  )({
+    method: 'GET',
+    url: '/v1/stats/rankings?metric=settlement_rate',
+    headers: { accept: 'text/csv' },
+  })
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^text\/csv/)
+  t.equal(res.rawPayload.subarray(0, 3).toString('hex'), 'efbbbf')
+  const rows: Record<string, string>[] = parse(res.body, { bom: true, columns: true })
+  t.same(
+    rows.map((row) => [Number(row['排名']), row['承办方编号'], row['承办方名称'], Number(row['指标值'])]),
+    json.data.map((row: { rank: number; assignee: { id: string; name: string }; value: number }) => [
+      row.rank,
+      row.assignee.id,
+      row.assignee.name,
+      row.value,
+    ]),
+  )
+})
+
+t.test('the stats per assignee come as CSV with English headers by lang=en', async (t) => {
+  const { app, root, a } = await scenario
+  const res = await as(app, root)({ method: 'GET', url: '/v1/stats?group_by=assignee&format=csv&lang=en' })
+  t.equal(res.statusCode, 200)
+  const rows: Record<string, string>[] = parse(res.body, { bom: true, columns: true })
+  const ofA = rows.find((row) => row.group === a.id)
+  t.match(ofA, { received: '6', settled: '4', escalated: '1', returned: '1', refunded_cny: '0.00' })
+  t.equal(Number(ofA?.settlement_rate), 4 / 6)
+  t.equal(rows.length, 6, 'one line per assignee: A to E and the unit')
 })
