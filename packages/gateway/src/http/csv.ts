@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { StringEnum } from '../schemas/common.js'
+import type { CsvColumn, CsvLanguage } from '../schemas/csv.js'
 
 /**
  * CSV exports (RFC 4180) for the bureau's spreadsheets: UTF-8 with a byte order mark, because
@@ -11,28 +11,6 @@ import { StringEnum } from '../schemas/common.js'
 
 export const CSV_TYPE = 'text/csv'
 export const BOM = '\uFEFF'
-
-export const csvLanguages = ['zh', 'en'] as const
-export type CsvLanguage = (typeof csvLanguages)[number]
-
-/** The query parameters of every route that can answer CSV. */
-export const CsvQuery = {
-  format: Type.Optional(
-    StringEnum(['json', 'csv'], {
-      description: '`csv` answers `text/csv`, as `Accept: text/csv` does (for links and spreadsheets).',
-    }),
-  ),
-  lang: Type.Optional(
-    StringEnum(csvLanguages, { description: 'CSV only: column headers in Chinese (default) or English.' }),
-  ),
-}
-
-/** A column of an export: its headers in both languages and how a row fills it. */
-export interface CsvColumn<T> {
-  zh: string
-  en: string
-  value: (row: T) => string | number | boolean | null | undefined
-}
 
 /** Whether the caller asked for CSV: `format=csv`, or `Accept: text/csv` without `format=json`. */
 export function wantsCsv(request: FastifyRequest): boolean {

@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
-import { CsvQuery } from '../http/csv.js'
 import { StringEnum } from './common.js'
+import { CsvQuery } from './csv.js'
 import { StatsQuery } from './stats.js'
 
 /** What an assignee can be ranked by: an indicator of `GET /v1/stats`, or the volume received. */

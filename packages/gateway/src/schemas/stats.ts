@@ -1,6 +1,6 @@
 import { type TSchema, Type } from 'typebox'
-import { CsvQuery } from '../http/csv.js'
 import { StringEnum } from './common.js'
+import { CsvQuery } from './csv.js'
 
 /** An RFC 3339 time with what it means here. */
 const Time = (description: string, example: string) =>

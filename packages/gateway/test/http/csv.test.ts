@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import t from 'tap'
-import { type CsvColumn, csvCell, csvLine, csvStream } from '../../src/http/csv.js'
+import { csvCell, csvLine, csvStream } from '../../src/http/csv.js'
+import type { CsvColumn } from '../../src/schemas/csv.js'
 
 t.test('a cell is quoted only when it holds a quote, a comma or a line break', async (t) => {
   t.equal(csvCell('和解'), '和解')

@@ -1,4 +1,4 @@
-import type { CsvColumn } from '../../http/csv.js'
+import type { CsvColumn } from '../../schemas/csv.js'
 import type { DisputeView } from './presenter.js'
 
 const yuan = (fen: number | undefined) => (fen === undefined ? null : (fen / 100).toFixed(2))

@@ -1,5 +1,5 @@
 import type { Indicators } from '../../domain/indicators.js'
-import type { CsvColumn } from '../../http/csv.js'
+import type { CsvColumn } from '../../schemas/csv.js'
 import type { RankedAssignee } from './rankings.js'
 
 /** The indicators' columns, shared by the stats and the rankings exports; rates as fractions. */
