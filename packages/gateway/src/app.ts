@@ -36,6 +36,7 @@ import { disputeSchemas } from './schemas/disputes.js'
 import { eventSchemas } from './schemas/events.js'
 import { identitySchemas } from './schemas/identity.js'
 import { jurisdictionSchemas } from './schemas/jurisdictions.js'
+import { rankingSchemas } from './schemas/rankings.js'
 import { statsSchemas } from './schemas/stats.js'
 import { webhookSchemas } from './schemas/webhooks.js'
 import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
@@ -115,6 +116,7 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   await app.register(disputeRoutes, { deadlines })
   await app.register(dispatchRoutes)
   for (const schema of statsSchemas) app.addSchema(schema)
+  for (const schema of rankingSchemas) app.addSchema(schema)
   await app.register(statsRoutes)
   for (const schema of eventSchemas) app.addSchema(schema)
   await app.register(eventRoutes)

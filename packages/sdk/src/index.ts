@@ -105,6 +105,9 @@ export type {
   Me,
   MediationRecord,
   Money,
+  RankedAssignee,
+  Ranking,
+  RankingMetric,
   Refund,
   Routing,
   RoutingRule,
@@ -180,7 +183,7 @@ export type {
   RoutingRules,
   RoutingRuleUpdateParams,
 } from './resources/routing-rules.js'
-export type { Stats, StatsRetrieveParams } from './resources/stats.js'
+export type { Stats, StatsRankingsParams, StatsRetrieveParams } from './resources/stats.js'
 export type {
   WebhookDeliveryListParams,
   WebhookEndpointCreateParams,

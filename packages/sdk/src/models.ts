@@ -41,6 +41,11 @@ export type WebhookRecovery = Schemas['WebhookRecovery']
 /** The regulator's indicators over a window (`GET /v1/stats`): `data` holds one group, or the totals. */
 export type StatsReport = Schemas['StatsReport']
 export type StatsGroup = Schemas['StatsGroup']
+/** Assignees ranked by one indicator (`GET /v1/stats/rankings`), best first. */
+export type Ranking = Schemas['Ranking']
+export type RankedAssignee = Schemas['RankedAssignee']
+/** What a ranking can rank by. */
+export type RankingMetric = Ranking['metric']
 /** One of the bureau's own units that handle complaints (接诉即办). */
 export type HandlingUnit = Schemas['HandlingUnit']
 export type HandlingUnitKind = HandlingUnit['kind']

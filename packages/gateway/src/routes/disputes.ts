@@ -3,13 +3,21 @@ import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { type DisputeAction, disputeStatuses, rolesOf } from '../domain/disputes/lifecycle.js'
 import { principalOf } from '../http/authentication.js'
+import { csvStream, jsonOrCsv, sendCsv, wantsCsv } from '../http/csv.js'
 import { PageQuery } from '../http/pagination.js'
 import { problemResponse } from '../http/problem-schema.js'
 import { IdempotencyKeyHeader, sendWrite, WriteHeaders, writeContextOf } from '../http/writes.js'
 import { IdParams, StringEnum, Timestamp } from '../schemas/common.js'
+import { CsvQuery } from '../schemas/csv.js'
 import { actionBodies, IntakeBody, problemTypes } from '../schemas/disputes.js'
 import { type ActionRequest, act } from '../services/disputes/actions.js'
+import { disputeColumns } from '../services/disputes/csv-columns.js'
 import type { DeadlinePolicy } from '../services/disputes/deadline-policy.js'
+import {
+  checkPersonalDataExport,
+  exportDisputes,
+  recordPersonalDataExport,
+} from '../services/disputes/export.js'
 import { intake } from '../services/disputes/intake.js'
 import { disputeTimeline, getDispute, listDisputes } from '../services/disputes/queries.js'
 import type { WriteOutcome } from '../services/write/index.js'
@@ -130,6 +138,8 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ deadlines: DeadlinePolic
       schema: {
         tags: ['disputes'],
         summary: 'List disputes, newest first',
+        description:
+          'With `Accept: text/csv` or `format=csv`, the whole filtered set as one CSV download (`limit` and `cursor` do not apply), consumers masked unless a regulator asks `include_personal_data=true`, which is recorded in the audit log (`personal_data.exported`).',
         operationId: 'listDisputes',
         querystring: Type.Object({
           ...PageQuery,
@@ -155,12 +165,34 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ deadlines: DeadlinePolic
           external_ref: Type.Optional(Type.String({ maxLength: 100 })),
           created_after: Type.Optional(Timestamp),
           created_before: Type.Optional(Timestamp),
+          ...CsvQuery,
+          include_personal_data: Type.Optional(
+            Type.Boolean({
+              description:
+                'CSV, regulators only: the consumers’ names and phones in the clear; the export is audited. Anyone else asking is refused (403).',
+            }),
+          ),
         }),
-        response: { 200: Type.Ref('DisputeList'), ...errors },
+        response: { 200: jsonOrCsv('A page of disputes, or all of them as CSV', 'DisputeList'), ...errors },
       },
     },
-    async (request) =>
-      listDisputes(app.database.db, principalOf(request), request.query, app.database.clock.now()),
+    async (request, reply) => {
+      const principal = principalOf(request)
+      const now = app.database.clock.now()
+      const {
+        include_personal_data: unmasked = false,
+        format,
+        lang,
+        limit,
+        cursor,
+        ...filters
+      } = request.query
+      checkPersonalDataExport(principal, unmasked)
+      if (!wantsCsv(request)) return listDisputes(app.database.db, principal, request.query, now)
+      const rows = await exportDisputes(app.database.db, principal, filters, now, unmasked)
+      if (unmasked) await recordPersonalDataExport(app.database, writeContextOf(request), filters)
+      return sendCsv(reply, 'hejie-disputes.csv', csvStream(disputeColumns, lang ?? 'zh', rows))
+    },
   )
 
   app.get(

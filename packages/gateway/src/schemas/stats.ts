@@ -1,5 +1,6 @@
 import { type TSchema, Type } from 'typebox'
 import { StringEnum } from './common.js'
+import { CsvQuery } from './csv.js'
 
 /** An RFC 3339 time with what it means here. */
 const Time = (description: string, example: string) =>
@@ -42,6 +43,7 @@ export const StatsQuery = Type.Object({
         'One element per enterprise (counting only what enterprises hold), problem type, month (China Standard Time, UTC+8), jurisdiction where the dispute was received, or assignee (an enterprise or a handling unit, by its prefixed id); without it, one element: the totals.',
     }),
   ),
+  ...CsvQuery,
 })
 
 const Count = (description: string) => Type.Integer({ minimum: 0, description })

@@ -236,7 +236,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List disputes, newest first */
+        /**
+         * List disputes, newest first
+         * @description With `Accept: text/csv` or `format=csv`, the whole filtered set as one CSV download (`limit` and `cursor` do not apply), consumers masked unless a regulator asks `include_personal_data=true`, which is recorded in the audit log (`personal_data.exported`).
+         */
         get: operations["listDisputes"];
         put?: never;
         /** Intake: route a consumer complaint to an enterprise or a handling unit (the dispatcher chooses when none is named) */
@@ -616,8 +619,31 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Indicators over the disputes assigned in a window: totals, or per enterprise, problem type or month */
+        /**
+         * Indicators over the disputes assigned in a window: totals, or per enterprise, problem type or month
+         * @description With `Accept: text/csv` or `format=csv`, one CSV line per group.
+         */
         get: operations["getStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stats/rankings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Enterprises and handling units of the caller’s subtree ranked by one indicator
+         * @description Ranks each assignee holding disputes assigned in the window by `metric`, with the indicators behind the rank. Ties share a rank ("1224"). With `Accept: text/csv` or `format=csv`, one CSV line per ranked assignee. docs/supervision.md has each formula.
+         */
+        get: operations["getStatsRankings"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1424,6 +1450,44 @@ export interface components {
             /** @description The grouping asked for; null for the totals. */
             group_by: ("enterprise" | "problem_type" | "month" | "jurisdiction" | "assignee") | null;
             data: components["schemas"]["StatsGroup"][];
+        };
+        RankedAssignee: {
+            /** @description Standard competition ranking ("1224"): equal values share a rank, and the next rank skips as many places as shared it. */
+            rank: number;
+            assignee: {
+                /** @enum {string} */
+                type: "enterprise" | "unit";
+                /** @description `ent_…` or `hnu_…` */
+                id: string;
+                /** @description The enterprise’s registered name or the unit’s name. */
+                name: string;
+            };
+            /** @description The metric’s value for this assignee. */
+            value: number;
+            indicators: components["schemas"]["StatsGroup"];
+        };
+        Ranking: {
+            /** @enum {string} */
+            object: "ranking";
+            /** @enum {string} */
+            metric: "settlement_rate" | "on_time_rate" | "response_rate" | "avg_handling_hours" | "received";
+            /** @description The window’s start as applied, in UTC; null: since the first dispute. */
+            from: string | null;
+            /**
+             * Format: date-time
+             * @description The window’s end (exclusive) as applied, in UTC.
+             */
+            to: string;
+            /** @description The kind of assignee ranked; null for both. */
+            assignee_type: ("enterprise" | "unit") | null;
+            /** @description The minimum volume applied. */
+            min_concluded: number;
+            /** @description Best first; ties by assignee id. */
+            data: components["schemas"]["RankedAssignee"][];
+            /** @description Assignees with disputes in the window but fewer than `min_concluded` concluded. */
+            excluded_below_minimum: number;
+            /** @description Assignees above the minimum whose metric has no value (a rate over nothing, or no settled dispute for `avg_handling_hours`). */
+            excluded_without_value: number;
         };
         Event: {
             /** @example evt_01jdq3c0k2m4n6p8r0t2v4x6z8 */
@@ -3581,6 +3645,12 @@ export interface operations {
                 created_after?: string;
                 /** @example 2026-11-28T08:00:00.000Z */
                 created_before?: string;
+                /** @description `csv` answers `text/csv`, as `Accept: text/csv` does (for links and spreadsheets). */
+                format?: "json" | "csv";
+                /** @description CSV only: column headers in Chinese (default) or English. */
+                lang?: "zh" | "en";
+                /** @description CSV, regulators only: the consumers’ names and phones in the clear; the export is audited. Anyone else asking is refused (403). */
+                include_personal_data?: boolean;
             };
             header?: never;
             path?: never;
@@ -3588,13 +3658,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description A page of disputes, or all of them as CSV */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DisputeList"];
+                    "text/csv": string;
                 };
             };
             /** @description The request is not valid */
@@ -7388,6 +7459,10 @@ export interface operations {
                 jurisdiction_id?: string;
                 /** @description One element per enterprise (counting only what enterprises hold), problem type, month (China Standard Time, UTC+8), jurisdiction where the dispute was received, or assignee (an enterprise or a handling unit, by its prefixed id); without it, one element: the totals. */
                 group_by?: "enterprise" | "problem_type" | "month" | "jurisdiction" | "assignee";
+                /** @description `csv` answers `text/csv`, as `Accept: text/csv` does (for links and spreadsheets). */
+                format?: "json" | "csv";
+                /** @description CSV only: column headers in Chinese (default) or English. */
+                lang?: "zh" | "en";
             };
             header?: never;
             path?: never;
@@ -7395,13 +7470,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The indicators */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["StatsReport"];
+                    "text/csv": string;
                 };
             };
             /** @description Bad parameters, or `from` not before `to` */
@@ -7432,6 +7508,113 @@ export interface operations {
                 };
             };
             /** @description No such enterprise visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStatsRankings: {
+        parameters: {
+            query: {
+                /** @description What to rank by. Higher ranks first, except `avg_handling_hours`, where the fastest ranks first. */
+                metric: "settlement_rate" | "on_time_rate" | "response_rate" | "avg_handling_hours" | "received";
+                /**
+                 * @description Start of the window (inclusive): disputes assigned at or after it. Any offset; `+08:00` for Beijing time. Default: since the first dispute.
+                 * @example 2026-01-01T00:00:00+08:00
+                 */
+                from?: string;
+                /**
+                 * @description End of the window (exclusive): disputes assigned before it. Default: now.
+                 * @example 2026-02-01T00:00:00+08:00
+                 */
+                to?: string;
+                /** @description Leave out assignees with fewer concluded disputes (settled + escalated + returned) in the window, so that one lucky dispute does not top the table. Default 5; 0 ranks everyone with a value. */
+                min_concluded?: number;
+                /** @description Rank only enterprises, or only handling units; default both. */
+                assignee_type?: "enterprise" | "unit";
+                /** @description Regulators: only disputes received in this jurisdiction or below it (within the caller's subtree). */
+                jurisdiction_id?: string;
+                /** @description `csv` answers `text/csv`, as `Accept: text/csv` does (for links and spreadsheets). */
+                format?: "json" | "csv";
+                /** @description CSV only: column headers in Chinese (default) or English. */
+                lang?: "zh" | "en";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ranking */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ranking"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad parameters, or `from` not before `to` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a regulator, or the token lacks stats:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such jurisdiction in the caller’s subtree */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -16,7 +16,11 @@ import type { PagePromise } from '../pagination.js'
 
 type Body<P extends Parameters<Hejie['post']>[0]> = RequestBody<Operation<'post', P>>
 
-export type DisputeListParams = Omit<ListParams<QueryParams<Operation<'get', '/v1/disputes'>>>, 'status'> & {
+// The CSV parameters are left out: `list` pages through JSON.
+export type DisputeListParams = Omit<
+  ListParams<QueryParams<Operation<'get', '/v1/disputes'>>>,
+  'status' | 'format' | 'lang' | 'include_personal_data'
+> & {
   /** One status, or several: disputes in any of them. */
   status?: DisputeStatus | DisputeStatus[]
 }

@@ -72,12 +72,17 @@ export interface DisputeFilters {
   created_before?: string | undefined
 }
 
-export async function listDisputes(
+/**
+ * The disputes the principal may see that match the filters, unordered and unpaged: what the
+ * list pages through and what a CSV export reads whole. A jurisdiction outside the caller's
+ * subtree is not found before anything is read.
+ */
+export async function filteredDisputes(
   db: Kysely<Schema>,
   principal: Principal,
-  filters: DisputeFilters,
+  filters: Omit<DisputeFilters, 'limit' | 'cursor'>,
   now: Date,
-): Promise<Page<DisputeView>> {
+) {
   if (filters.jurisdiction_id !== undefined && principal.role === 'regulator') {
     await findInSubtree(db, principal, filters.jurisdiction_id)
   }
@@ -101,6 +106,16 @@ export async function listDisputes(
     const late = overdueSql(now.toISOString())
     query = query.where(filters.overdue ? late : sql<SqlBool>`not ${late}`)
   }
+  return query
+}
+
+export async function listDisputes(
+  db: Kysely<Schema>,
+  principal: Principal,
+  filters: DisputeFilters,
+  now: Date,
+): Promise<Page<DisputeView>> {
+  let query = await filteredDisputes(db, principal, filters, now)
   if (filters.cursor) query = query.where('id', '<', decodeCursor(filters.cursor, ['id'])[0])
   const rows = await query
     .orderBy('id', 'desc')

@@ -15,6 +15,8 @@ export interface AggregateFilter {
   enterpriseId: string | null
   /** Only the disputes this enterprise or unit holds (`assignee_id`); null for any. */
   assigneeId?: string | null | undefined
+  /** Only what enterprises hold, or only what handling units hold; null for both. */
+  assigneeType?: 'enterprise' | 'unit' | null | undefined
   /** Only disputes received in this node's subtree; null for the whole tree. */
   jurisdictionId: string | null
   groupBy: StatsGrouping | null
@@ -124,6 +126,7 @@ export async function countIndicators(
       ...(filter.from === null ? [] : [sql`${d('assigned_at')} >= ${filter.from}`]),
       ...(filter.enterpriseId === null ? [] : [sql`${d('enterprise_id')} = ${filter.enterpriseId}`]),
       ...(filter.assigneeId ? [sql`${d('assignee_id')} = ${filter.assigneeId}`] : []),
+      ...(filter.assigneeType ? [sql`${d('assignee_type')} = ${filter.assigneeType}`] : []),
       // Per enterprise counts only what enterprises hold; what units hold is grouped by assignee.
       ...(filter.groupBy === 'enterprise' ? [sql`${d('assignee_type')} = 'enterprise'`] : []),
       ...(filter.jurisdictionId === null

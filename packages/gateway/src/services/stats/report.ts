@@ -29,17 +29,7 @@ export async function statsReport(
   query: Static<typeof StatsQuery>,
   now: Date,
 ): Promise<StatsReport> {
-  const from = query.from === undefined ? null : utc(query.from)
-  const to = query.to === undefined ? now.toISOString() : utc(query.to)
-  if (from !== null && from >= to) {
-    const detail =
-      query.to === undefined
-        ? `from (${from}) must be before to, which is now (${to}) when not given.`
-        : `from (${from}) must be before to (${to}).`
-    throw problem('validation_failed', detail, {
-      errors: [{ path: 'querystring/from', message: 'must be before to' }],
-    })
-  }
+  const { from, to } = statsWindow(query, now)
   let enterpriseId = principal.role === 'enterprise' ? (principal.enterpriseId ?? '') : null
   if (query.enterprise_id !== undefined) {
     enterpriseId = (await getEnterprise(database.db, principal, query.enterprise_id)).id
@@ -64,11 +54,30 @@ export async function statsReport(
   }
 }
 
+/** The window [from, to) in UTC as asked (`to` defaults to now); `from` must come before `to`. */
+export function statsWindow(
+  query: { from?: string | undefined; to?: string | undefined },
+  now: Date,
+): { from: string | null; to: string } {
+  const from = query.from === undefined ? null : utc(query.from)
+  const to = query.to === undefined ? now.toISOString() : utc(query.to)
+  if (from !== null && from >= to) {
+    const detail =
+      query.to === undefined
+        ? `from (${from}) must be before to, which is now (${to}) when not given.`
+        : `from (${from}) must be before to (${to}).`
+    throw problem('validation_failed', detail, {
+      errors: [{ path: 'querystring/from', message: 'must be before to' }],
+    })
+  }
+  return { from, to }
+}
+
 /**
  * The subtree whose disputes count: the one asked for, else the regulator's own. The whole
  * tree needs no filter, which keeps the root's whole-table report as fast as it was.
  */
-async function jurisdictionFilter(
+export async function jurisdictionFilter(
   database: Database,
   principal: Principal,
   asked: string | undefined,
