@@ -18,6 +18,17 @@ function indicatorColumns<T>(of: (row: T) => Indicators): CsvColumn<T>[] {
     { zh: '满意率', en: 'satisfaction_rate', value: (row) => of(row).satisfaction_rate },
     { zh: '解决率', en: 'resolution_rate', value: (row) => of(row).resolution_rate },
     { zh: '平均处理时长（小时）', en: 'avg_handling_hours', value: (row) => of(row).avg_handling_hours },
+    {
+      zh: '先行和解平均办结天数',
+      en: 'avg_days_to_resolution_direct',
+      value: (row) => of(row).avg_days_to_resolution.direct,
+    },
+    {
+      zh: '行政调解平均办结天数',
+      en: 'avg_days_to_resolution_mediated',
+      value: (row) => of(row).avg_days_to_resolution.mediated,
+    },
+    { zh: '督办次数', en: 'urged', value: (row) => of(row).urged },
     // Money as yuan with two decimals, as the bureau's tables write it.
     { zh: '退款金额（元）', en: 'refunded_cny', value: (row) => (of(row).refunded.amount / 100).toFixed(2) },
   ]
