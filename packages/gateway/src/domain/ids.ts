@@ -16,6 +16,7 @@ export type IdPrefix =
   | 'key'
   | 'hnu'
   | 'rtr'
+  | 'rsk'
 
 // Monotonic: ids made in the same millisecond still sort in creation order.
 const nextUlid = monotonicFactory()

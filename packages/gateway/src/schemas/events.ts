@@ -12,6 +12,7 @@ export const eventTypes = [
   'settlement.recorded',
   'refund.recorded',
   'webhook_endpoint.disabled',
+  'risk_signal.raised',
   'ping',
 ] as const
 

@@ -13,6 +13,7 @@ import { indicatorColumns } from './0010-indicator-columns.js'
 import { handlingUnits } from './0011-handling-units.js'
 import { indicatorIndex } from './0012-indicator-index.js'
 import { dispatchGeneration } from './0013-dispatch-generation.js'
+import { riskSignals } from './0015-risk-signals.js'
 
 /**
  * Every migration, in order. Migrations are forward-only and written for both dialects;
@@ -33,6 +34,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0011-handling-units': handlingUnits(dialect),
     '0012-indicator-index': indicatorIndex(dialect),
     '0013-dispatch-generation': dispatchGeneration(dialect),
+    '0015-risk-signals': riskSignals,
   }
   return { getMigrations: async () => migrations }
 }
