@@ -105,6 +105,8 @@ export type {
   Me,
   Money,
   Refund,
+  RiskSignal,
+  RiskSignalKind,
   Routing,
   RoutingRule,
   Settlement,
@@ -171,6 +173,7 @@ export type {
   Jurisdictions,
   JurisdictionUpdateParams,
 } from './resources/jurisdictions.js'
+export type { RiskSignalListParams, RiskSignals } from './resources/risk-signals.js'
 export type {
   RoutingRuleCreateParams,
   RoutingRuleListParams,

@@ -40,6 +40,9 @@ export type WebhookRecovery = Schemas['WebhookRecovery']
 /** The regulator's indicators over a window (`GET /v1/stats`): `data` holds one group, or the totals. */
 export type StatsReport = Schemas['StatsReport']
 export type StatsGroup = Schemas['StatsGroup']
+/** A risk signal of the regulator's watchlist (`GET /v1/risk-signals`). */
+export type RiskSignal = Schemas['RiskSignal']
+export type RiskSignalKind = RiskSignal['kind']
 /** One of the bureau's own units that handle complaints (接诉即办). */
 export type HandlingUnit = Schemas['HandlingUnit']
 export type HandlingUnitKind = HandlingUnit['kind']
