@@ -44,7 +44,13 @@ t.test(
 
     t.same(
       await migrateToLatest(database),
-      ['0010-indicator-columns', '0011-handling-units', '0012-indicator-index', '0013-dispatch-generation'],
+      [
+        '0010-indicator-columns',
+        '0011-handling-units',
+        '0012-indicator-index',
+        '0013-dispatch-generation',
+        '0015-risk-signals',
+      ],
       'the later ones run in order',
     )
     const row = await database.db
