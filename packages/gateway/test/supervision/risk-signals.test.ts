@@ -239,7 +239,7 @@ t.test(
 t.test(
   'the endpoint shows exactly the fixture’s signals, with their numbers, on this database',
   async (t) => {
-    const { app, root, east } = await fixture
+    const { app, root, east, a } = await fixture
     for (const [who, token] of [
       ['the city', root],
       ['the east district', east.regulator.token],
@@ -263,6 +263,20 @@ t.test(
     }
     const rising = await as(app, root)({ method: 'GET', url: '/v1/risk-signals?kind=rising_volume' })
     t.equal(rising.json().data.length, 4, 'filtered by kind')
+    const aRising = rising
+      .json()
+      .data.find((signal: { subject: { enterprise_id?: string } }) => signal.subject.enterprise_id === a.id)
+    t.equal(
+      aRising.explanation,
+      `4 disputes about 北京爱看视频科技有限公司 (${a.id}) in the week of 2026-11-23, against a mean of 1 a week over the 2 weeks before (raised at 200% of the mean and at least 3).`,
+      'the sentence names the enterprise and gives the numbers',
+    )
+    const consumer = await as(app, root)({ method: 'GET', url: '/v1/risk-signals?kind=repeat_complainant' })
+    t.equal(
+      consumer.json().data[0].explanation,
+      'One consumer filed 2 disputes in the week of 2026-11-23 (raised at 2).',
+      'a repeat complainant is not named',
+    )
     const before = await as(
       app,
       root,

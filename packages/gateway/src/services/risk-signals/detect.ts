@@ -29,6 +29,9 @@ export interface DetectedSignal {
   disputes: RawBuilder<SqlBool>
 }
 
+/** A signal as a detector finds it: its sentence still waits for the enterprise's name. */
+type Found = Omit<DetectedSignal, 'explanation'> & { explain(enterprise: string): string }
+
 /**
  * Every signal whose threshold holds in `window`, per jurisdiction (the one that received
  * the disputes). Each kind is one aggregate statement over the window's disputes; only one
@@ -41,7 +44,7 @@ export async function detectSignals(
   thresholds: RiskThresholds,
   now: Date,
 ): Promise<DetectedSignal[]> {
-  return [
+  const found = [
     ...(await risingVolume(db, window, thresholds, 'enterprise_id')),
     ...(await risingVolume(db, window, thresholds, 'category')),
     ...(await repeatedProblem(db, window, thresholds)),
@@ -49,6 +52,20 @@ export async function detectSignals(
     ...(await overdueCluster(db, window, thresholds, now)),
     ...(await repeatComplainant(db, window, thresholds)),
   ]
+  const names = await enterpriseNames(db, found)
+  return found.map(({ explain, ...signal }) => {
+    const id = signal.subject.enterprise_id ?? ''
+    const name = names.get(id)
+    return { ...signal, explanation: explain(name === undefined ? id : `${name} (${id})`) }
+  })
+}
+
+/** The names of the enterprises the signals are about, in one query: a sentence names them. */
+async function enterpriseNames(db: Kysely<Schema>, found: readonly Found[]): Promise<Map<string, string>> {
+  const ids = [...new Set(found.flatMap((signal) => signal.subject.enterprise_id ?? []))]
+  if (ids.length === 0) return new Map()
+  const rows = await db.selectFrom('enterprises').select(['id', 'name']).where('id', 'in', ids).execute()
+  return new Map(rows.map((row) => [row.id, row.name]))
 }
 
 const count = (value: unknown) => Number(value ?? 0)
@@ -68,7 +85,7 @@ async function risingVolume(
   window: RiskWindow,
   thresholds: RiskThresholds,
   dimension: 'enterprise_id' | 'category',
-): Promise<DetectedSignal[]> {
+): Promise<Found[]> {
   const { risingPreviousWindows: windows, risingPercent: percent, risingMinCount: minimum } = thresholds
   const since = weekOf(new Date(window.start), -windows).start
   const current = flag(sql`assigned_at >= ${window.start}`)
@@ -93,7 +110,6 @@ async function risingVolume(
     const value = count(row.current)
     const baseline = count(row.previous) / windows
     const threshold = Math.max(minimum, (baseline * percent) / 100)
-    const named = dimension === 'enterprise_id' ? `enterprise ${row.subject}` : `category ${row.subject}`
     return {
       kind: 'rising_volume',
       jurisdictionId: row.jurisdiction_id,
@@ -104,7 +120,8 @@ async function risingVolume(
       value,
       baseline,
       threshold,
-      explanation: `${value} disputes about ${named} in ${weekLabel(window)}, against a mean of ${round(baseline)} a week over the ${windows} weeks before (raised at ${percent}% of the mean and at least ${minimum}).`,
+      explain: (enterprise) =>
+        `${value} disputes about ${dimension === 'enterprise_id' ? enterprise : `category ${row.subject}`} in ${weekLabel(window)}, against a mean of ${round(baseline)} a week over the ${windows} weeks before (raised at ${percent}% of the mean and at least ${minimum}).`,
       disputes: sql<SqlBool>`${inWindow(window)} and ${sql.ref(dimension)} = ${row.subject}`,
     }
   })
@@ -115,7 +132,7 @@ async function repeatedProblem(
   db: Kysely<Schema>,
   window: RiskWindow,
   thresholds: RiskThresholds,
-): Promise<DetectedSignal[]> {
+): Promise<Found[]> {
   const minimum = thresholds.repeatedProblemMin
   const rows = await db
     .selectFrom('disputes')
@@ -138,7 +155,8 @@ async function repeatedProblem(
       value,
       baseline: null,
       threshold: minimum,
-      explanation: `${value} disputes about enterprise ${enterpriseId} in category ${category} in ${weekLabel(window)} (raised at ${minimum}).`,
+      explain: (enterprise) =>
+        `${value} disputes about ${enterprise} in category ${category} in ${weekLabel(window)} (raised at ${minimum}).`,
       disputes: sql<SqlBool>`${inWindow(window)} and enterprise_id = ${enterpriseId} and category = ${category}`,
     }
   })
@@ -153,7 +171,7 @@ async function lowSettlementRate(
   db: Kysely<Schema>,
   window: RiskWindow,
   thresholds: RiskThresholds,
-): Promise<DetectedSignal[]> {
+): Promise<Found[]> {
   const { lowSettlementPercent: percent, lowSettlementMinConcluded: minimum } = thresholds
   const resolutions = sql.join(regulatorResolutions.map((resolution) => sql.lit(resolution)))
   const isSettled = sql`resolution = 'settled'`
@@ -180,7 +198,8 @@ async function lowSettlementRate(
       value: round(value),
       baseline: null,
       threshold: percent / 100,
-      explanation: `Enterprise ${enterpriseId} settled ${count(row.settled)} of the ${count(row.concluded)} disputes assigned in ${weekLabel(window)} and concluded (${Math.round(value * 100)}%, raised below ${percent}% over at least ${minimum}).`,
+      explain: (enterprise) =>
+        `${enterprise} settled ${count(row.settled)} of the ${count(row.concluded)} disputes assigned in ${weekLabel(window)} and concluded (${Math.round(value * 100)}%, raised below ${percent}% over at least ${minimum}).`,
       disputes: sql<SqlBool>`${inWindow(window)} and enterprise_id = ${enterpriseId}`,
     }
   })
@@ -192,7 +211,7 @@ async function overdueCluster(
   window: RiskWindow,
   thresholds: RiskThresholds,
   now: Date,
-): Promise<DetectedSignal[]> {
+): Promise<Found[]> {
   const minimum = thresholds.overdueClusterMin
   const overdue = overdueSql(now.toISOString())
   const rows = await db
@@ -215,7 +234,8 @@ async function overdueCluster(
       value,
       baseline: null,
       threshold: minimum,
-      explanation: `${value} disputes assigned to enterprise ${enterpriseId} in ${weekLabel(window)} are overdue (raised at ${minimum}).`,
+      explain: (enterprise) =>
+        `${value} disputes assigned to ${enterprise} in ${weekLabel(window)} are overdue (raised at ${minimum}).`,
       disputes: sql<SqlBool>`${inWindow(window)} and enterprise_id = ${enterpriseId} and ${overdue}`,
     }
   })
@@ -231,7 +251,7 @@ async function repeatComplainant(
   db: Kysely<Schema>,
   window: RiskWindow,
   thresholds: RiskThresholds,
-): Promise<DetectedSignal[]> {
+): Promise<Found[]> {
   const minimum = thresholds.repeatComplainantMin
   const rows = await db
     .selectFrom('disputes')
@@ -252,7 +272,7 @@ async function repeatComplainant(
       value,
       baseline: null,
       threshold: minimum,
-      explanation: `One consumer filed ${value} disputes in ${weekLabel(window)} (raised at ${minimum}).`,
+      explain: () => `One consumer filed ${value} disputes in ${weekLabel(window)} (raised at ${minimum}).`,
       disputes: sql<SqlBool>`${inWindow(window)} and consumer_phone_key = ${phoneKey}`,
     }
   })
