@@ -107,6 +107,8 @@ t.test(
           'disputes_assigned_at',
           'disputes_assignee_assigned_at',
           'disputes_assignee_id',
+          // Added by 0015 (the repeat-complainant count), after the rebuild.
+          'disputes_consumer_phone_key',
           'disputes_enterprise_assigned_at',
           'disputes_enterprise_id',
           'disputes_indicators',
