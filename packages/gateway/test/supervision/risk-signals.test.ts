@@ -1,5 +1,5 @@
 import t from 'tap'
-import { PhoneKeyer } from '../../src/domain/phone-key.js'
+import { normalisePhone, PhoneKeyer } from '../../src/domain/phone-key.js'
 import { masterKeyOf } from '../../src/services/identity/identity.js'
 import { computeRiskSignals } from '../../src/services/risk-signals/run.js'
 import type { RiskThresholds } from '../../src/services/risk-signals/thresholds.js'
@@ -200,6 +200,27 @@ t.test('the windows are calendar weeks in Beijing time, Monday to Monday', async
   t.same(weekOf(new Date(W0.start)), W0, 'a window holds its start')
   t.same(weekOf(new Date(Date.parse(W0.end) - 1)), W0, 'and the last millisecond before its end')
   t.same(weekOf(NOW, -1), { start: inWeek(-1, 0), end: W0.start })
+})
+
+t.test('a phone is normalised to its national digits before it is keyed', async (t) => {
+  for (const written of [
+    '+86 139-0000-1111',
+    '0086 13900001111',
+    '８６１３９００００１１１１',
+    '139 0000 1111',
+  ]) {
+    t.equal(normalisePhone(written), '13900001111', written)
+  }
+  t.equal(normalisePhone('010-6234-5678'), '01062345678', 'a landline keeps its area code')
+  t.equal(normalisePhone('8613900001'), '8613900001', 'no country code is taken from a number too short')
+  const keyer = new PhoneKeyer(Buffer.alloc(32, 1))
+  t.equal(keyer.keyOf('+86 139-0000-1111'), keyer.keyOf('13900001111'))
+  t.not(
+    keyer.keyOf('13900001111'),
+    new PhoneKeyer(Buffer.alloc(32, 2)).keyOf('13900001111'),
+    'another secret, another key',
+  )
+  t.equal(keyer.keyOf('无'), null, 'nothing to key without digits')
 })
 
 t.test('intake stores the keyed hash of the normalised phone, never the phone', async (t) => {
