@@ -27,6 +27,9 @@ function describe(event: HejieEvent): string {
       return 'a test ping: the endpoint works'
     case 'webhook_endpoint.disabled':
       return `webhook endpoint ${String(event.data.object.id)} was disabled`
+    case 'risk_signal.raised':
+      // A regulator's endpoint only: enterprises never receive the watchlist.
+      return `risk signal ${event.data.object.id}: ${event.data.object.explanation}`
     default:
       return `dispute ${event.data.object.id} is now ${event.data.object.status}`
   }

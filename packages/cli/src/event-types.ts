@@ -13,6 +13,7 @@ export const eventTypes: Record<EventType, string> = {
   'settlement.recorded': 'a settlement was recorded',
   'refund.recorded': 'a refund was recorded',
   'webhook_endpoint.disabled': 'a webhook endpoint was disabled after failures',
+  'risk_signal.raised': 'a risk signal appeared on the watchlist (regulators)',
   ping: 'a test ping sent to one webhook endpoint',
 }
 

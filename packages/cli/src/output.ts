@@ -79,6 +79,10 @@ function subject(event: HejieEvent): string {
       const { id, url } = event.data.object
       return [id, url].filter((part) => typeof part === 'string').join(' ')
     }
+    case 'risk_signal.raised': {
+      const { id, kind, value } = event.data.object
+      return `${id} ${kind} ${value}`
+    }
     default: {
       const dispute = event.data.object
       return `${dispute.id} ${dispute.status}${dispute.overdue ? ' overdue' : ''}`

@@ -8,6 +8,7 @@ import { disputesCommand } from './commands/disputes.js'
 import { eventsCommand } from './commands/events.js'
 import { jurisdictionsCommand } from './commands/jurisdictions.js'
 import { loginCommand } from './commands/login.js'
+import { riskSignalsCommand } from './commands/risk-signals.js'
 import { statsCommand } from './commands/stats.js'
 import { webhooksCommand } from './commands/webhooks.js'
 import { NotLoggedInError } from './credentials.js'
@@ -34,6 +35,7 @@ export function createProgram(): Command {
   jurisdictionsCommand(program)
   dispatchCommand(program)
   routingRulesCommand(program)
+  riskSignalsCommand(program)
   auditCommand(program)
   statsCommand(program)
   eventsCommand(program)

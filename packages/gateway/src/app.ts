@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from './config.js'
+import { PhoneKeyer } from './domain/phone-key.js'
 import { authenticationPlugin } from './http/authentication.js'
 import { declareMechanismResponses } from './http/declared-responses.js'
 import { metricsPlugin } from './http/metrics.js'
@@ -28,6 +29,7 @@ import { identityRoutes } from './routes/identity.js'
 import { jurisdictionRoutes } from './routes/jurisdictions.js'
 import { oauthRoutes } from './routes/oauth.js'
 import { operationsRoutes } from './routes/operations.js'
+import { riskSignalRoutes } from './routes/risk-signals.js'
 import { statsRoutes } from './routes/stats.js'
 import { webhookRoutes } from './routes/webhooks.js'
 import { auditSchemas } from './schemas/audit.js'
@@ -37,6 +39,7 @@ import { eventSchemas } from './schemas/events.js'
 import { identitySchemas } from './schemas/identity.js'
 import { jurisdictionSchemas } from './schemas/jurisdictions.js'
 import { rankingSchemas } from './schemas/rankings.js'
+import { riskSignalSchemas } from './schemas/risk-signals.js'
 import { statsSchemas } from './schemas/stats.js'
 import { webhookSchemas } from './schemas/webhooks.js'
 import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
@@ -113,11 +116,13 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   }
   for (const schema of dispatchSchemas) app.addSchema(schema)
   for (const schema of disputeSchemas) app.addSchema(schema)
-  await app.register(disputeRoutes, { deadlines })
+  await app.register(disputeRoutes, { deadlines, phoneKeyer: PhoneKeyer.fromMasterKey(identity.masterKey) })
   await app.register(dispatchRoutes)
   for (const schema of statsSchemas) app.addSchema(schema)
   for (const schema of rankingSchemas) app.addSchema(schema)
   await app.register(statsRoutes)
+  for (const schema of riskSignalSchemas) app.addSchema(schema)
+  await app.register(riskSignalRoutes)
   for (const schema of eventSchemas) app.addSchema(schema)
   await app.register(eventRoutes)
   for (const schema of webhookSchemas) app.addSchema(schema)

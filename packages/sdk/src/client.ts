@@ -10,6 +10,7 @@ import { Enterprises } from './resources/enterprises.js'
 import { Events } from './resources/events.js'
 import { HandlingUnits } from './resources/handling-units.js'
 import { Jurisdictions } from './resources/jurisdictions.js'
+import { RiskSignals } from './resources/risk-signals.js'
 import { RoutingRules } from './resources/routing-rules.js'
 import { Stats } from './resources/stats.js'
 import { WebhookEndpoints } from './resources/webhook-endpoints.js'
@@ -61,6 +62,7 @@ export class Hejie {
   readonly audit = new Audit(this)
   readonly webhookEndpoints = new WebhookEndpoints(this)
   readonly stats = new Stats(this)
+  readonly riskSignals = new RiskSignals(this)
   /** Verifies webhook deliveries; needs no credentials (also exported on its own). */
   readonly webhooks = webhooks
 

@@ -109,6 +109,8 @@ export type {
   Ranking,
   RankingMetric,
   Refund,
+  RiskSignal,
+  RiskSignalKind,
   Routing,
   RoutingRule,
   Settlement,
@@ -177,6 +179,7 @@ export type {
   Jurisdictions,
   JurisdictionUpdateParams,
 } from './resources/jurisdictions.js'
+export type { RiskSignalListParams, RiskSignals } from './resources/risk-signals.js'
 export type {
   RoutingRuleCreateParams,
   RoutingRuleListParams,

@@ -46,6 +46,9 @@ export type Ranking = Schemas['Ranking']
 export type RankedAssignee = Schemas['RankedAssignee']
 /** What a ranking can rank by. */
 export type RankingMetric = Ranking['metric']
+/** A risk signal of the regulator's watchlist (`GET /v1/risk-signals`). */
+export type RiskSignal = Schemas['RiskSignal']
+export type RiskSignalKind = RiskSignal['kind']
 /** One of the bureau's own units that handle complaints (接诉即办). */
 export type HandlingUnit = Schemas['HandlingUnit']
 export type HandlingUnitKind = HandlingUnit['kind']

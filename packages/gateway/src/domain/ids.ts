@@ -17,6 +17,7 @@ export type IdPrefix =
   | 'hnu'
   | 'rtr'
   | 'med'
+  | 'rsk'
 
 // Monotonic: ids made in the same millisecond still sort in creation order.
 const nextUlid = monotonicFactory()

@@ -66,6 +66,11 @@ export const openapiPlugin = fp(
             name: 'stats',
             description: 'Indicators for regulators: settlement, on-time and response rates.',
           },
+          {
+            name: 'supervision',
+            description:
+              'Supervision (督办、靶向): the risk signals a background job computes for regulators.',
+          },
           { name: 'operations', description: 'Health, readiness and metrics for operators.' },
         ],
         security: [{ bearerAuth: [] }],

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { type DisputeAction, disputeStatuses, rolesOf } from '../domain/disputes/lifecycle.js'
+import type { PhoneKeyer } from '../domain/phone-key.js'
 import { principalOf } from '../http/authentication.js'
 import { csvStream, jsonOrCsv, sendCsv, wantsCsv } from '../http/csv.js'
 import { PageQuery } from '../http/pagination.js'
@@ -102,10 +103,10 @@ function sendDisputeWrite(reply: FastifyReply, outcome: WriteOutcome<unknown>): 
 }
 
 /** Disputes: intake and routing by the regulator, settlement and outcome by the enterprise. */
-export const disputeRoutes: FastifyPluginAsyncTypebox<{ deadlines: DeadlinePolicy }> = async (
-  app,
-  { deadlines },
-) => {
+export const disputeRoutes: FastifyPluginAsyncTypebox<{
+  deadlines: DeadlinePolicy
+  phoneKeyer: PhoneKeyer
+}> = async (app, { deadlines, phoneKeyer }) => {
   app.post(
     '/v1/disputes',
     {
@@ -128,7 +129,10 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ deadlines: DeadlinePolic
       },
     },
     async (request, reply) =>
-      sendDisputeWrite(reply, await intake(app.database, deadlines, writeContextOf(request), request.body)),
+      sendDisputeWrite(
+        reply,
+        await intake(app.database, deadlines, writeContextOf(request), request.body, phoneKeyer),
+      ),
   )
 
   app.get(

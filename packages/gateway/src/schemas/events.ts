@@ -15,6 +15,7 @@ export const eventTypes = [
   'settlement.recorded',
   'refund.recorded',
   'webhook_endpoint.disabled',
+  'risk_signal.raised',
   'ping',
 ] as const
 

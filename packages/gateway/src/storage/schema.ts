@@ -213,6 +213,8 @@ export interface DisputeTable {
   jurisdiction_id: string
   consumer_name: string | null
   consumer_phone: string | null
+  /** Keyed hash of the normalised phone (domain/phone-key.ts), for repeat complainants; never returned, null once erased. */
+  consumer_phone_key: string | null
   personal_data_erased_at: string | null
   problem_type: string
   category: string | null
@@ -377,6 +379,34 @@ export interface WebhookAttemptTable {
   response_excerpt: string | null
 }
 
+/** A risk signal (services/risk-signals/): one per kind, jurisdiction, subject and window. */
+export interface RiskSignalTable {
+  id: string
+  kind:
+    | 'rising_volume'
+    | 'repeated_problem'
+    | 'low_settlement_rate'
+    | 'overdue_cluster'
+    | 'repeat_complainant'
+  /** The disputes' jurisdiction: regulators of it and of its ancestors see the signal. */
+  jurisdiction_id: string
+  /** The subject as one string, unique with kind, jurisdiction and window (a consumer's is a hash, never the phone key). */
+  subject_key: string
+  enterprise_id: string | null
+  category: string | null
+  problem_type: string | null
+  window_start: string
+  window_end: string
+  value: number
+  baseline: number | null
+  threshold: number
+  /** JSON array of the first 20 disputes' ids, oldest first. */
+  disputes: string
+  explanation: string
+  first_raised_at: string
+  last_seen_at: string
+}
+
 export interface Schema {
   webhook_endpoints: WebhookEndpointTable
   webhook_deliveries: WebhookDeliveryTable
@@ -395,6 +425,7 @@ export interface Schema {
   handling_units: HandlingUnitTable
   routing_rules: RoutingRuleTable
   dispatch_generation: DispatchGenerationTable
+  risk_signals: RiskSignalTable
   api_clients: ApiClientTable
   signing_keys: SigningKeyTable
   idempotency_keys: IdempotencyKeyTable

@@ -1,10 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.js'
+import { PhoneKeyer } from '../domain/phone-key.js'
 import { currentCheckpoint } from '../services/audit/index.js'
 import type { DeadlinePolicy } from '../services/disputes/deadline-policy.js'
 import { scanDeadlines } from '../services/disputes/deadline-scan.js'
 import { scanMediationDeadlines } from '../services/disputes/mediation-scan.js'
 import { type Identity, REVOCATION_REFRESH_MS } from '../services/identity/identity.js'
+import { computeRiskSignals } from '../services/risk-signals/run.js'
+import { riskThresholdsFrom } from '../services/risk-signals/thresholds.js'
 import { purgeIdempotencyRecords } from '../services/write/index.js'
 import type { Database } from '../storage/database.js'
 import { startIntervalWorker } from './interval-worker.js'
@@ -69,6 +72,22 @@ export const backgroundJobs: readonly BackgroundJob[] = [
         await scanMediationDeadlines(database, deadlines)
       },
     }),
+  }),
+  periodic({
+    name: 'risk-signals',
+    does: 'computes the risk signals of this week and the last, recording `risk_signal.raised` when one first appears',
+    schedule: 'every `HEJIE_RISK_SIGNALS_INTERVAL_MS` (default 10 min)',
+    // Aggregates only, and a signal is raised once whichever process stores it first; it
+    // keys the phones of older disputes with the master key, which every process holds.
+    runsIn: ['gateway', 'api-only-gateway', 'worker'],
+    task: ({ config, database, identity }) => {
+      const thresholds = riskThresholdsFrom(config)
+      const keyer = PhoneKeyer.fromMasterKey(identity.masterKey)
+      return {
+        intervalMs: config.riskSignalsIntervalMs,
+        run: () => computeRiskSignals(database, thresholds, keyer),
+      }
+    },
   }),
   periodic({
     name: 'checkpoint-signer',

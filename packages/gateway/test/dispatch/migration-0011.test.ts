@@ -44,7 +44,14 @@ t.test(
 
     t.same(
       await migrateToLatest(database),
-      ['0010-indicator-columns', '0011-handling-units', '0012-indicator-index', '0013-dispatch-generation'],
+      [
+        '0010-indicator-columns',
+        '0011-handling-units',
+        '0012-indicator-index',
+        '0013-dispatch-generation',
+        '0014-supervision',
+        '0015-risk-signals',
+      ],
       'the later ones run in order',
     )
     const row = await database.db
@@ -101,10 +108,14 @@ t.test(
           'disputes_assigned_at',
           'disputes_assignee_assigned_at',
           'disputes_assignee_id',
+          // Added by 0015 (the repeat-complainant count), after the rebuild.
+          'disputes_consumer_phone_key',
           'disputes_enterprise_assigned_at',
           'disputes_enterprise_id',
           'disputes_indicators',
           'disputes_jurisdiction',
+          // Added by 0014 (the mediation deadline's scanner).
+          'disputes_mediation_due',
           'disputes_status_respond_by',
         ],
         'the rebuilt table has its indexes',

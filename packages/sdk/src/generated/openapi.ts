@@ -652,6 +652,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/risk-signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the risk signals of the caller's subtree, newest first */
+        get: operations["listRiskSignals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risk-signals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a risk signal */
+        get: operations["getRiskSignal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -1489,13 +1523,70 @@ export interface components {
             /** @description Assignees above the minimum whose metric has no value (a rate over nothing, or no settled dispute for `avg_handling_hours`). */
             excluded_without_value: number;
         };
+        RiskSignal: {
+            /** @example rsk_01jdq2v8a3k9f0m7c5x4z6w2ht */
+            id: string;
+            /** @enum {string} */
+            object: "risk_signal";
+            /**
+             * @description rising_volume (a window’s count against the mean of the windows before), repeated_problem (one enterprise, one category, many disputes), low_settlement_rate, overdue_cluster, repeat_complainant (one consumer, many disputes; the consumer is never named). docs/risk-signals.md gives each formula.
+             * @enum {string}
+             */
+            kind: "rising_volume" | "repeated_problem" | "low_settlement_rate" | "overdue_cluster" | "repeat_complainant";
+            /** @description Where the disputes were received. */
+            jurisdiction_id: string;
+            /** @description What the signal is about; empty for a repeat complainant. */
+            subject: {
+                enterprise_id?: string;
+                category?: string;
+                problem_type?: string;
+            };
+            /** @description A calendar week in Beijing time: Monday 00:00 (inclusive) to the next Monday 00:00. */
+            window: {
+                /**
+                 * Format: date-time
+                 * @example 2026-11-28T08:00:00.000Z
+                 */
+                start: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-28T08:00:00.000Z
+                 */
+                end: string;
+            };
+            /** @description The count, or for low_settlement_rate the rate (0–1). */
+            value: number;
+            baseline: number | null;
+            /** @description Where the signal is raised, in the unit of `value`. */
+            threshold: number;
+            /** @description The first 20 disputes, oldest first. */
+            disputes: string[];
+            explanation: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:00:00.000Z
+             */
+            first_raised_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:00:00.000Z
+             */
+            last_seen_at: string;
+        };
+        RiskSignalList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["RiskSignal"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
         Event: {
             /** @example evt_01jdq3c0k2m4n6p8r0t2v4x6z8 */
             id: string;
             /** @enum {string} */
             object: "event";
             /** @enum {string} */
-            type: "dispute.assigned" | "dispute.updated" | "dispute.deadline_approaching" | "dispute.overdue" | "dispute.escalated" | "dispute.closed" | "dispute.reassigned_away" | "dispute.urged" | "dispute.mediation_deadline_approaching" | "dispute.mediation_overdue" | "settlement.recorded" | "refund.recorded" | "webhook_endpoint.disabled" | "ping";
+            type: "dispute.assigned" | "dispute.updated" | "dispute.deadline_approaching" | "dispute.overdue" | "dispute.escalated" | "dispute.closed" | "dispute.reassigned_away" | "dispute.urged" | "dispute.mediation_deadline_approaching" | "dispute.mediation_overdue" | "settlement.recorded" | "refund.recorded" | "webhook_endpoint.disabled" | "risk_signal.raised" | "ping";
             /** @description Commit order: ascending, never reused. */
             sequence: number;
             /**
@@ -7652,6 +7743,199 @@ export interface operations {
             };
         };
     };
+    listRiskSignals: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1–100). */
+                limit?: number;
+                /** @description Opaque cursor from `next_cursor`. */
+                cursor?: string;
+                /**
+                 * @description Signals whose window ends after it. Any offset.
+                 * @example 2026-11-01T00:00:00+08:00
+                 */
+                from?: string;
+                /**
+                 * @description Signals whose window starts before it.
+                 * @example 2026-12-01T00:00:00+08:00
+                 */
+                to?: string;
+                kind?: "rising_volume" | "repeated_problem" | "low_settlement_rate" | "overdue_cluster" | "repeat_complainant";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskSignalList"];
+                };
+            };
+            /** @description The request is not valid, or `from` is not before `to` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only regulators read risk signals */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such risk signal in the caller's subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRiskSignal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskSignal"];
+                };
+            };
+            /** @description The request is not valid, or `from` is not before `to` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only regulators read risk signals */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such risk signal in the caller's subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listEvents: {
         parameters: {
             query?: {
@@ -7839,7 +8123,7 @@ export interface operations {
                      */
                     url: string;
                     /** @description The event types to receive, or `["*"]` for all. */
-                    event_types: ("*" | "dispute.assigned" | "dispute.updated" | "dispute.deadline_approaching" | "dispute.overdue" | "dispute.escalated" | "dispute.closed" | "dispute.reassigned_away" | "dispute.urged" | "dispute.mediation_deadline_approaching" | "dispute.mediation_overdue" | "settlement.recorded" | "refund.recorded" | "webhook_endpoint.disabled" | "ping")[];
+                    event_types: ("*" | "dispute.assigned" | "dispute.updated" | "dispute.deadline_approaching" | "dispute.overdue" | "dispute.escalated" | "dispute.closed" | "dispute.reassigned_away" | "dispute.urged" | "dispute.mediation_deadline_approaching" | "dispute.mediation_overdue" | "settlement.recorded" | "refund.recorded" | "webhook_endpoint.disabled" | "risk_signal.raised" | "ping")[];
                     description?: string;
                 };
             };
@@ -8182,7 +8466,7 @@ export interface operations {
                      */
                     url?: string;
                     /** @description The event types to receive, or `["*"]` for all. */
-                    event_types?: ("*" | "dispute.assigned" | "dispute.updated" | "dispute.deadline_approaching" | "dispute.overdue" | "dispute.escalated" | "dispute.closed" | "dispute.reassigned_away" | "dispute.urged" | "dispute.mediation_deadline_approaching" | "dispute.mediation_overdue" | "settlement.recorded" | "refund.recorded" | "webhook_endpoint.disabled" | "ping")[];
+                    event_types?: ("*" | "dispute.assigned" | "dispute.updated" | "dispute.deadline_approaching" | "dispute.overdue" | "dispute.escalated" | "dispute.closed" | "dispute.reassigned_away" | "dispute.urged" | "dispute.mediation_deadline_approaching" | "dispute.mediation_overdue" | "settlement.recorded" | "refund.recorded" | "webhook_endpoint.disabled" | "risk_signal.raised" | "ping")[];
                     description?: string | null;
                     /** @enum {string} */
                     status?: "enabled" | "disabled";

@@ -1,5 +1,5 @@
 import type { components } from '../generated/openapi.js'
-import type { Dispute, Refund, Settlement, WebhookEndpoint } from '../models.js'
+import type { Dispute, Refund, RiskSignal, Settlement, WebhookEndpoint } from '../models.js'
 
 type Event = components['schemas']['Event']
 
@@ -29,6 +29,7 @@ export type HejieEvent =
   | EventOf<'settlement.recorded', Settlement>
   | EventOf<'refund.recorded', Refund>
   | EventOf<'webhook_endpoint.disabled', WebhookEndpoint>
+  | EventOf<'risk_signal.raised', RiskSignal>
   | EventOf<'ping', WebhookEndpoint>
 
 export type EventType = HejieEvent['type']

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Static } from 'typebox'
 import { newId } from '../../domain/ids.js'
+import type { PhoneKeyer } from '../../domain/phone-key.js'
 import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import { utc } from '../../schemas/common.js'
@@ -21,13 +22,16 @@ import { runDisputeWrite } from './timeline-write.js'
  * respondent (services/dispatch/). The dispute starts `assigned`, with its deadline counted
  * in working days from now, unless it waits at a centre to be dispatched by hand: then it
  * has none yet. It is received in the caller's jurisdiction, or in a node of its subtree
- * that the caller names.
+ * that the caller names. The consumer's phone is keyed for the repeat-complainant signal
+ * by `phoneKeyer`; without one (the demo data, loaded before the gateway holds its master
+ * key) the risk-signals job keys it on its next run.
  */
 export function intake(
   database: Database,
   deadlines: DeadlinePolicy,
   context: WriteContext & { actor: Principal },
   input: Static<typeof IntakeBody>,
+  phoneKeyer?: PhoneKeyer,
 ): Promise<WriteOutcome<DisputeView>> {
   assertRespondentOrEnterprise(input)
   return runDisputeWrite(database, context, async (tx) => {
@@ -55,6 +59,7 @@ export function intake(
       jurisdictionId: jurisdiction.id,
       assignee: decision.assignee,
       routing: decision.routing,
+      phoneKey: phoneKeyer?.keyOf(input.consumer.phone) ?? null,
     })
     await tx.db.insertInto('disputes').values(row).execute()
     tx.audit({
@@ -156,7 +161,8 @@ async function isCenter(tx: { db: Kysely<Schema> }, unitId: string): Promise<boo
  * intake's time, `respondBy` its deadline (null while a centre holds it),
  * `respondByProvisional` whether that deadline was counted through days off derived rather
  * than published, `jurisdictionId` where it was received, `assignee` who holds it (the
- * enterprise named, when absent) and `routing` why.
+ * enterprise named, when absent), `routing` why and `phoneKey` the keyed hash of the
+ * consumer's phone (domain/phone-key.ts).
  */
 export function intakeRow(
   input: Static<typeof IntakeBody>,
@@ -168,6 +174,7 @@ export function intakeRow(
     jurisdictionId,
     assignee = { type: 'enterprise', id: input.enterprise_id ?? '' },
     routing = { matched_by: 'explicit', explanation: 'the intake named the enterprise.' },
+    phoneKey = null,
   }: {
     id: string
     at: string
@@ -176,6 +183,7 @@ export function intakeRow(
     jurisdictionId: string
     assignee?: { type: 'enterprise' | 'unit'; id: string }
     routing?: Routing
+    phoneKey?: string | null
   },
 ): DisputeTable {
   return {
@@ -192,6 +200,7 @@ export function intakeRow(
     jurisdiction_id: jurisdictionId,
     consumer_name: input.consumer.name,
     consumer_phone: input.consumer.phone,
+    consumer_phone_key: phoneKey,
     personal_data_erased_at: null,
     problem_type: input.problem_type,
     category: input.category ?? null,

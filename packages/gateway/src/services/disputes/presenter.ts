@@ -98,8 +98,12 @@ export function presentDispute(row: DisputeTable, viewer: Viewer, now: Date) {
 
 export type DisputeView = ReturnType<typeof presentDispute>
 
-/** The dispute's state as the audit log commits to it: no personal data, no viewer-specific parts. */
+/**
+ * The dispute's state as the audit log commits to it: no personal data, no viewer-specific
+ * parts. The phone key is personal data too: the log is never erased, and the key would
+ * link the consumer's complaints after the erasure.
+ */
 export function auditState(row: DisputeTable) {
-  const { consumer_name: _name, consumer_phone: _phone, ...rest } = row
+  const { consumer_name: _name, consumer_phone: _phone, consumer_phone_key: _phoneKey, ...rest } = row
   return rest
 }

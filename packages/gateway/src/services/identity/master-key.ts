@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 
@@ -21,6 +21,15 @@ export class MasterKey {
     }
     chmodSync(path, 0o600)
     return MasterKey.fromBase64(readFileSync(path, 'utf8').trim())
+  }
+
+  /**
+   * A key of its own for one purpose (HKDF-SHA-256), so that a secret the deployment needs
+   * elsewhere (the consumer phone key) is tied to the master key without being it: knowing
+   * one derived key tells nothing of the master key or of the others.
+   */
+  derive(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `hejie ${purpose}`, 32))
   }
 
   encrypt(plaintext: string): string {

@@ -14,6 +14,7 @@ import { handlingUnits } from './0011-handling-units.js'
 import { indicatorIndex } from './0012-indicator-index.js'
 import { dispatchGeneration } from './0013-dispatch-generation.js'
 import { supervision } from './0014-supervision.js'
+import { riskSignals } from './0015-risk-signals.js'
 
 /**
  * Every migration, in order. Migrations are forward-only and written for both dialects;
@@ -35,6 +36,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0012-indicator-index': indicatorIndex(dialect),
     '0013-dispatch-generation': dispatchGeneration(dialect),
     '0014-supervision': supervision(dialect),
+    '0015-risk-signals': riskSignals,
   }
   return { getMigrations: async () => migrations }
 }

@@ -8,7 +8,13 @@ export const erasePersonalData: EffectOf<'erase-personal-data'> = async ({ tx, c
   await tx.db.deleteFrom('audit_salts').where('dispute_id', '=', current.id).execute()
   await scrubStoredResponses(tx, current.id)
   return {
-    changes: { consumer_name: null, consumer_phone: null, personal_data_erased_at: tx.now.toISOString() },
+    changes: {
+      consumer_name: null,
+      consumer_phone: null,
+      // The key links the consumer's complaints to each other: it goes with the phone.
+      consumer_phone_key: null,
+      personal_data_erased_at: tx.now.toISOString(),
+    },
     auditAction: 'dispute.personal_data_erased',
     details: { note: body.note ?? null },
     events: disputeUpdated,
