@@ -61,7 +61,7 @@ t.test(`disputes create takes the intake from a file or from standard input (${b
   t.ok(id, 'the new dispute is printed, assigned')
   t.equal(field(created.stdout, 'Assignee'), `enterprise ${video.enterprise.id}`)
   t.equal(field(created.stdout, 'Intake ticket'), `${fromFile.external_ref} via hotline_12315`)
-  t.equal(field(created.stdout, 'Next actions'), 'escalate, withdraw, erase-personal-data')
+  t.equal(field(created.stdout, 'Next actions'), 'escalate, withdraw, erase-personal-data, urge')
   t.equal((await city.disputes.retrieve(id ?? '')).external_ref, fromFile.external_ref, 'and it is stored')
 
   const piped = complaint(shop.enterprise.id)
