@@ -228,6 +228,8 @@ function disputeRow({
   rng,
   newId,
   intakeRow,
+  phoneKeyer,
+  repeatPhones,
   laterId,
   respondBy,
   createdAt,
@@ -263,9 +265,13 @@ function disputeRow({
   // changes below. The random draws keep the order of the row's columns.
   const externalRef = `12315-${iso(createdAt).slice(0, 10).replaceAll('-', '')}-${String(sequence).padStart(9, '0')}`
   const channel = rng.weighted(channelWeights)
+  // Most consumers complain once; a few come back again and again (the repeat complainants
+  // of the risk signals), about one complaint in fifty.
   const consumer = {
     name: `${rng.pick(surnames)}${rng.pick(givenNames)}`,
-    phone: `1${rng.pick(['3', '5', '7', '8', '9'])}${String(rng.int(0, 999_999_999)).padStart(9, '0')}`,
+    phone: rng.chance(0.02)
+      ? rng.pick(repeatPhones)
+      : `1${rng.pick(['3', '5', '7', '8', '9'])}${String(rng.int(0, 999_999_999)).padStart(9, '0')}`,
   }
   const receivedAt = iso(createdAt - rng.int(0, 36) * HOUR)
   const row = intakeRow(
@@ -280,7 +286,13 @@ function disputeRow({
       ...(purchase ? { purchase } : {}),
       received_at: receivedAt,
     },
-    { id, at: iso(assignedAt), respondBy: deadline, jurisdictionId },
+    {
+      id,
+      at: iso(assignedAt),
+      respondBy: deadline,
+      jurisdictionId,
+      phoneKey: phoneKeyer.keyOf(consumer.phone),
+    },
   )
   row.status = status
   let last = createdAt
@@ -385,6 +397,9 @@ function disputeRow({
       }
       row.closed_at = iso(last)
       if (resolution === 'settled') row.handling_ms = last - createdAt
+      if (resolution === 'settled' || resolution === 'mediated') {
+        row.resolution_ms = last - Date.parse(receivedAt)
+      }
       if (rng.chance(0.3)) {
         const recorded = step(240)
         const satisfied = rng.weighted({ satisfied: 60, basically_satisfied: 25, dissatisfied: 15 })
@@ -404,6 +419,7 @@ function disputeRow({
         const erased = step(24 * 30)
         row.consumer_name = null
         row.consumer_phone = null
+        row.consumer_phone_key = null
         row.personal_data_erased_at = erased
       }
       break
@@ -419,6 +435,13 @@ function disputeRow({
     row.overdue_notified_at = iso(respondByMs + 60_000)
     version += 1
     last = Math.max(last, respondByMs + 60_000)
+    // The bureau urges about a third of the late ones (督办), some twice.
+    if (rng.chance(0.3)) {
+      row.urge_count = rng.int(1, 2)
+      version += row.urge_count
+      last = Math.min(end - 1_000, last + rng.int(1, 48) * HOUR)
+      row.last_urged_at = iso(last)
+    }
   } else if (awaiting && respondByMs - end < 3 * DAY) {
     row.deadline_warned_at = iso(Math.min(end - 1_000, respondByMs - 2 * DAY))
   } else if (row.accepted_at && Date.parse(row.accepted_at) > respondByMs) {
@@ -443,6 +466,7 @@ const columns = [
   'jurisdiction_id',
   'consumer_name',
   'consumer_phone',
+  'consumer_phone_key',
   'personal_data_erased_at',
   'problem_type',
   'category',
@@ -466,6 +490,9 @@ const columns = [
   'feedback_satisfaction',
   'feedback_resolved',
   'handling_ms',
+  'resolution_ms',
+  'urge_count',
+  'last_urged_at',
   'version',
   'created_at',
   'updated_at',
@@ -506,6 +533,15 @@ export async function buildCorpus({ disputes, enterprises }, log = () => {}) {
   await migrated.close()
 
   const rng = generator(disputes ^ 0x5eed)
+  // Signing keys the gateway makes on its first start are sealed with this key, so that
+  // later starts on the same file can open them; the consumers' phone keys derive from it.
+  // A throwaway: the file is a benchmark's.
+  const masterKey = randomBytes(32).toString('base64')
+  const phoneKeyer = gateway.PhoneKeyer.fromMasterKey(gateway.MasterKey.fromBase64(masterKey))
+  const repeatPhones = Array.from(
+    { length: Math.max(10, Math.round(disputes / 500)) },
+    () => `1${rng.pick(['3', '5', '7', '8', '9'])}${String(rng.int(0, 999_999_999)).padStart(9, '0')}`,
+  )
   const end = Date.now() - HOUR
   const start = end - 730 * DAY
   const policy = gateway.deadlinePolicyFrom(gateway.loadConfig({}, {}))
@@ -578,6 +614,8 @@ export async function buildCorpus({ disputes, enterprises }, log = () => {}) {
         rng,
         newId: gateway.newId,
         intakeRow: gateway.intakeRow,
+        phoneKeyer,
+        repeatPhones,
         laterId,
         respondBy,
         createdAt: Math.min(createdAt, end - 2_000),
@@ -641,9 +679,7 @@ export async function buildCorpus({ disputes, enterprises }, log = () => {}) {
       regulator: { clientId: regulator.client_id, clientSecret: regulator.client_secret },
       enterprise: { clientId: enterprise.client_id, clientSecret: enterprise.client_secret },
     },
-    // Signing keys the gateway makes on its first start are sealed with this key, so that
-    // later starts on the same file can open them. A throwaway: the file is a benchmark's.
-    masterKey: randomBytes(32).toString('base64'),
+    masterKey,
     seconds: (performance.now() - begin) / 1000,
   }
   writeFileSync(paths.meta, `${JSON.stringify(meta, null, 2)}\n`)

@@ -69,3 +69,11 @@ export {
 
 export { type SendResult, sendDelivery } from './services/webhooks/send.js'
 export { webhookAgent } from './services/webhooks/targets.js'
+
+// Supervision: the risk-signals job's one run over the stored disputes, with its thresholds
+// from the configuration and the keyed hash of consumers' phones (derived from the master key).
+
+export { PhoneKeyer } from './domain/phone-key.js'
+export { MasterKey } from './services/identity/master-key.js'
+export { computeRiskSignals, type RiskSignalRun } from './services/risk-signals/run.js'
+export { type RiskThresholds, riskThresholdsFrom } from './services/risk-signals/thresholds.js'

@@ -160,3 +160,39 @@ t.test('the export reads the set in keyset batches and yields each dispute once'
     seen.push(row.id)
   t.same(seen, [...ofA, ...ofB].sort().reverse(), 'newest first, across batches of 4, none twice')
 })
+
+t.test('each line of the register says what the API says of that dispute', async (t) => {
+  const { app, regulatorToken, a, ofA, get } = await scenario
+  // One dispute moved on, so that the lines differ in status and acceptance.
+  const accepted = await as(app, a.token)({ method: 'POST', url: `/v1/disputes/${ofA[3]}/accept` })
+  t.equal(accepted.statusCode, 200)
+  const rows = rowsOf((await get(regulatorToken, '/v1/disputes?format=csv&lang=en')).body)
+  const { data } = (await get(regulatorToken, '/v1/disputes?limit=100')).json()
+  t.equal(rows.length, data.length)
+  for (const dispute of data) {
+    const row = rows.find((r) => r.id === dispute.id)
+    const cell = (value: unknown) => (value === null || value === undefined ? '' : String(value))
+    t.same(
+      row,
+      {
+        ...row,
+        external_ref: cell(dispute.external_ref),
+        status: dispute.status,
+        resolution: cell(dispute.resolution),
+        assignee_type: dispute.assignee.type,
+        assignee_id: dispute.assignee.id,
+        respondent_name: cell(dispute.respondent?.name),
+        jurisdiction_id: dispute.jurisdiction_id,
+        problem_type: dispute.problem_type,
+        category: cell(dispute.category),
+        received_at: dispute.received_at,
+        assigned_at: dispute.assigned_at,
+        respond_by: cell(dispute.respond_by),
+        accepted_at: cell(dispute.accepted_at),
+        overdue: String(dispute.overdue),
+        created_at: dispute.created_at,
+      },
+      `the line of ${dispute.id}`,
+    )
+  }
+})

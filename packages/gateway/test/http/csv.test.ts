@@ -44,3 +44,16 @@ t.test('a stream is the BOM, the headers in the language asked, then one CRLF li
   ])
   t.equal(csvLine(['x', 1]), 'x,1\r\n')
 })
+
+t.test('a long stream goes out in a few large chunks, each ending on a whole line', async (t) => {
+  const columns: CsvColumn<number>[] = [{ zh: '序号', en: 'n', value: (n) => `第${n}件` }]
+  const rows = Array.from({ length: 20_000 }, (_, n) => n)
+  const chunks: string[] = []
+  for await (const chunk of csvStream(columns, 'zh', rows)) chunks.push(String(chunk))
+  t.ok(chunks.length > 1 && chunks.length < 20, `${chunks.length} chunks for 20,000 lines`)
+  for (const chunk of chunks) t.ok(chunk.endsWith('\r\n'), 'no line is split between chunks')
+  const lines = chunks.join('').split('\r\n')
+  t.equal(lines.length, 20_002, 'the header, every row, and the empty string after the last CRLF')
+  t.equal(lines[0], '\uFEFF序号')
+  t.equal(lines[20_000], '第19999件')
+})

@@ -1,10 +1,10 @@
 import type { CsvColumn } from '../../schemas/csv.js'
-import type { DisputeView } from './presenter.js'
+import type { RegisterEntry } from './presenter.js'
 
 const yuan = (fen: number | undefined) => (fen === undefined ? null : (fen / 100).toFixed(2))
 
 /** The register as a spreadsheet: one line per dispute, the columns the bureau files. */
-export const disputeColumns: CsvColumn<DisputeView>[] = [
+export const disputeColumns: CsvColumn<RegisterEntry>[] = [
   { zh: '纠纷编号', en: 'id', value: (row) => row.id },
   { zh: '登记编号', en: 'external_ref', value: (row) => row.external_ref },
   { zh: '来源渠道', en: 'channel', value: (row) => row.channel },

@@ -5,7 +5,7 @@ import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
 import type { Schema } from '../../storage/schema.js'
 import { runWrite, type WriteContext } from '../write/index.js'
-import { type DisputeView, presentDispute } from './presenter.js'
+import { presentRegisterEntry, type RegisterEntry, registerColumns } from './presenter.js'
 import { type DisputeFilters, filteredDisputes } from './queries.js'
 
 /** Rows read per statement: a page of the keyset walk, the most an export holds at once. */
@@ -25,8 +25,9 @@ export function checkPersonalDataExport(principal: Principal, asked: boolean): v
 }
 
 /**
- * The filtered disputes, newest first, read by keyset in batches and yielded one by one, so
- * that an export of any size holds one batch. The consumer is masked (`张*`, `138****1234`)
+ * The filtered disputes as lines of the register, newest first, read by keyset in batches
+ * (only the register's columns) and yielded one by one, so that an export of any size holds
+ * one batch. The consumer is masked (`张*`, `138****1234`)
  * unless `unmasked`. The filters are checked before the first row is read.
  */
 export async function exportDisputes(
@@ -36,8 +37,8 @@ export async function exportDisputes(
   now: Date,
   unmasked: boolean,
   batchSize = EXPORT_BATCH,
-): Promise<AsyncIterable<DisputeView>> {
-  const query = await filteredDisputes(db, principal, filters, now)
+): Promise<AsyncIterable<RegisterEntry>> {
+  const query = (await filteredDisputes(db, principal, filters, now)).clearSelect().select(registerColumns)
   async function* rows() {
     let after: string | null = null
     for (;;) {
@@ -46,7 +47,7 @@ export async function exportDisputes(
         .limit(batchSize)
         .execute()
       for (const row of batch) {
-        const view = presentDispute(row, principal, now)
+        const view = presentRegisterEntry(row, principal, now)
         const { name, phone } = view.consumer
         yield unmasked || name === null || phone === null
           ? view
