@@ -96,7 +96,8 @@ export default {
         },
       )
       const reader = await context.service(`csv client ${backend}`, supervisionParts, 'startCsvReader')
-      const result = (results[backend] = { reports: {}, signals: [], csv: [] })
+      const result = { reports: {}, signals: [], csv: [] }
+      results[backend] = result
       try {
         const { port, regulatorToken } = gateway.info
 
