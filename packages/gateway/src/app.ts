@@ -16,6 +16,7 @@ import {
 import { rateLimitPlugin } from './http/rate-limit.js'
 import { requestIdFrom } from './http/request-id.js'
 import { RouteTable } from './http/route-table.js'
+import { serializerFactory } from './http/serialization.js'
 import { refuseUnknownQueryParameters } from './http/strict-query.js'
 import { validatorFactory } from './http/validation.js'
 import { serializeRequest } from './logger.js'
@@ -164,7 +165,9 @@ export function createApp(options: AppOptions): FastifyInstance {
     trustProxy: options.config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors,
-    schemaController: { compilersFactory: { buildValidator: validatorFactory } },
+    schemaController: {
+      compilersFactory: { buildValidator: validatorFactory, buildSerializer: serializerFactory },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.register(hejieApp, options)
   return app

@@ -22,19 +22,50 @@ function ajvWith(options: Options, sharedSchemas: object[]): Ajv {
   return ajv
 }
 
+interface Validators {
+  body: Ajv
+  text: Ajv
+  compiled: Map<string, ValidateFunction>
+}
+
+/**
+ * The validators built so far in this process, by the shared schemas they were built with.
+ * Fastify asks for a new compiler in every plugin context of every app, and a new Ajv
+ * compiles the JSON Schema meta-schema and every shared schema again: seconds per app, paid
+ * by each gateway a process starts (tests start hundreds). Schemas are compared by content,
+ * because Fastify hands each context its own copies; equal schemas compile to equal code.
+ */
+const validatorsBySharedSchemas = new Map<string, Validators>()
+
 /**
  * Installed through the server's `schemaController` rather than `setValidatorCompiler`:
  * Fastify rebuilds the validator of every plugin context that adds shared schemas from this
  * factory, so no route anywhere falls back to the default (coercing, property-stripping) Ajv.
  */
 export const validatorFactory: NonNullable<
-  NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']
->['buildValidator'] = (externalSchemas) => {
+  NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']
+> = (externalSchemas) => {
   const shared = Object.values(externalSchemas ?? {}) as object[]
-  const body = ajvWith({ coerceTypes: false }, shared)
-  const text = ajvWith({ coerceTypes: 'array' }, shared)
-  return ({ schema, httpPart }) =>
-    storableOnly((httpPart === 'body' ? body : text).compile(schema as object), httpPart, schema)
+  const sharedKey = JSON.stringify(shared)
+  let validators = validatorsBySharedSchemas.get(sharedKey)
+  if (validators === undefined) {
+    validators = {
+      body: ajvWith({ coerceTypes: false }, shared),
+      text: ajvWith({ coerceTypes: 'array' }, shared),
+      compiled: new Map(),
+    }
+    validatorsBySharedSchemas.set(sharedKey, validators)
+  }
+  const { body, text, compiled } = validators
+  return ({ schema, httpPart }) => {
+    const key = `${httpPart} ${JSON.stringify(schema)}`
+    let validate = compiled.get(key)
+    if (validate === undefined) {
+      validate = storableOnly((httpPart === 'body' ? body : text).compile(schema as object), httpPart, schema)
+      compiled.set(key, validate)
+    }
+    return validate
+  }
 }
 
 /**
