@@ -422,3 +422,47 @@ t.test('a dispute stored without a key (older rows) is keyed by the next run', a
     .executeTakeFirstOrThrow()
   t.equal(row.consumer_phone_key, keyer.keyOf('13900000003'))
 })
+
+t.test(
+  'a signal whose numbers moved is stored again with its disputes; the others are only seen again',
+  async (t) => {
+    const { app, database, keyer, root, east, a, b, ids } = await fixture
+    await computeRiskSignals(database, thresholds, keyer, NOW)
+    const before = new Map(
+      (await database.db.selectFrom('risk_signals').selectAll().execute()).map((row) => [row.id, row]),
+    )
+    // A fifth dispute about A's videos in the week: A's and video's volume and A's repeated
+    // problem move from 4 to 5; B's signals do not move.
+    const fifth = await intakeDispute(app, root, a.id, {
+      category: 'video',
+      consumer: { name: '李娜', phone: '13900000009' },
+      jurisdiction_id: east.id,
+    })
+    await database.db
+      .updateTable('disputes')
+      .set({ assigned_at: inWeek(0, 9), received_at: inWeek(0, 9) })
+      .where('id', '=', fifth.id)
+      .execute()
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    const run = await computeRiskSignals(database, thresholds, keyer, NOW)
+    t.equal(run.raised, 0, 'nothing new is raised')
+    const after = await database.db.selectFrom('risk_signals').selectAll().execute()
+    t.equal(after.length, before.size, 'no row added')
+    const moved = after.filter((row) => row.enterprise_id === a.id || row.category === 'video')
+    const aInW0 = [ids.a1, ids.a2, ids.a3, ids.a4, fifth.id]
+    for (const row of moved.filter(
+      (row) => row.window_start === W0.start && row.kind !== 'repeat_complainant',
+    )) {
+      t.equal(Number(row.value), 5, `${row.kind} ${row.subject_key} counts the fifth dispute`)
+      t.same(JSON.parse(row.disputes), aInW0, `${row.kind} ${row.subject_key} lists it`)
+    }
+    const still = after.filter((row) => row.enterprise_id === b.id || row.category === 'phone')
+    t.ok(still.length > 0)
+    for (const row of still) {
+      const earlier = before.get(row.id)
+      t.equal(Number(row.value), Number(earlier?.value), `${row.kind} ${row.subject_key} keeps its numbers`)
+      t.equal(row.disputes, earlier?.disputes, 'and its list')
+      t.ok(row.last_seen_at > (earlier?.last_seen_at ?? ''), 'and is seen again')
+    }
+  },
+)
