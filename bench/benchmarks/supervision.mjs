@@ -133,7 +133,9 @@ export default {
           met: backend === 'postgres' && size >= 1_000_000 ? slowestRanking < BAR_SECONDS : null,
         })
 
-        // The risk-signals job: the first run raises what it finds, later runs find it again.
+        // The risk-signals job: the first run raises what it finds (the signals a cached
+        // corpus kept from an earlier run are forgotten first), later runs find it again.
+        await runner.call('forget')
         for (let i = 1; i <= rounds; i++) {
           const { value } = await context.measure(`${backend} risk-signals ${i}`, () =>
             runner.call('run', asOf),
@@ -144,19 +146,20 @@ export default {
           )
         }
         const signalSeconds = result.signals.map((s) => s.seconds)
+        const later = signalSeconds.length > 1 ? signalSeconds.slice(1) : signalSeconds
         const stored = await runner.call('stored')
         signalRows.push({
           backend,
           first: round3(signalSeconds[0]),
-          median: round3(median(signalSeconds)),
-          max: round3(Math.max(...signalSeconds)),
+          median: round3(median(later)),
+          max: round3(Math.max(...later)),
           signals: result.signals.at(-1).seen,
           kinds: Object.entries(stored)
             .map(([kind, count]) => `${kind} ${count}`)
             .join(', '),
         })
         bars.push({
-          bar: `${backend}: one risk-signals run < ${BAR_SECONDS} s (the slowest of ${rounds})`,
+          bar: `${backend}: one risk-signals run < ${BAR_SECONDS} s (the slowest of ${rounds}, the first included)`,
           value: `${round3(Math.max(...signalSeconds))} s`,
           met: backend === 'postgres' && size >= 1_000_000 ? Math.max(...signalSeconds) < BAR_SECONDS : null,
         })
@@ -247,9 +250,9 @@ export default {
           title: 'One run of the risk-signals job (this week and last)',
           columns: [
             { key: 'backend', label: 'database' },
-            { key: 'first', label: 'first run s', numeric: true },
-            { key: 'median', label: 'median s', numeric: true },
-            { key: 'max', label: 'slowest s', numeric: true },
+            { key: 'first', label: 'first run s (raises)', numeric: true },
+            { key: 'median', label: 'later runs, median s', numeric: true },
+            { key: 'max', label: 'later runs, slowest s', numeric: true },
             { key: 'signals', label: 'signals', numeric: true },
             { key: 'kinds', label: 'stored, by kind' },
           ],

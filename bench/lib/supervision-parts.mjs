@@ -21,6 +21,10 @@ export async function startRiskSignalRunner({ sqlitePath, databaseUrl, masterKey
       const result = await gateway.computeRiskSignals(database, thresholds, keyer, new Date(now))
       return { ...result, seconds: (performance.now() - begin) / 1000 }
     },
+    /** Forgets the stored signals, so that the next run raises what it finds, as a first run does. */
+    async forget() {
+      await database.db.deleteFrom('risk_signals').execute()
+    },
     /** The signals stored, by kind. */
     async stored() {
       const rows = await database.db
