@@ -2,10 +2,15 @@ import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import type { InjectOptions } from 'fastify'
 import t from 'tap'
+import { PhoneKeyer } from '../../src/domain/phone-key.js'
+import { masterKeyOf } from '../../src/services/identity/identity.js'
+import { computeRiskSignals } from '../../src/services/risk-signals/run.js'
 import { testApp } from '../helpers/app.js'
 import { backend } from '../helpers/database.js'
+import { addRule, addUnit } from '../helpers/dispatch.js'
 import { intakeDispute } from '../helpers/disputes.js'
 import { accessToken, enrolEnterprise, regulatorCredentials } from '../helpers/identity.js'
+import { addNode, uniqueCode } from '../helpers/jurisdictions.js'
 import { type JsonSchema, nastyString, SchemaArbitraries } from './schema-arbitraries.js'
 
 /**
@@ -65,28 +70,62 @@ type Caller = 'regulator' | 'enterprise' | 'other-enterprise' | 'none'
 t.test(
   `every operation of the contract, fuzzed (${backend}, seed ${seed}, ${runs} requests each)`,
   async (t) => {
-    const { app, database } = await testApp(t, {
+    // Each request snapshots every table before and after: `pnpm fuzz` runs ten times as many.
+    t.setTimeout(Math.max(600_000, runs * operations.length * 100))
+    const { app, database, config } = await testApp(t, {
       config: {
         rateLimitMax: 1_000_000,
         tokenRateLimit: 1_000_000,
         deadlineScanIntervalMs: 3_600_000,
         checkpointIntervalMs: 3_600_000,
         webhookPollIntervalMs: 3_600_000,
+        riskSignalsIntervalMs: 3_600_000,
+        // No dispatcher: the deliveries made below stay as they are, so that a table changes
+        // only when a request changed it.
+        webhookDispatch: false,
       },
     })
     const regulatorToken = await accessToken(app, await regulatorCredentials(database))
     const enterprise = await enrolEnterprise(app, regulatorToken, 'Acme Video')
     const other = await enrolEnterprise(app, regulatorToken, 'Other Shop')
-    const disputes = [
-      (await intakeDispute(app, regulatorToken, enterprise.id)).id,
-      (await intakeDispute(app, regulatorToken, other.id)).id,
-    ]
+    // The endpoint first, so that the intakes below leave it deliveries to retry.
     const endpoint = await app.inject({
       method: 'POST',
       url: '/v1/webhook-endpoints',
       headers: { authorization: `Bearer ${enterprise.token}` },
       payload: { url: 'https://hooks.example.com/hejie', event_types: ['dispute.assigned'] },
     })
+    const disputes = [
+      (await intakeDispute(app, regulatorToken, enterprise.id)).id,
+      (await intakeDispute(app, regulatorToken, other.id)).id,
+    ]
+    const district = await addNode(app, regulatorToken, {
+      name: '东城区',
+      code: uniqueCode('district'),
+      level: 'district',
+    })
+    const unit = await addUnit(app, regulatorToken, { name: '东城区消费者权益保护科', kind: 'division' })
+    const rule = await addRule(app, regulatorToken, {
+      priority: 10,
+      conditions: { problem_type: 'food_safety' },
+      unit: unit.id,
+    })
+    // Thresholds of one: the two disputes above raise signals to read by id.
+    const everything = {
+      risingPreviousWindows: 1,
+      risingPercent: 100,
+      risingMinCount: 1,
+      repeatedProblemMin: 1,
+      lowSettlementPercent: 100,
+      lowSettlementMinConcluded: 1,
+      overdueClusterMin: 1,
+      repeatComplainantMin: 1,
+    }
+    await computeRiskSignals(database, everything, PhoneKeyer.fromMasterKey(masterKeyOf(config)))
+    const signals = await database.db.selectFrom('risk_signals').select('id').execute()
+    const deliveries = await database.db.selectFrom('webhook_deliveries').select('id').execute()
+    if (signals.length === 0 || deliveries.length === 0)
+      throw new Error('the fuzz needs a risk signal and a delivery')
     const tokens: Record<Caller, string | undefined> = {
       regulator: regulatorToken,
       enterprise: enterprise.token,
@@ -110,7 +149,11 @@ t.test(
       enterprises: [enterprise.id, other.id],
       clients: spareClients,
       'webhook-endpoints': [endpoint.json().id],
-      'webhook-deliveries': ['whd_01jd0000000000000000000000'],
+      'webhook-deliveries': deliveries.map((row) => row.id),
+      jurisdictions: [district.id],
+      'handling-units': [unit.id],
+      'routing-rules': [rule],
+      'risk-signals': signals.map((row) => row.id),
     }
 
     const tables = (await database.db.introspection.getTables())
@@ -261,7 +304,11 @@ t.test(
         }
         return true
       })
-      await fc.check(property, { numRuns: runs, seed, endOnFailure: true })
+      const result = await fc.check(property, { numRuns: runs, seed, endOnFailure: true })
+      // A property can fail outside the request (the snapshot, the generator): still a failure.
+      if (result.failed && entry.failures.length === 0) {
+        entry.failures.push(`${String(result.errorInstance ?? 'the property failed').slice(0, 600)}`)
+      }
     }
 
     const total = summary.reduce((n, e) => n + e.requests, 0)
@@ -280,6 +327,9 @@ t.test(
     for (const line of lines) t.comment(line)
     process.stderr.write(`${lines.join('\n')}\n`)
     t.equal(summary.length, operations.length, 'every operation was fuzzed')
-    for (const e of summary) t.same(e.failures, [], e.operation)
+    for (const e of summary) {
+      t.same(e.failures, [], e.operation)
+      t.ok(e.failures.length > 0 || e.requests >= runs, `${e.operation}: ${e.requests} requests sent`)
+    }
   },
 )
