@@ -12,6 +12,7 @@ import {
 import { hashLinkToken } from '../domain/confirmation/secrets.js'
 import { unstorableTextReason } from '../domain/storable-text.js'
 import { cookieValue, FORM_COOKIE, FormProofs } from '../http/confirmation-page/form-proof.js'
+import { LinkBudget } from '../http/confirmation-page/link-budget.js'
 import {
   codePage,
   type DecisionDraft,
@@ -119,14 +120,18 @@ export const confirmationPageRoutes: FastifyPluginAsyncTypebox<{
     return sendNotice(reply, problem.status, kind)
   })
 
-  const perLink = app.rateLimit({
-    max: PAGE_LIMIT_PER_LINK,
-    timeWindow: 60_000,
-    keyGenerator: (request) => `link:${hashLinkToken((request.params as { token: string }).token)}`,
-  })
+  const budget = new LinkBudget(PAGE_LIMIT_PER_LINK, 60_000)
   const routeOptions = {
+    // The address budget: counted before anything else, like every route's.
     config: { access: 'public' as const, rateLimit: { max: PAGE_LIMIT_PER_ADDRESS, timeWindow: 60_000 } },
-    preHandler: perLink,
+    onRequest: (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
+      try {
+        budget.spend(hashLinkToken((request.params as { token: string }).token))
+        done()
+      } catch (error) {
+        done(error as Error)
+      }
+    },
   }
 
   /** The browser's nonce: the one it holds, or a new one set in a cookie scoped to this link. */
