@@ -126,7 +126,10 @@ export const confirmationPageRoutes: FastifyPluginAsyncTypebox<{
     config: { access: 'public' as const, rateLimit: { max: PAGE_LIMIT_PER_ADDRESS, timeWindow: 60_000 } },
     onRequest: (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
       try {
-        budget.spend(hashLinkToken((request.params as { token: string }).token))
+        budget.spend(
+          hashLinkToken((request.params as { token: string }).token),
+          app.database.clock.now().getTime(),
+        )
         done()
       } catch (error) {
         done(error as Error)

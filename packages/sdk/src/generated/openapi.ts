@@ -1513,30 +1513,6 @@ export interface components {
             /** @description The 6-digit code the page asks for before it shows anything. Returned only in this answer (a replay of the request omits it); give it to the consumer by another way than the link if you can. */
             code?: string;
         };
-        ConfirmationRequestEvent: {
-            /** @example cfr_01jdq3c0k2m4n6p8r0t2v4x6z8 */
-            id: string;
-            /** @enum {string} */
-            object: "confirmation_request";
-            dispute_id: string;
-            settlement_id: string;
-            /**
-             * Format: uri
-             * @description The one-time link for the consumer, under `HEJIE_PUBLIC_URL`. Send it to the consumer (SMS); it is the key to the page.
-             * @example https://odr.example.gov.cn/c/3q2-7wXbQ0m8Zr1yH5kLfA
-             */
-            url: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-28T08:00:00.000Z
-             */
-            expires_at: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-28T08:00:00.000Z
-             */
-            created_at: string;
-        };
         StatsGroup: {
             /** @description The enterprise id, the problem type, the month as `YYYY-MM` in UTC+8, the jurisdiction id, or the assignee id (`ent_…` or `hnu_…`); null for the totals. */
             group: string | null;

@@ -16,7 +16,7 @@ export class LinkBudget {
   ) {}
 
   /** Counts one request to the link; throws `rate_limited` once its budget is used up. */
-  spend(linkKey: string, now = Date.now()): void {
+  spend(linkKey: string, now: number): void {
     if (this.windows.size > 10_000) this.prune(now)
     let window = this.windows.get(linkKey)
     if (!window || window.resetAt <= now) {
