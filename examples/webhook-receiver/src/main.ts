@@ -21,6 +21,13 @@ function describe(event: HejieEvent): string {
       return `dispute ${event.data.object.id} must be answered by ${event.data.object.respond_by}`
     case 'settlement.recorded':
       return `settlement ${event.data.object.id} of dispute ${event.data.object.dispute_id}: ${yuan(event.data.object.amount)}`
+    case 'settlement.confirmed':
+    case 'settlement.rejected':
+      // The consumer's own answer on the confirmation page; a rejection needs a follow-up.
+      return `the consumer ${event.data.object.consumer_confirmation?.decision ?? 'answered'} settlement ${event.data.object.id} of dispute ${event.data.object.dispute_id}`
+    case 'confirmation.requested':
+      // Hejie sends no SMS: this is where an SMS gateway would send the link to the consumer.
+      return `confirmation link for dispute ${event.data.object.dispute_id}: ${event.data.object.url}`
     case 'refund.recorded':
       return `refund ${event.data.object.id} of dispute ${event.data.object.dispute_id}: ${yuan(event.data.object.amount)}`
     case 'ping':

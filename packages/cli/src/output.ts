@@ -69,6 +69,15 @@ const typeWidth = Math.max(...Object.keys(eventTypes).map((type) => type.length)
 /** What an event is about, in a few words: `dsp_… in_progress`, `rfd_… ¥27.00 for dsp_…`. */
 function subject(event: HejieEvent): string {
   switch (event.type) {
+    case 'settlement.confirmed':
+    case 'settlement.rejected': {
+      const { id, dispute_id, consumer_confirmation } = event.data.object
+      return `${id} for ${dispute_id} ${consumer_confirmation?.rating ?? ''}`.trimEnd()
+    }
+    case 'confirmation.requested': {
+      const { id, dispute_id, expires_at } = event.data.object
+      return `${id} for ${dispute_id} until ${shanghaiClock(expires_at)}`
+    }
     case 'settlement.recorded':
     case 'refund.recorded': {
       const { id, amount, dispute_id } = event.data.object

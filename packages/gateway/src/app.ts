@@ -1,9 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Config } from './config.js'
+import { type Config, publicUrlOf } from './config.js'
 import { PhoneKeyer } from './domain/phone-key.js'
 import { authenticationPlugin } from './http/authentication.js'
+import { FormProofs } from './http/confirmation-page/form-proof.js'
 import { declareMechanismResponses } from './http/declared-responses.js'
 import { metricsPlugin } from './http/metrics.js'
 import { openapiPlugin } from './http/openapi.js'
@@ -22,6 +23,8 @@ import { validatorFactory } from './http/validation.js'
 import { serializeRequest } from './logger.js'
 import { auditRoutes } from './routes/audit.js'
 import { clientRoutes } from './routes/clients.js'
+import { confirmationPageRoutes } from './routes/confirmation-page.js'
+import { confirmationRoutes } from './routes/confirmations.js'
 import { dispatchRoutes } from './routes/dispatch.js'
 import { disputeRoutes } from './routes/disputes.js'
 import { enterpriseRoutes } from './routes/enterprises.js'
@@ -34,6 +37,7 @@ import { riskSignalRoutes } from './routes/risk-signals.js'
 import { statsRoutes } from './routes/stats.js'
 import { webhookRoutes } from './routes/webhooks.js'
 import { auditSchemas } from './schemas/audit.js'
+import { confirmationSchemas } from './schemas/confirmations.js'
 import { dispatchSchemas } from './schemas/dispatch.js'
 import { disputeSchemas } from './schemas/disputes.js'
 import { eventSchemas } from './schemas/events.js'
@@ -119,6 +123,13 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   for (const schema of disputeSchemas) app.addSchema(schema)
   await app.register(disputeRoutes, { deadlines, phoneKeyer: PhoneKeyer.fromMasterKey(identity.masterKey) })
   await app.register(dispatchRoutes)
+  for (const schema of confirmationSchemas) app.addSchema(schema)
+  const links = { publicUrl: publicUrlOf(options.config), ttlHours: options.config.confirmationTtlHours }
+  await app.register(confirmationRoutes, { links })
+  await app.register(confirmationPageRoutes, {
+    proofs: FormProofs.fromMasterKey(identity.masterKey),
+    publicUrl: links.publicUrl,
+  })
   for (const schema of statsSchemas) app.addSchema(schema)
   for (const schema of rankingSchemas) app.addSchema(schema)
   await app.register(statsRoutes)

@@ -174,6 +174,20 @@ export const variables = {
     integer(100, 600_000),
     'How long a shutdown waits for in-flight requests and workers before it gives up.',
   ),
+  publicUrl: variable<string | undefined>(
+    'HEJIE_PUBLIC_URL',
+    undefined,
+    'unset (required when `NODE_ENV=production`; otherwise `http://HOST:PORT`)',
+    url(['https', 'http']),
+    'The address consumers reach the gateway at, e.g. `https://odr.example.gov.cn`: confirmation links (`/c/…`) are built from it, never from the request’s Host header.',
+  ),
+  confirmationTtlHours: variable(
+    'HEJIE_CONFIRMATION_TTL_HOURS',
+    168,
+    '`168` (7 days)',
+    integer(1, 2160),
+    'How long a consumer confirmation link stays open.',
+  ),
   tokenIssuer: variable(
     'HEJIE_TOKEN_ISSUER',
     'urn:hejie:gateway',
@@ -434,7 +448,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     const raw = env[spec.name]
     config[key] = raw === undefined || raw === '' ? spec.fallback : spec.parse(raw, spec.name)
   }
-  return { ...(config as Config), ...overrides }
+  const loaded = { ...(config as Config), ...overrides }
+  // A link built from a guessed address would send consumers elsewhere, or nowhere.
+  if (env.NODE_ENV === 'production' && loaded.publicUrl === undefined) {
+    throw new ConfigError(variables.publicUrl.name, 'must be set when NODE_ENV=production')
+  }
+  return loaded
+}
+
+/** Where consumers reach this gateway: `HEJIE_PUBLIC_URL`, else (development, demo) its own address. */
+export function publicUrlOf(config: Pick<Config, 'publicUrl' | 'host' | 'port'>): string {
+  if (config.publicUrl !== undefined) return config.publicUrl.replace(/\/+$/, '')
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`
 }
 
 /** The configuration reference as a Markdown table (written into the README). */

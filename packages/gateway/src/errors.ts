@@ -17,6 +17,8 @@ export const problemTypes = {
   conflict: { status: 409, title: 'The request conflicts with the current state' },
   invalid_transition: { status: 409, title: 'The action is not allowed in the current state' },
   idempotency_key_in_use: { status: 409, title: 'A request with this idempotency key is still running' },
+  no_settlement: { status: 409, title: 'The dispute has no settlement for the consumer to confirm' },
+  consumer_already_answered: { status: 409, title: 'The consumer has already answered about the settlement' },
   last_regulator_client: { status: 409, title: 'The last active regulator client cannot be revoked' },
   precondition_failed: { status: 412, title: 'The resource has changed since it was read' },
   payload_too_large: { status: 413, title: 'The request body is too large' },

@@ -30,7 +30,9 @@ const CREDENTIAL_PARAMETER = /token|secret|passw|pwd|key|sig|code|auth|credentia
  * like a credential is replaced, so that a token sent in the URL is not kept by every log
  * line, log shipper and archive that holds the request line.
  */
-export function redactUrl(url: string): string {
+export function redactUrl(requestUrl: string): string {
+  // A confirmation link's token is the key to the consumer's page: its path is never logged.
+  const url = requestUrl.replace(/^\/c\/[^/?#]+/, '/c/[redacted]')
   const query = url.indexOf('?')
   if (query === -1) return url
   const parameters = url

@@ -9,6 +9,10 @@ export type Settlement = Schemas['Settlement']
 export type Refund = Schemas['Refund']
 export type Contact = Schemas['Contact']
 export type Feedback = Schemas['Feedback']
+/** The consumer's own answer on the confirmation page, as `settlement.consumer_confirmation`. */
+export type ConsumerConfirmation = Schemas['ConsumerConfirmation']
+/** A one-time confirmation link for the consumer: `code` is present only in the answer that created it. */
+export type ConfirmationRequest = Schemas['ConfirmationRequest']
 export type MediationRecord = Schemas['MediationRecord']
 export type TimelineEntry = Schemas['TimelineEntry']
 export type Money = Schemas['Money']

@@ -67,6 +67,8 @@ t.test(
         avg_handling_hours: 0,
         avg_days_to_resolution: { direct: 0, mediated: null },
         urged: 0,
+        consumer_confirmed_rate: null,
+        consumer_satisfaction_rate: null,
         refunded: { amount: 2700, currency: 'CNY' },
       },
     ] satisfies StatsGroup[])

@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander'
 import { connect } from '../connection.js'
 import { describeDispute, disputeTable, printJson, statuses } from '../dispute-view.js'
 import { jurisdictionId } from '../jurisdiction-ref.js'
+import { confirmationCommand } from './confirmation.js'
 import { disputeActionCommands } from './dispute-actions.js'
 
 function positiveInteger(value: string): number {
@@ -98,4 +99,5 @@ export function disputesCommand(program: Command): void {
     })
 
   disputeActionCommands(disputes)
+  confirmationCommand(disputes)
 }

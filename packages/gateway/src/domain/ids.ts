@@ -18,6 +18,7 @@ export type IdPrefix =
   | 'rtr'
   | 'med'
   | 'rsk'
+  | 'cfr'
 
 // Monotonic: ids made in the same millisecond still sort in creation order.
 const nextUlid = monotonicFactory()

@@ -36,6 +36,12 @@ export interface IndicatorCounts {
   settledResolutionMs: number
   /** Milliseconds from receipt to closing, summed over the `mediated` disputes. */
   mediatedResolutionMs: number
+  /** Settlements the consumer answered on the confirmation page (the consumer's own 回访). */
+  consumerAnswered: number
+  /** Of those, confirmed. */
+  consumerConfirmed: number
+  /** Of those, rated `satisfied` or `basically_satisfied`. */
+  consumerSatisfied: number
 }
 
 export interface Indicators {
@@ -54,6 +60,8 @@ export interface Indicators {
   avg_handling_hours: number | null
   avg_days_to_resolution: { direct: number | null; mediated: number | null }
   urged: number
+  consumer_confirmed_rate: number | null
+  consumer_satisfaction_rate: number | null
   refunded: { amount: number; currency: 'CNY' }
 }
 
@@ -95,6 +103,8 @@ export function indicators(counts: IndicatorCounts): Indicators {
       mediated: meanDays(counts.mediatedResolutionMs, counts.mediated),
     },
     urged: counts.urged,
+    consumer_confirmed_rate: rate(counts.consumerConfirmed, counts.consumerAnswered),
+    consumer_satisfaction_rate: rate(counts.consumerSatisfied, counts.consumerAnswered),
     refunded: { amount: counts.refunded, currency: 'CNY' },
   }
 }

@@ -13,10 +13,11 @@ export type Role = 'regulator' | 'enterprise' | 'witness' | 'unit'
 /**
  * Who did something, as the audit log records it. `operator` is a person at the gateway's
  * command line (`hejie-gateway clients create`), acting outside the API; `system` is the
- * gateway itself (the deadline scanner marking a dispute overdue).
+ * gateway itself (the deadline scanner marking a dispute overdue); `consumer` is the
+ * holder of a confirmation link, named by the request's id (never by name or phone).
  */
 export interface Actor {
-  role: Role | 'operator' | 'system'
+  role: Role | 'operator' | 'system' | 'consumer'
   clientId: string
   enterpriseId: string | null
   /** Set for unit clients: the handling unit whose disputes they see and work. */

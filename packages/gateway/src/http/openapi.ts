@@ -71,6 +71,11 @@ export const openapiPlugin = fp(
             description:
               'Supervision (督办、靶向): the risk signals a background job computes for regulators.',
           },
+          {
+            name: 'confirmation page',
+            description:
+              'The consumer’s own page (`/c/{token}`, HTML, no script): the code, then the masked settlement, the decision and the rating. Not for integrators to call; documented so its answers are part of the contract (docs/confirmation.md).',
+          },
           { name: 'operations', description: 'Health, readiness and metrics for operators.' },
         ],
         security: [{ bearerAuth: [] }],

@@ -6,6 +6,7 @@ import {
   resolutions,
 } from '../domain/disputes/lifecycle.js'
 import { ListOf, Nullable, StringEnum, Timestamp } from './common.js'
+import { ConsumerConfirmation } from './confirmations.js'
 
 const Enum = StringEnum
 
@@ -88,6 +89,14 @@ export const Settlement = Type.Object(
     agreed_at: Timestamp,
     consumer_consent: Type.Object({ method: Type.String(), reference: Type.String() }),
     created_at: Timestamp,
+    consumer_confirmation: Type.Optional(
+      Nullable(
+        Type.Ref('ConsumerConfirmation', {
+          description:
+            'The consumer’s own answer on the confirmation page (docs/confirmation.md); null until given.',
+        }),
+      ),
+    ),
   },
   { $id: 'Settlement' },
 )
@@ -405,6 +414,7 @@ export const actionBodies = {
 }
 
 export const disputeSchemas = [
+  ConsumerConfirmation,
   Assignee,
   Routing,
   Money,

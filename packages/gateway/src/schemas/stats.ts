@@ -97,6 +97,12 @@ export const StatsGroup = Type.Object(
       },
     ),
     urged: Count('Urges (督办) of the assignees now holding these disputes.'),
+    consumer_confirmed_rate: Rate(
+      '消费者确认率: settlements the consumer confirmed on the confirmation page ÷ those the consumer answered (confirmed or rejected).',
+    ),
+    consumer_satisfaction_rate: Rate(
+      '消费者满意率: answers on the confirmation page rated satisfied or basically satisfied ÷ answers.',
+    ),
     refunded: Type.Ref('Money', { description: 'Refunds recorded on these disputes.' }),
   },
   { $id: 'StatsGroup' },

@@ -255,6 +255,9 @@ export interface DisputeTable {
   mediation_overdue_at: string | null
   /** Closed as settled or mediated: milliseconds from receipt to closing (for the indicators). */
   resolution_ms: number | null
+  /** The consumer's answer to a confirmation request, as in the settlement (null until answered). */
+  consumer_decision: 'confirmed' | 'rejected' | null
+  consumer_rating: 'satisfied' | 'basically_satisfied' | 'dissatisfied' | null
   version: number
   created_at: string
   updated_at: string
@@ -287,6 +290,28 @@ export interface SettlementTable {
   consent_method: string
   consent_reference: string
   created_at: string
+  /** JSON `{ decision, rating, comment?, at }` once the consumer answered; null before. */
+  consumer_confirmation: string | null
+}
+
+/** A one-time link that asks the consumer to confirm or reject a settlement (migration 0017). */
+export interface ConfirmationRequestTable {
+  id: string
+  dispute_id: string
+  settlement_id: string
+  /** SHA-256 of the link's token (base64url); the token itself is never stored. */
+  token_hash: string
+  /** SHA-256 over the token and the 6-digit code: the code cannot be checked without the link. */
+  code_hash: string
+  /** `pending` until answered; `voided` by five wrong codes or by a newer request. */
+  status: 'pending' | 'answered' | 'voided'
+  failed_attempts: number
+  /** The client that asked for it. */
+  requested_by: string
+  expires_at: string
+  created_at: string
+  /** When it was answered or voided. */
+  ended_at: string | null
 }
 
 export interface RefundTable {
@@ -414,6 +439,7 @@ export interface Schema {
 
   disputes: DisputeTable
   settlements: SettlementTable
+  confirmation_requests: ConfirmationRequestTable
   refunds: RefundTable
   contacts: ContactTable
   mediation_records: MediationRecordTable

@@ -241,6 +241,8 @@ const totals = {
   avg_handling_hours: 48,
   avg_days_to_resolution: { direct: 2, mediated: 0 },
   urged: 0,
+  consumer_confirmed_rate: null,
+  consumer_satisfaction_rate: null,
   refunded: money(5700),
 }
 
@@ -260,6 +262,8 @@ const enterpriseA = {
   avg_handling_hours: 36,
   avg_days_to_resolution: { direct: 1.5, mediated: 0 },
   urged: 0,
+  consumer_confirmed_rate: null,
+  consumer_satisfaction_rate: null,
   refunded: money(5700),
 }
 
@@ -280,6 +284,8 @@ const empty = {
   avg_handling_hours: null,
   avg_days_to_resolution: { direct: null, mediated: null },
   urged: 0,
+  consumer_confirmed_rate: null,
+  consumer_satisfaction_rate: null,
   refunded: money(0),
 }
 
@@ -321,6 +327,8 @@ t.test(
         avg_handling_hours: 72,
         avg_days_to_resolution: { direct: 3, mediated: null },
         urged: 0,
+        consumer_confirmed_rate: null,
+        consumer_satisfaction_rate: null,
         refunded: money(0),
       },
       {
@@ -340,6 +348,8 @@ t.test(
         avg_handling_hours: null,
         avg_days_to_resolution: { direct: null, mediated: null },
         urged: 0,
+        consumer_confirmed_rate: null,
+        consumer_satisfaction_rate: null,
         refunded: money(0),
       },
     ].sort((x, y) => (x.group < y.group ? -1 : 1))
@@ -370,6 +380,8 @@ t.test('per month: months are China Standard Time, so 31 January 16:30 UTC is Fe
       avg_handling_hours: 60,
       avg_days_to_resolution: { direct: 2.5, mediated: 0 },
       urged: 0,
+      consumer_confirmed_rate: null,
+      consumer_satisfaction_rate: null,
       refunded: money(2700),
     },
     {
@@ -389,6 +401,8 @@ t.test('per month: months are China Standard Time, so 31 January 16:30 UTC is Fe
       avg_handling_hours: 24,
       avg_days_to_resolution: { direct: 1, mediated: null },
       urged: 0,
+      consumer_confirmed_rate: null,
+      consumer_satisfaction_rate: null,
       refunded: money(3000),
     },
   ])
@@ -416,6 +430,8 @@ t.test('per problem type, in order of the type', async (t) => {
       avg_handling_hours: 48,
       avg_days_to_resolution: { direct: 2, mediated: 0 },
       urged: 0,
+      consumer_confirmed_rate: null,
+      consumer_satisfaction_rate: null,
       refunded: money(5700),
     },
     {

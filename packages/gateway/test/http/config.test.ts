@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ConfigError, configurationTable, loadConfig } from '../../src/config.js'
+import { ConfigError, configurationTable, loadConfig, publicUrlOf } from '../../src/config.js'
 
 t.test(
   'with no environment the gateway runs on the embedded database with documented defaults',
@@ -51,3 +51,30 @@ t.test('the configuration reference lists every variable with its default', asyn
     t.match(table, new RegExp(`\\| \`${name}\` \\|`), name)
   }
 })
+
+t.test(
+  'in production the public URL of confirmation links must be set; elsewhere it defaults to the gateway',
+  async (t) => {
+    t.throws(
+      () => loadConfig({ NODE_ENV: 'production' }),
+      /^HEJIE_PUBLIC_URL: must be set when NODE_ENV=production$/,
+    )
+    const production = loadConfig({ NODE_ENV: 'production', HEJIE_PUBLIC_URL: 'https://odr.example.gov.cn/' })
+    t.equal(publicUrlOf(production), 'https://odr.example.gov.cn', 'without its trailing slash')
+    t.equal(
+      publicUrlOf(loadConfig({ PORT: '8080' })),
+      'http://127.0.0.1:8080',
+      'development: the gateway itself',
+    )
+    t.equal(
+      publicUrlOf(loadConfig({ HOST: '0.0.0.0' })),
+      'http://127.0.0.1:3000',
+      'a wildcard bind is reached on loopback',
+    )
+    t.throws(
+      () => loadConfig({ HEJIE_PUBLIC_URL: 'ftp://odr.example.gov.cn' }),
+      /^HEJIE_PUBLIC_URL: expected a https or http URL/,
+    )
+    t.equal(loadConfig({}).confirmationTtlHours, 168, 'links last seven days by default')
+  },
+)

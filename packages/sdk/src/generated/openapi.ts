@@ -612,6 +612,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/disputes/{id}/confirmation-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the consumer to confirm the settlement (回访): a one-time link and a 6-digit code
+         * @description For the assignee holding the dispute or a regulator, once a settlement is recorded (status `settled`, or closed as settled). Answers the link (`url`, under `HEJIE_PUBLIC_URL`) and the `code`, which is shown only in this answer. Emits `confirmation.requested` with the link and without the code, for an SMS gateway to send; Hejie sends no message itself. A newer request voids the older open links of the dispute. See docs/confirmation.md.
+         */
+        post: operations["requestDisputeConfirmation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/c/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The consumer’s confirmation page (HTML): asks for the code first */
+        get: operations["confirmationPage"];
+        put?: never;
+        /** The page’s form (HTML): the code, then the decision */
+        post: operations["confirmationPageForm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stats": {
         parameters: {
             query?: never;
@@ -961,7 +999,7 @@ export interface components {
              * @description Stable identifier; see docs/errors.md.
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_json" | "malformed_url" | "invalid_cursor" | "unauthenticated" | "invalid_token" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "invalid_transition" | "idempotency_key_in_use" | "last_regulator_client" | "precondition_failed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "unprocessable" | "idempotency_key_reused" | "refund_exceeds_settlement" | "enterprise_not_active" | "unit_not_active" | "no_dispatch_target" | "time_in_future" | "time_before_assignment" | "webhook_url_not_allowed" | "cosignature_invalid" | "cosignature_stale" | "rate_limited" | "internal_error" | "database_unavailable" | "storage_full" | "not_ready";
+            code: "validation_failed" | "malformed_json" | "malformed_url" | "invalid_cursor" | "unauthenticated" | "invalid_token" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "invalid_transition" | "idempotency_key_in_use" | "no_settlement" | "consumer_already_answered" | "last_regulator_client" | "precondition_failed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "unprocessable" | "idempotency_key_reused" | "refund_exceeds_settlement" | "enterprise_not_active" | "unit_not_active" | "no_dispatch_target" | "time_in_future" | "time_before_assignment" | "webhook_url_not_allowed" | "cosignature_invalid" | "cosignature_stale" | "rate_limited" | "internal_error" | "database_unavailable" | "storage_full" | "not_ready";
             request_id: string;
             errors?: {
                 path: string;
@@ -1173,6 +1211,24 @@ export interface components {
             assignee: components["schemas"]["Assignee"];
             routing: components["schemas"]["Routing"];
         };
+        ConsumerConfirmation: {
+            /**
+             * @description The consumer confirmed the settlement as agreed, or rejected it.
+             * @enum {string}
+             */
+            decision: "confirmed" | "rejected";
+            /**
+             * @description 满意 / 基本满意 / 不满意.
+             * @enum {string}
+             */
+            rating: "satisfied" | "basically_satisfied" | "dissatisfied";
+            comment?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:00:00.000Z
+             */
+            at: string;
+        };
         /** @description Who holds a dispute: an ODR enterprise or a handling unit. */
         Assignee: {
             /** @enum {string} */
@@ -1216,6 +1272,7 @@ export interface components {
              * @example 2026-11-28T08:00:00.000Z
              */
             created_at: string;
+            consumer_confirmation?: components["schemas"]["ConsumerConfirmation"] | null;
         };
         Refund: {
             id: string;
@@ -1430,6 +1487,32 @@ export interface components {
             has_more: boolean;
             next_cursor: string | null;
         };
+        ConfirmationRequest: {
+            /** @example cfr_01jdq3c0k2m4n6p8r0t2v4x6z8 */
+            id: string;
+            /** @enum {string} */
+            object: "confirmation_request";
+            dispute_id: string;
+            settlement_id: string;
+            /**
+             * Format: uri
+             * @description The one-time link for the consumer, under `HEJIE_PUBLIC_URL`. Send it to the consumer (SMS); it is the key to the page.
+             * @example https://odr.example.gov.cn/c/3q2-7wXbQ0m8Zr1yH5kLfA
+             */
+            url: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:00:00.000Z
+             */
+            expires_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:00:00.000Z
+             */
+            created_at: string;
+            /** @description The 6-digit code the page asks for before it shows anything. Returned only in this answer (a replay of the request omits it); give it to the consumer by another way than the link if you can. */
+            code?: string;
+        };
         StatsGroup: {
             /** @description The enterprise id, the problem type, the month as `YYYY-MM` in UTC+8, the jurisdiction id, or the assignee id (`ent_…` or `hnu_…`); null for the totals. */
             group: string | null;
@@ -1468,6 +1551,10 @@ export interface components {
             };
             /** @description Urges (督办) of the assignees now holding these disputes. */
             urged: number;
+            /** @description 消费者确认率: settlements the consumer confirmed on the confirmation page ÷ those the consumer answered (confirmed or rejected). Null when the denominator is 0. */
+            consumer_confirmed_rate: number | null;
+            /** @description 消费者满意率: answers on the confirmation page rated satisfied or basically satisfied ÷ answers. Null when the denominator is 0. */
+            consumer_satisfaction_rate: number | null;
             refunded: components["schemas"]["Money"];
         };
         StatsReport: {
@@ -1586,7 +1673,7 @@ export interface components {
             /** @enum {string} */
             object: "event";
             /** @enum {string} */
-            type: "dispute.assigned" | "dispute.updated" | "dispute.deadline_approaching" | "dispute.overdue" | "dispute.escalated" | "dispute.closed" | "dispute.reassigned_away" | "dispute.urged" | "dispute.mediation_deadline_approaching" | "dispute.mediation_overdue" | "settlement.recorded" | "refund.recorded" | "webhook_endpoint.disabled" | "risk_signal.raised" | "ping";
+            type: "dispute.assigned" | "dispute.updated" | "dispute.deadline_approaching" | "dispute.overdue" | "dispute.escalated" | "dispute.closed" | "dispute.reassigned_away" | "dispute.urged" | "dispute.mediation_deadline_approaching" | "dispute.mediation_overdue" | "settlement.recorded" | "settlement.confirmed" | "settlement.rejected" | "confirmation.requested" | "refund.recorded" | "webhook_endpoint.disabled" | "risk_signal.raised" | "ping";
             /** @description Commit order: ascending, never reused. */
             sequence: number;
             /**
@@ -7531,6 +7618,405 @@ export interface operations {
             };
         };
     };
+    requestDisputeConfirmation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmationRequest"];
+                };
+            };
+            /** @description The request is not valid: `validation_failed` (fields, query parameters, unknown names, text that cannot be stored), `malformed_json`, `malformed_url`, `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token (`unauthenticated`, `invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller does not hold the dispute and is no regulator (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such dispute visible to the caller (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No settlement to confirm (`no_settlement`), or the consumer has already answered (`consumer_already_answered`); or `idempotency_key_in_use` (a request with the same `Idempotency-Key` is still running) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request (`idempotency_key_reused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmationPage: {
+        parameters: {
+            query?: {
+                /** @description `zh` (the default) or `en`; anything else shows Chinese. */
+                lang?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page: the code form, the settlement with the decision form, or the thanks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The form could not be read; or, from the router, a malformed URL (`malformed_url`, as a problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The form did not come from this link’s page in this browser (CSRF refused); nothing changes */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description No such link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link has expired, was voided (five wrong codes, or a newer link) or was used */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The form is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The form is not form-encoded */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A wrong code (the page says how many tries are left), or a decision without its choices */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Too many requests for this link or from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The database is not reachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    confirmationPageForm: {
+        parameters: {
+            query?: {
+                /** @description `zh` (the default) or `en`; anything else shows Chinese. */
+                lang?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    step: "code" | "decide";
+                    form: string;
+                    code?: string;
+                    decision?: string;
+                    rating?: string;
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The page: the code form, the settlement with the decision form, or the thanks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The form could not be read; or, from the router, a malformed URL (`malformed_url`, as a problem) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The form did not come from this link’s page in this browser (CSRF refused); nothing changes */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description No such link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link has expired, was voided (five wrong codes, or a newer link) or was used */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The form is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The form is not form-encoded */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A wrong code (the page says how many tries are left), or a decision without its choices */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Too many requests for this link or from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The database is not reachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
     getStats: {
         parameters: {
             query?: {
@@ -8123,7 +8609,7 @@ export interface operations {
                      */
                     url: string;
                     /** @description The event types to receive, or `["*"]` for all. */
-                    event_types: ("*" | "dispute.assigned" | "dispute.updated" | "dispute.deadline_approaching" | "dispute.overdue" | "dispute.escalated" | "dispute.closed" | "dispute.reassigned_away" | "dispute.urged" | "dispute.mediation_deadline_approaching" | "dispute.mediation_overdue" | "settlement.recorded" | "refund.recorded" | "webhook_endpoint.disabled" | "risk_signal.raised" | "ping")[];
+                    event_types: ("*" | "dispute.assigned" | "dispute.updated" | "dispute.deadline_approaching" | "dispute.overdue" | "dispute.escalated" | "dispute.closed" | "dispute.reassigned_away" | "dispute.urged" | "dispute.mediation_deadline_approaching" | "dispute.mediation_overdue" | "settlement.recorded" | "settlement.confirmed" | "settlement.rejected" | "confirmation.requested" | "refund.recorded" | "webhook_endpoint.disabled" | "risk_signal.raised" | "ping")[];
                     description?: string;
                 };
             };
@@ -8466,7 +8952,7 @@ export interface operations {
                      */
                     url?: string;
                     /** @description The event types to receive, or `["*"]` for all. */
-                    event_types?: ("*" | "dispute.assigned" | "dispute.updated" | "dispute.deadline_approaching" | "dispute.overdue" | "dispute.escalated" | "dispute.closed" | "dispute.reassigned_away" | "dispute.urged" | "dispute.mediation_deadline_approaching" | "dispute.mediation_overdue" | "settlement.recorded" | "refund.recorded" | "webhook_endpoint.disabled" | "risk_signal.raised" | "ping")[];
+                    event_types?: ("*" | "dispute.assigned" | "dispute.updated" | "dispute.deadline_approaching" | "dispute.overdue" | "dispute.escalated" | "dispute.closed" | "dispute.reassigned_away" | "dispute.urged" | "dispute.mediation_deadline_approaching" | "dispute.mediation_overdue" | "settlement.recorded" | "settlement.confirmed" | "settlement.rejected" | "confirmation.requested" | "refund.recorded" | "webhook_endpoint.disabled" | "risk_signal.raised" | "ping")[];
                     description?: string | null;
                     /** @enum {string} */
                     status?: "enabled" | "disabled";

@@ -3,6 +3,7 @@ import type { Operation, QueryParams, RequestBody } from '../internal/openapi-ty
 import { type ListParams, paginate } from '../internal/paginate.js'
 import type { RequestOptions } from '../internal/transport.js'
 import type {
+  ConfirmationRequest,
   Contact,
   Dispute,
   DisputeStatus,
@@ -214,6 +215,19 @@ export class Disputes {
       path: { id },
       body: params,
       options: actionOptions(options),
+    })
+  }
+
+  /**
+   * Asks the consumer to confirm the settlement (the consumer's own 回访): a one-time link
+   * (`url`) to send them, and the 6-digit `code` the page asks for first, returned only
+   * here. For the assignee or a regulator, once a settlement is recorded.
+   */
+  requestConfirmation(id: string, options?: RequestOptions): Promise<ConfirmationRequest> {
+    return this.client.post('/v1/disputes/{id}/confirmation-requests', {
+      path: { id },
+      body: {},
+      options,
     })
   }
 

@@ -1,5 +1,12 @@
 import type { components } from '../generated/openapi.js'
-import type { Dispute, Refund, RiskSignal, Settlement, WebhookEndpoint } from '../models.js'
+import type {
+  ConfirmationRequest,
+  Dispute,
+  Refund,
+  RiskSignal,
+  Settlement,
+  WebhookEndpoint,
+} from '../models.js'
 
 type Event = components['schemas']['Event']
 
@@ -27,6 +34,8 @@ export type DisputeEventType =
 export type HejieEvent =
   | EventOf<DisputeEventType, Dispute>
   | EventOf<'settlement.recorded', Settlement>
+  | EventOf<'settlement.confirmed' | 'settlement.rejected', Settlement>
+  | EventOf<'confirmation.requested', Omit<ConfirmationRequest, 'code'>>
   | EventOf<'refund.recorded', Refund>
   | EventOf<'webhook_endpoint.disabled', WebhookEndpoint>
   | EventOf<'risk_signal.raised', RiskSignal>

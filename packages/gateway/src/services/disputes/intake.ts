@@ -231,6 +231,8 @@ export function intakeRow(
     mediation_warned_at: null,
     mediation_overdue_at: null,
     resolution_ms: null,
+    consumer_decision: null,
+    consumer_rating: null,
     version: 1,
     created_at: at,
     updated_at: at,

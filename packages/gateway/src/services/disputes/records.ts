@@ -1,3 +1,4 @@
+import type { ConsumerConfirmation } from '../../domain/confirmation/answers.js'
 import type {
   ContactTable,
   MediationRecordTable,
@@ -19,6 +20,10 @@ export function presentSettlement(row: SettlementTable) {
     agreed_at: row.agreed_at,
     consumer_consent: { method: row.consent_method, reference: row.consent_reference },
     created_at: row.created_at,
+    consumer_confirmation:
+      row.consumer_confirmation === null
+        ? null
+        : (JSON.parse(row.consumer_confirmation) as ConsumerConfirmation),
   }
 }
 

@@ -47,6 +47,9 @@ interface CountRow {
   mediated: number | string | null
   settled_resolution_ms: number | string | null
   mediated_resolution_ms: number | string | null
+  consumer_answered: number | string | null
+  consumer_confirmed: number | string | null
+  consumer_satisfied: number | string | null
 }
 
 export interface CountedGroup {
@@ -104,6 +107,10 @@ export async function countIndicators(
     // Set only on disputes closed as settled or as mediated (migration 0014).
     ['settled_resolution_ms', sql`case when ${settled} then ${d('resolution_ms')} end`],
     ['mediated_resolution_ms', sql`case when ${d('resolution')} = 'mediated' then ${d('resolution_ms')} end`],
+    // The consumer's own answers on the confirmation page (migration 0017); never `feedback`.
+    ['consumer_answered', flag(sql`${d('consumer_decision')} is not null`)],
+    ['consumer_confirmed', flag(sql`${d('consumer_decision')} = 'confirmed'`)],
+    ['consumer_satisfied', flag(sql`${d('consumer_rating')} in ('satisfied', 'basically_satisfied')`)],
   ]
 
   const group =
@@ -180,6 +187,9 @@ export async function countIndicators(
         mediated: n(row.mediated),
         settledResolutionMs: n(row.settled_resolution_ms),
         mediatedResolutionMs: n(row.mediated_resolution_ms),
+        consumerAnswered: n(row.consumer_answered),
+        consumerConfirmed: n(row.consumer_confirmed),
+        consumerSatisfied: n(row.consumer_satisfied),
       },
     }
   })

@@ -29,6 +29,16 @@ function indicatorColumns<T>(of: (row: T) => Indicators): CsvColumn<T>[] {
       value: (row) => of(row).avg_days_to_resolution.mediated,
     },
     { zh: '督办次数', en: 'urged', value: (row) => of(row).urged },
+    {
+      zh: '消费者确认率',
+      en: 'consumer_confirmed_rate',
+      value: (row) => of(row).consumer_confirmed_rate,
+    },
+    {
+      zh: '消费者满意率',
+      en: 'consumer_satisfaction_rate',
+      value: (row) => of(row).consumer_satisfaction_rate,
+    },
     // Money as yuan with two decimals, as the bureau's tables write it.
     { zh: '退款金额（元）', en: 'refunded_cny', value: (row) => (of(row).refunded.amount / 100).toFixed(2) },
   ]

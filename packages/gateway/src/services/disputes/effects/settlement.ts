@@ -17,6 +17,7 @@ export const recordSettlement: EffectOf<'settlements'> = async ({ tx, current, b
     consent_method: body.consumer_consent.method,
     consent_reference: body.consumer_consent.reference,
     created_at: at,
+    consumer_confirmation: null,
   }
   await tx.db.insertInto('settlements').values(row).execute()
   const view = presentSettlement(row)
