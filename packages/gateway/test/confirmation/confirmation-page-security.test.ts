@@ -1,9 +1,8 @@
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
 import { PAGE_LIMIT_PER_LINK } from '../../src/routes/confirmation-page.js'
-import { testApp, testConfig } from '../helpers/app.js'
+import { testApp } from '../helpers/app.js'
 import { PageVisitor, requestLink, settledDispute } from '../helpers/confirmation.js'
 import { backend, freshDatabase } from '../helpers/database.js'
 import { accessToken, as, enrolEnterprise, regulatorCredentials } from '../helpers/identity.js'
@@ -220,13 +219,7 @@ t.test(`the link's token never reaches a log line (${backend})`, async (t) => {
     },
   })
   const database = await freshDatabase(t)
-  const app = await buildApp({
-    config: testConfig(),
-    database,
-    closeDatabase: false,
-    logger: pino({ level: 'trace' }, sink),
-  })
-  t.teardown(() => app.close())
+  const { app } = await testApp(t, { database, logger: pino({ level: 'trace' }, sink) })
   const regulatorToken = await accessToken(app, await regulatorCredentials(database))
   const shop = await enrolEnterprise(app, regulatorToken, '北京某视频科技有限责任公司')
   const { dispute } = await settledDispute(app, regulatorToken, shop)

@@ -2,8 +2,7 @@ import { Writable } from 'node:stream'
 import { sql } from 'kysely'
 import pino from 'pino'
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
-import { testConfig } from '../helpers/app.js'
+import { testApp } from '../helpers/app.js'
 import { backend, freshDatabase, type TestDatabase } from '../helpers/database.js'
 import { complaint, intakeDispute, settlementOf2700 } from '../helpers/disputes.js'
 import { accessToken, as, enrolEnterprise, regulatorCredentials } from '../helpers/identity.js'
@@ -51,13 +50,11 @@ async function loggedApp(t: Teardown) {
     },
   })
   const database = await freshDatabase(t)
-  const app = await buildApp({
-    config: testConfig({ deadlineScanIntervalMs: 3_600_000 }),
+  const { app } = await testApp(t, {
+    config: { deadlineScanIntervalMs: 3_600_000 },
     database,
-    closeDatabase: false,
     logger: pino({ level: 'trace' }, sink),
   })
-  t.teardown(() => app.close())
   const regulatorToken = await accessToken(app, await regulatorCredentials(database))
   const owner = await enrolEnterprise(app, regulatorToken, '北京爱看视频科技有限公司')
   const stranger = await enrolEnterprise(app, regulatorToken, '上海某某电商有限公司')

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { createApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
 import { freshDatabase, type TestDatabase } from './database.js'
@@ -30,11 +30,18 @@ export async function testApp(
     config?: Partial<Config>
     database?: TestDatabase
     routes?: (app: FastifyInstance) => void
+    /** A logger of the test's own, for tests that read what the gateway logs. */
+    logger?: FastifyBaseLogger
   } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await freshDatabase(t))
   const config = testConfig(options.config)
-  const appOptions = { config, database, closeDatabase: false }
+  const appOptions = {
+    config,
+    database,
+    closeDatabase: false,
+    ...(options.logger ? { logger: options.logger } : {}),
+  }
   const app = createApp(appOptions)
   const violations = checkResponsesAgainstContract(app)
   if (options.routes) app.after(() => options.routes?.(app))

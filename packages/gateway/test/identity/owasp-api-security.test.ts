@@ -235,13 +235,7 @@ t.test('secrets and tokens never appear in logs', async (t) => {
     },
   })
   const database = await freshDatabase(t)
-  const app = await buildApp({
-    config: testConfig(),
-    database,
-    closeDatabase: false,
-    logger: pino({ level: 'trace' }, sink),
-  })
-  t.teardown(() => app.close())
+  const { app } = await testApp(t, { database, logger: pino({ level: 'trace' }, sink) })
   const credentials = await regulatorCredentials(database)
   const token = await accessToken(app, credentials)
   const enterprise = await enrolEnterprise(app, token, '丁家电维修')

@@ -3,8 +3,7 @@ import { Writable } from 'node:stream'
 import { sql } from 'kysely'
 import pino from 'pino'
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
-import { testApp, testConfig } from '../helpers/app.js'
+import { testApp } from '../helpers/app.js'
 import { backend, freshDatabase } from '../helpers/database.js'
 import { intakeDispute } from '../helpers/disputes.js'
 import { accessToken, as, enrolEnterprise, regulatorCredentials } from '../helpers/identity.js'
@@ -66,13 +65,7 @@ t.test(`credentials in a query string are redacted from the request log (${backe
     },
   })
   const database = await freshDatabase(t)
-  const app = await buildApp({
-    config: testConfig(),
-    database,
-    closeDatabase: false,
-    logger: pino({ level: 'info' }, sink),
-  })
-  t.teardown(() => app.close())
+  const { app } = await testApp(t, { database, logger: pino({ level: 'info' }, sink) })
   const token = await accessToken(app, await regulatorCredentials(database))
   const urls = [
     `/v1/me?access_token=${token}`,
