@@ -52,6 +52,7 @@ t.test(
         '0014-supervision',
         '0015-risk-signals',
         '0017-consumer-confirmation',
+        '0018-unkeyed-phones',
       ],
       'the later ones run in order',
     )
@@ -118,6 +119,8 @@ t.test(
           // Added by 0014 (the mediation deadline's scanner).
           'disputes_mediation_due',
           'disputes_status_respond_by',
+          // Added by 0018 (the phones still to key).
+          'disputes_unkeyed_phones',
         ],
         'the rebuilt table has its indexes',
       )

@@ -53,6 +53,7 @@ t.test(
       '0014-supervision',
       '0015-risk-signals',
       '0017-consumer-confirmation',
+      '0018-unkeyed-phones',
     ])
     const keys = async () =>
       Object.fromEntries(

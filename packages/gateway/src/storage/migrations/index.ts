@@ -16,6 +16,7 @@ import { dispatchGeneration } from './0013-dispatch-generation.js'
 import { supervision } from './0014-supervision.js'
 import { riskSignals } from './0015-risk-signals.js'
 import { consumerConfirmation } from './0017-consumer-confirmation.js'
+import { unkeyedPhones } from './0018-unkeyed-phones.js'
 
 /**
  * Every migration, in order. Migrations are forward-only and written for both dialects;
@@ -39,6 +40,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0014-supervision': supervision(dialect),
     '0015-risk-signals': riskSignals,
     '0017-consumer-confirmation': consumerConfirmation(dialect),
+    '0018-unkeyed-phones': unkeyedPhones,
   }
   return { getMigrations: async () => migrations }
 }
