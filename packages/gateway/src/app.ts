@@ -25,6 +25,7 @@ import { dispatchRoutes } from './routes/dispatch.js'
 import { disputeRoutes } from './routes/disputes.js'
 import { enterpriseRoutes } from './routes/enterprises.js'
 import { eventRoutes } from './routes/events.js'
+import { fileRoutes } from './routes/files.js'
 import { identityRoutes } from './routes/identity.js'
 import { jurisdictionRoutes } from './routes/jurisdictions.js'
 import { oauthRoutes } from './routes/oauth.js'
@@ -36,6 +37,7 @@ import { auditSchemas } from './schemas/audit.js'
 import { dispatchSchemas } from './schemas/dispatch.js'
 import { disputeSchemas } from './schemas/disputes.js'
 import { eventSchemas } from './schemas/events.js'
+import { fileSchemas } from './schemas/files.js'
 import { identitySchemas } from './schemas/identity.js'
 import { jurisdictionSchemas } from './schemas/jurisdictions.js'
 import { rankingSchemas } from './schemas/rankings.js'
@@ -133,6 +135,8 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
       extraPorts: options.config.webhookAllowedPorts,
     },
   })
+  for (const schema of fileSchemas) app.addSchema(schema)
+  await app.register(fileRoutes)
   for (const schema of auditSchemas) app.addSchema(schema)
   await app.register(auditRoutes, { identity, origin: options.config.auditOrigin })
   const jobs = startJobs(gatewayJobProcess(options.config), {

@@ -18,6 +18,7 @@ export type IdPrefix =
   | 'rtr'
   | 'med'
   | 'rsk'
+  | 'fil'
 
 // Monotonic: ids made in the same millisecond still sort in creation order.
 const nextUlid = monotonicFactory()

@@ -9,6 +9,7 @@ import type { IntakeBody } from '../../schemas/disputes.js'
 import type { Database } from '../../storage/database.js'
 import type { DisputeTable, Schema } from '../../storage/schema.js'
 import { chooseAssignee } from '../dispatch/choose.js'
+import { bindEvidence, checkEvidence } from '../files/evidence.js'
 import { findInSubtree } from '../jurisdictions/tree.js'
 import type { WriteContext, WriteOutcome } from '../write/index.js'
 import { type DeadlinePolicy, deadlineColumns } from './deadline-policy.js'
@@ -62,6 +63,12 @@ export function intake(
       phoneKey: phoneKeyer?.keyOf(input.consumer.phone) ?? null,
     })
     await tx.db.insertInto('disputes').values(row).execute()
+    const evidence = await bindEvidence(
+      tx,
+      row.id,
+      row.id,
+      await checkEvidence(tx, context.actor, row.id, input.evidence),
+    )
     tx.audit({
       action: 'dispute.created',
       disputeId: row.id,
@@ -77,7 +84,9 @@ export function intake(
         assignee: assigneeOf(row),
         routing: decision.routing,
         jurisdiction_id: row.jurisdiction_id,
+        ...(evidence.length > 0 ? { evidence } : {}),
       },
+      evidence,
     })
     tx.emit({
       type: 'dispute.assigned',

@@ -8,7 +8,7 @@ import { money } from './presenter.js'
 
 /** The API objects of the records enterprises and regulators add to a dispute. */
 
-export function presentSettlement(row: SettlementTable) {
+export function presentSettlement(row: SettlementTable, evidence: readonly string[]) {
   return {
     id: row.id,
     object: 'settlement' as const,
@@ -18,11 +18,12 @@ export function presentSettlement(row: SettlementTable) {
     terms: row.terms,
     agreed_at: row.agreed_at,
     consumer_consent: { method: row.consent_method, reference: row.consent_reference },
+    evidence: [...evidence],
     created_at: row.created_at,
   }
 }
 
-export function presentRefund(row: RefundTable) {
+export function presentRefund(row: RefundTable, evidence: readonly string[]) {
   return {
     id: row.id,
     object: 'refund' as const,
@@ -32,11 +33,12 @@ export function presentRefund(row: RefundTable) {
     method: row.method,
     reference: row.reference,
     refunded_at: row.refunded_at,
+    evidence: [...evidence],
     created_at: row.created_at,
   }
 }
 
-export function presentContact(row: ContactTable) {
+export function presentContact(row: ContactTable, evidence: readonly string[]) {
   return {
     id: row.id,
     object: 'contact' as const,
@@ -45,6 +47,7 @@ export function presentContact(row: ContactTable) {
     contacted_at: row.contacted_at,
     reached: row.reached === 1,
     summary: row.summary,
+    evidence: [...evidence],
     created_at: row.created_at,
   }
 }
@@ -59,7 +62,7 @@ export interface FeedbackRecord {
   recorded_at: string
 }
 
-export function presentMediationRecord(row: MediationRecordTable) {
+export function presentMediationRecord(row: MediationRecordTable, evidence: readonly string[]) {
   return {
     id: row.id,
     object: 'mediation_record' as const,
@@ -69,6 +72,7 @@ export function presentMediationRecord(row: MediationRecordTable) {
     participants: JSON.parse(row.participants) as { role: string; name: string }[],
     summary: row.summary,
     agreement: row.agreement,
+    evidence: [...evidence],
     created_at: row.created_at,
   }
 }

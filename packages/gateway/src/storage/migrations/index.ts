@@ -15,6 +15,7 @@ import { indicatorIndex } from './0012-indicator-index.js'
 import { dispatchGeneration } from './0013-dispatch-generation.js'
 import { supervision } from './0014-supervision.js'
 import { riskSignals } from './0015-risk-signals.js'
+import { evidenceFiles } from './0016-evidence-files.js'
 
 /**
  * Every migration, in order. Migrations are forward-only and written for both dialects;
@@ -37,6 +38,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0013-dispatch-generation': dispatchGeneration(dialect),
     '0014-supervision': supervision(dialect),
     '0015-risk-signals': riskSignals,
+    '0016-evidence-files': evidenceFiles(dialect),
   }
   return { getMigrations: async () => migrations }
 }

@@ -1,12 +1,14 @@
+import { eraseDisputeFiles } from '../../files/erasure.js'
 import type { WriteTransaction } from '../../write/index.js'
 import { disputeUpdated, type EffectOf } from './effect.js'
 
 /** The regulator erases the consumer's name and phone from the dispute, and from everything that shows them. */
-export const erasePersonalData: EffectOf<'erase-personal-data'> = async ({ tx, current, body }) => {
+export const erasePersonalData: EffectOf<'erase-personal-data'> = async ({ tx, current, body, files }) => {
   // The salts go with the data: the commitments in the log stay (so every proof stays
   // valid) but can no longer be linked to the consumer.
   await tx.db.deleteFrom('audit_salts').where('dispute_id', '=', current.id).execute()
   await scrubStoredResponses(tx, current.id)
+  const erasedFiles = await eraseDisputeFiles(tx, files, current.id)
   return {
     changes: {
       consumer_name: null,
@@ -16,7 +18,7 @@ export const erasePersonalData: EffectOf<'erase-personal-data'> = async ({ tx, c
       personal_data_erased_at: tx.now.toISOString(),
     },
     auditAction: 'dispute.personal_data_erased',
-    details: { note: body.note ?? null },
+    details: { note: body.note ?? null, ...(erasedFiles.length > 0 ? { files_erased: erasedFiles } : {}) },
     events: disputeUpdated,
   }
 }
