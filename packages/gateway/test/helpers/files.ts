@@ -20,7 +20,9 @@ export function multipartUpload(
   const boundary = `----hejie${randomBytes(8).toString('hex')}`
   const parts: Buffer[] = []
   for (const [name, value] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`))
+    parts.push(
+      Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+    )
   }
   parts.push(
     Buffer.from(
