@@ -6,6 +6,16 @@
 export const fileKinds = ['pdf', 'jpeg', 'png', 'webp', 'mp3', 'm4a', 'amr', 'wav'] as const
 export type FileKind = (typeof fileKinds)[number]
 
+/** What a file shows, as its uploader declares it. */
+export const filePurposes = [
+  'complaint_material',
+  'consent_record',
+  'refund_receipt',
+  'mediation_record',
+  'other',
+] as const
+export type FilePurpose = (typeof filePurposes)[number]
+
 /** The media type each kind is stored and served as. */
 export const mediaTypes: Record<FileKind, string> = {
   pdf: 'application/pdf',

@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { filePurposes } from '../services/files/limits.js'
+import { filePurposes } from '../domain/file-types.js'
 import { Nullable, StringEnum, Timestamp } from './common.js'
 
 export const FilePurpose = StringEnum(filePurposes, {

@@ -49,7 +49,7 @@ t.test(
       null, null, 0, null, null, null, 0, null, null, 1, ${at}, ${at})`.execute(database.db)
     }
 
-    t.same(await migrateToLatest(database), ['0014-supervision', '0015-risk-signals'])
+    t.same(await migrateToLatest(database), ['0014-supervision', '0015-risk-signals', '0016-evidence-files'])
     const keys = async () =>
       Object.fromEntries(
         (await database.db.selectFrom('disputes').select(['id', 'consumer_phone_key']).execute()).map(

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { Principal } from '../../domain/principal.js'
 import type { Schema } from '../../storage/schema.js'
-import { evidenceOf } from '../files/evidence.js'
 import { decodeCursor, type Page, toPage } from '../pagination.js'
+import { evidenceOf } from './evidence.js'
 import { findVisibleDispute } from './queries.js'
 import { presentContact, presentMediationRecord, presentRefund, presentSettlement } from './records.js'
 

@@ -12,12 +12,3 @@ export const UNBOUND_FILE_TTL_MS = 24 * 3_600_000
 
 /** Content older than this without a file row was left by an upload that died; no upload lasts so long. */
 export const ORPHAN_CHUNK_TTL_MS = 3_600_000
-
-export const filePurposes = [
-  'complaint_material',
-  'consent_record',
-  'refund_receipt',
-  'mediation_record',
-  'other',
-] as const
-export type FilePurpose = (typeof filePurposes)[number]

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto'
 import type { Readable } from 'node:stream'
-import { claimedKind, type FileKind, mediaTypes, SNIFF_BYTES, sniff } from '../../domain/file-types.js'
+import {
+  claimedKind,
+  type FileKind,
+  type FilePurpose,
+  mediaTypes,
+  SNIFF_BYTES,
+  sniff,
+} from '../../domain/file-types.js'
 import { newId } from '../../domain/ids.js'
 import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
@@ -10,7 +17,7 @@ import type { FileTable } from '../../storage/schema.js'
 import { findVisibleDispute } from '../disputes/queries.js'
 import { runDisputeWrite } from '../disputes/timeline-write.js'
 import { requestHash, type WriteContext, type WriteOutcome } from '../write/index.js'
-import { CHUNK_BYTES, type FilePurpose, MAX_FILE_BYTES } from './limits.js'
+import { CHUNK_BYTES, MAX_FILE_BYTES } from './limits.js'
 import { type FileView, presentFile } from './presenter.js'
 
 /** A file part of a multipart request, as it arrives. */

@@ -29,7 +29,7 @@ export interface EffectInput<A extends DisputeAction> {
   deadlines: DeadlinePolicy
   current: DisputeTable
   body: ActionBodies[A]
-  /** The files the body cites as evidence, already checked (`services/files/evidence.ts`). */
+  /** The files the body cites as evidence, already checked (`evidence.ts`). */
   evidence: readonly string[]
   /** Where file content lives (erasure deletes it). */
   files: FileStore
