@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { type FilePurpose, filePurposes } from '../domain/file-types.js'
 import { unstorableTextReason } from '../domain/storable-text.js'
-import { problem } from '../errors.js'
+import { ProblemError, problem } from '../errors.js'
 import { principalOf } from '../http/authentication.js'
 import { problemResponse } from '../http/problem-schema.js'
 import { sendWrite, WriteHeaders, writeContextOf } from '../http/writes.js'
@@ -121,7 +121,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { content, fields: uploadFields(values) }
     } catch (error) {
       if (content !== undefined) await store.remove([content.id])
-      throw error
+      throw brokenBodyAsProblem(error)
     }
   }
 
@@ -176,6 +176,22 @@ export const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .send(Readable.from(content, { objectMode: false }))
     },
   )
+}
+
+/**
+ * A multipart body that ends early (the client went away) or does not parse is the client's
+ * fault, not the gateway's: a 400, not a 500. Problems, the parser's own 4xx errors and
+ * storage errors (which the problem handler maps) pass unchanged.
+ */
+function brokenBodyAsProblem(error: unknown): unknown {
+  if (error instanceof ProblemError) return error
+  const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string }
+  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) return error
+  const broken =
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    code === 'ECONNRESET' ||
+    /unexpected end of (form|multipart)|malformed|premature close/i.test(message ?? '')
+  return broken ? problem('validation_failed', 'The multipart body ended early or does not parse.') : error
 }
 
 /** Text that both databases keep unchanged, as every other input (`domain/storable-text.ts`). */
