@@ -86,6 +86,14 @@ t.test(`hejie files verify finds every cited file as the audit log says (${backe
   const verified = await hejie(['files', 'verify', dispute.id])
   t.equal(verified.code, 0, verified.stderr)
   t.match(verified.stdout, new RegExp(`VERIFIED\\s+${own.id}`))
+  const shown = await hejie(['disputes', 'show', dispute.id, '--records'])
+  t.equal(shown.code, 0, shown.stderr)
+  t.match(shown.stdout, /Contacts:/)
+  t.match(
+    shown.stdout,
+    new RegExp(`evidence: ${own.id}`),
+    'hejie disputes show --records lists a contact with its evidence',
+  )
 })
 
 t.test(`a file whose stored content was swapped fails hejie files verify (${backend})`, async (t) => {
