@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import t from 'tap'
 import { testApp } from '../helpers/app.js'
 import { backend } from '../helpers/database.js'
-import { complaint, intakeDispute } from '../helpers/disputes.js'
+import { complaint, intakeDispute, settlementOf2700 } from '../helpers/disputes.js'
 import { fakeFile, multipartUpload } from '../helpers/files.js'
 import { accessToken, as, enrolEnterprise, regulatorCredentials } from '../helpers/identity.js'
 
@@ -259,5 +259,79 @@ t.test(
       .where('file_id', '=', file.id)
       .execute()
     t.same(chunks, [], 'no chunk of it is left')
+  },
+)
+
+t.test(
+  `settlements, refunds, the outcome and mediation records cite evidence, listed with each record (${backend})`,
+  async (t) => {
+    const { app, shop, regulator, regulatorToken } = await setUp(t)
+    const enterprise = as(app, shop.token)
+    const dispute = await intakeDispute(app, regulatorToken, shop.id)
+    const uploadFor = async (call: Call, purpose: string) =>
+      (await upload(call, { purpose, dispute_id: dispute.id }, { content: fakeFile('pdf', 2000) })).json()
+        .id as string
+    await enterprise({ method: 'POST', url: `/v1/disputes/${dispute.id}/accept`, payload: {} })
+
+    const consent = await uploadFor(enterprise, 'consent_record')
+    const settlement = await enterprise({
+      method: 'POST',
+      url: `/v1/disputes/${dispute.id}/settlements`,
+      payload: { ...settlementOf2700, agreed_at: new Date().toISOString(), evidence: [consent] },
+    })
+    t.equal(settlement.statusCode, 201, settlement.body)
+    const receipt = await uploadFor(enterprise, 'refund_receipt')
+    const refund = await enterprise({
+      method: 'POST',
+      url: `/v1/disputes/${dispute.id}/refunds`,
+      payload: {
+        amount: { amount: 1000, currency: 'CNY' },
+        method: 'wechat_pay',
+        reference: 'WX-EVIDENCE-1',
+        refunded_at: new Date().toISOString(),
+        evidence: [receipt],
+      },
+    })
+    t.equal(refund.statusCode, 201, refund.body)
+    const letter = await uploadFor(enterprise, 'other')
+    const outcome = await enterprise({
+      method: 'POST',
+      url: `/v1/disputes/${dispute.id}/outcome`,
+      payload: { result: 'not_settled', summary: '消费者不同意剩余退款方案', evidence: [letter] },
+    })
+    t.equal(outcome.statusCode, 200, outcome.body)
+    const minutes = await uploadFor(regulator, 'mediation_record')
+    const mediation = await regulator({
+      method: 'POST',
+      url: `/v1/disputes/${dispute.id}/mediation-records`,
+      payload: {
+        held_at: new Date().toISOString(),
+        method: 'phone',
+        participants: [{ role: 'consumer', name: '张伟' }],
+        summary: '电话调解，双方同意再次协商',
+        evidence: [minutes],
+      },
+    })
+    t.equal(mediation.statusCode, 201, mediation.body)
+
+    for (const [kind, file] of [
+      ['settlements', consent],
+      ['refunds', receipt],
+      ['mediation-records', minutes],
+    ] as const) {
+      const list = await regulator({ method: 'GET', url: `/v1/disputes/${dispute.id}/${kind}` })
+      t.match(list.json().data, [{ evidence: [file] }], `${kind} lists its record with its evidence`)
+    }
+    const cited = (await evidenceEntries(regulator)).filter((entry) => entry.action !== 'file.uploaded')
+    t.same(
+      cited.map((entry) => [entry.action, entry.evidence?.map((e) => e.file_id)]),
+      [
+        ['settlement.recorded', [consent]],
+        ['refund.recorded', [receipt]],
+        ['dispute.outcome_reported', [letter]],
+        ['mediation.recorded', [minutes]],
+      ],
+      'each action’s audit entry carries the files it cites',
+    )
   },
 )
