@@ -231,14 +231,18 @@ t.test(
 )
 
 t.test(
-  `erasure of personal data deletes the files' content and keeps their hashes (${backend})`,
+  `erasure of personal data deletes the files' content and names and keeps their hashes (${backend})`,
   async (t) => {
     const { app, database, shop, regulator, regulatorToken } = await setUp(t)
     const enterprise = as(app, shop.token)
     const dispute = await intakeDispute(app, regulatorToken, shop.id)
     const content = fakeFile('amr', 600_000)
     const file = (
-      await upload(enterprise, { purpose: 'consent_record', dispute_id: dispute.id }, { content })
+      await upload(
+        enterprise,
+        { purpose: 'consent_record', dispute_id: dispute.id },
+        { content, filename: '张伟-录音.amr' },
+      )
     ).json()
 
     const erased = await regulator({
@@ -249,6 +253,7 @@ t.test(
     t.equal(erased.statusCode, 200, erased.body)
     const after = await regulator({ method: 'GET', url: `/v1/files/${file.id}` })
     t.equal(after.json().sha256, sha256(content), 'the hash stays')
+    t.equal(after.json().filename, file.id, 'the name it was uploaded with goes')
     t.ok(after.json().content_erased_at)
     const download = await regulator({ method: 'GET', url: `/v1/files/${file.id}/content` })
     t.equal(download.statusCode, 410)

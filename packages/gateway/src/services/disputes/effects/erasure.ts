@@ -47,7 +47,8 @@ async function scrubStoredResponses(tx: WriteTransaction, disputeId: string): Pr
 
 /**
  * Erasure of a dispute's personal data takes its files' content with it: recordings, photos
- * and receipts carry the consumer's voice, face, name or address. The rows stay, with their
+ * and receipts carry the consumer's voice, face, name or address, and their names often the
+ * consumer's name. The rows stay, with their
  * SHA-256, so the audit entries that cite them still verify and say what was there.
  * Returns the ids of the files whose content went.
  */
@@ -65,6 +66,11 @@ async function eraseDisputeFiles(
   const ids = files.map((file) => file.id)
   if (ids.length === 0) return ids
   await store.remove(ids, tx.db)
-  await tx.db.updateTable('files').set({ erased_at: tx.now.toISOString() }).where('id', 'in', ids).execute()
+  // The name goes too: people name recordings and photos after the consumer (张伟-录音.amr).
+  await tx.db
+    .updateTable('files')
+    .set((eb) => ({ erased_at: tx.now.toISOString(), filename: eb.ref('id') }))
+    .where('id', 'in', ids)
+    .execute()
   return ids
 }
