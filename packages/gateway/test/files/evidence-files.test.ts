@@ -237,13 +237,20 @@ t.test(
     const enterprise = as(app, shop.token)
     const dispute = await intakeDispute(app, regulatorToken, shop.id)
     const content = fakeFile('amr', 600_000)
-    const file = (
-      await upload(
-        enterprise,
+    const sendRecording = () => {
+      const { payload, headers } = multipartUpload(
         { purpose: 'consent_record', dispute_id: dispute.id },
         { content, filename: '张伟-录音.amr' },
       )
-    ).json()
+      return enterprise({
+        method: 'POST',
+        url: '/v1/files',
+        payload,
+        headers: { ...headers, 'idempotency-key': 'recording-1' },
+      })
+    }
+    const file = (await sendRecording()).json()
+    t.equal(file.filename, '张伟-录音.amr')
 
     const erased = await regulator({
       method: 'POST',
@@ -254,6 +261,9 @@ t.test(
     const after = await regulator({ method: 'GET', url: `/v1/files/${file.id}` })
     t.equal(after.json().sha256, sha256(content), 'the hash stays')
     t.equal(after.json().filename, file.id, 'the name it was uploaded with goes')
+    const replayed = await sendRecording()
+    t.equal(replayed.headers['idempotent-replayed'], 'true')
+    t.equal(replayed.json().filename, file.id, 'a replay of the upload does not bring the name back')
     t.ok(after.json().content_erased_at)
     const download = await regulator({ method: 'GET', url: `/v1/files/${file.id}/content` })
     t.equal(download.statusCode, 410)

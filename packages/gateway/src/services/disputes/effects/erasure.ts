@@ -72,5 +72,23 @@ async function eraseDisputeFiles(
     .set((eb) => ({ erased_at: tx.now.toISOString(), filename: eb.ref('id') }))
     .where('id', 'in', ids)
     .execute()
+  // A replayed upload must not bring the name back either.
+  for (const id of ids) {
+    const stored = await tx.db
+      .selectFrom('idempotency_keys')
+      .select(['client_id', 'key', 'response_body'])
+      .where('response_body', 'like', `%"id":"${id}"%`)
+      .execute()
+    for (const row of stored) {
+      const body = JSON.parse(row.response_body ?? 'null') as { id?: string; object?: string } | null
+      if (body?.id !== id || body.object !== 'file') continue
+      await tx.db
+        .updateTable('idempotency_keys')
+        .set({ response_body: JSON.stringify({ ...body, filename: id }) })
+        .where('client_id', '=', row.client_id)
+        .where('key', '=', row.key)
+        .execute()
+    }
+  }
   return ids
 }
