@@ -5,7 +5,12 @@ const parts = new URL('../lib/evidence-parts.mjs', import.meta.url).href
 const MIB = 2 ** 20
 /** A file at the limit: the largest the gateway accepts. */
 const FILE_BYTES = 10 * MIB
-/** The bar: the gateway's peak memory over a run of uploads grows less than one file's size. */
+/**
+ * The bar: no growth over the run. The highest peak of the second half of the uploads is at
+ * most this much above the highest peak of the first half. (V8 grows and shrinks its heap
+ * lazily, so one upload's peak moves by tens of MiB from one upload to the next; a trend
+ * across halves is what holding files, or leaking them, would show.)
+ */
 const GROWTH_BAR_MIB = 10
 
 /**
@@ -18,7 +23,7 @@ const GROWTH_BAR_MIB = 10
 export default {
   name: 'evidence-upload',
   description:
-    'upload and download of a 10 MiB evidence file, repeated, on SQLite and PostgreSQL, with the gateway’s resident memory sampled (bar: peak − first-upload peak < 10 MiB)',
+    'upload and download of a 10 MiB evidence file, repeated, on SQLite and PostgreSQL, with the gateway’s resident memory sampled (bar: no growth from the first half of the uploads to the second, < 10 MiB)',
   defaults: { rounds: 1, warmup: 1 },
   options: {
     uploads: {
@@ -65,8 +70,10 @@ export default {
         }
         const upload = runs.map((r) => r.uploadSeconds)
         const download = runs.map((r) => r.downloadSeconds)
-        const firstPeak = runs[0].rssPeak
-        const peak = Math.max(...runs.map((r) => r.rssPeak))
+        const half = Math.floor(runs.length / 2)
+        const firstHalf = Math.max(...runs.slice(0, half).map((r) => r.rssPeak))
+        const secondHalf = Math.max(...runs.slice(half).map((r) => r.rssPeak))
+        const peak = Math.max(firstHalf, secondHalf)
         rows.push({
           backend,
           uploads,
@@ -74,14 +81,14 @@ export default {
           uploadMiBs: round3(FILE_BYTES / MIB / median(upload)),
           download: round3(median(download)),
           before: Math.round(runs[0].rssBefore),
-          first: Math.round(firstPeak),
-          peak: Math.round(peak),
-          last: Math.round(runs.at(-1).rssPeak),
+          firstHalf: Math.round(firstHalf),
+          secondHalf: Math.round(secondHalf),
+          peakOverIdle: Math.round(peak - runs[0].rssBefore),
         })
         bars.push({
-          bar: `${backend}: gateway memory flat over ${uploads} uploads of 10 MiB (peak − first upload's peak < ${GROWTH_BAR_MIB} MiB)`,
-          value: `${round3(peak - firstPeak)} MiB (peak ${integer(peak)} MiB)`,
-          met: peak - firstPeak < GROWTH_BAR_MIB,
+          bar: `${backend}: gateway memory flat over ${uploads} uploads of 10 MiB (peak of the second half − peak of the first half < ${GROWTH_BAR_MIB} MiB)`,
+          value: `${round3(secondHalf - firstHalf)} MiB (peak ${integer(peak)} MiB)`,
+          met: secondHalf - firstHalf < GROWTH_BAR_MIB,
         })
       } catch (error) {
         failures.push(`${backend}: ${error.message}`)
@@ -103,9 +110,9 @@ export default {
             { key: 'uploadMiBs', label: 'upload MiB/s', numeric: true },
             { key: 'download', label: 'download median s', numeric: true },
             { key: 'before', label: 'RSS before MiB', numeric: true },
-            { key: 'first', label: 'RSS peak, first upload MiB', numeric: true },
-            { key: 'peak', label: 'RSS peak MiB', numeric: true },
-            { key: 'last', label: 'RSS peak, last upload MiB', numeric: true },
+            { key: 'firstHalf', label: 'RSS peak, first half MiB', numeric: true },
+            { key: 'secondHalf', label: 'RSS peak, second half MiB', numeric: true },
+            { key: 'peakOverIdle', label: 'peak over idle MiB', numeric: true },
           ],
           rows,
         },
