@@ -27,7 +27,7 @@ export default {
   defaults: { rounds: 1, warmup: 1 },
   options: {
     uploads: {
-      default: 20,
+      default: 60,
       min: 2,
       max: 1_000,
       description: 'uploads (each followed by its download) per database',
