@@ -6,6 +6,7 @@ import { LogAlarm } from './commands/audit-follow.js'
 import { dispatchCommand, routingRulesCommand } from './commands/dispatch.js'
 import { disputesCommand } from './commands/disputes.js'
 import { eventsCommand } from './commands/events.js'
+import { filesCommand } from './commands/files.js'
 import { jurisdictionsCommand } from './commands/jurisdictions.js'
 import { loginCommand } from './commands/login.js'
 import { riskSignalsCommand } from './commands/risk-signals.js'
@@ -32,6 +33,7 @@ export function createProgram(): Command {
     )
   loginCommand(program)
   disputesCommand(program)
+  filesCommand(program)
   jurisdictionsCommand(program)
   dispatchCommand(program)
   routingRulesCommand(program)

@@ -29,6 +29,7 @@ import { dispatchRoutes } from './routes/dispatch.js'
 import { disputeRoutes } from './routes/disputes.js'
 import { enterpriseRoutes } from './routes/enterprises.js'
 import { eventRoutes } from './routes/events.js'
+import { fileRoutes } from './routes/files.js'
 import { identityRoutes } from './routes/identity.js'
 import { jurisdictionRoutes } from './routes/jurisdictions.js'
 import { oauthRoutes } from './routes/oauth.js'
@@ -41,6 +42,7 @@ import { confirmationSchemas } from './schemas/confirmations.js'
 import { dispatchSchemas } from './schemas/dispatch.js'
 import { disputeSchemas } from './schemas/disputes.js'
 import { eventSchemas } from './schemas/events.js'
+import { fileSchemas } from './schemas/files.js'
 import { identitySchemas } from './schemas/identity.js'
 import { jurisdictionSchemas } from './schemas/jurisdictions.js'
 import { rankingSchemas } from './schemas/rankings.js'
@@ -145,6 +147,8 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
       extraPorts: options.config.webhookAllowedPorts,
     },
   })
+  for (const schema of fileSchemas) app.addSchema(schema)
+  await app.register(fileRoutes)
   for (const schema of auditSchemas) app.addSchema(schema)
   await app.register(auditRoutes, { identity, origin: options.config.auditOrigin })
   const jobs = startJobs(gatewayJobProcess(options.config), {

@@ -13,6 +13,7 @@ export const problemTypes = {
   invalid_token: { status: 401, title: 'The access token is not valid' },
   forbidden: { status: 403, title: 'The caller may not do this' },
   not_found: { status: 404, title: 'The resource does not exist' },
+  file_content_erased: { status: 410, title: 'The file’s content was erased; its hash is kept' },
   method_not_allowed: { status: 405, title: 'The method is not allowed on this resource' },
   conflict: { status: 409, title: 'The request conflicts with the current state' },
   invalid_transition: { status: 409, title: 'The action is not allowed in the current state' },
@@ -22,8 +23,10 @@ export const problemTypes = {
   last_regulator_client: { status: 409, title: 'The last active regulator client cannot be revoked' },
   precondition_failed: { status: 412, title: 'The resource has changed since it was read' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
+  file_too_large: { status: 413, title: 'The file is larger than the limit' },
   uri_too_long: { status: 414, title: 'A path parameter of the request URL is too long' },
   unsupported_media_type: { status: 415, title: 'The request content type is not supported' },
+  unsupported_file_type: { status: 415, title: 'The file’s content is not an accepted type' },
   unprocessable: { status: 422, title: 'The request cannot be carried out' },
   idempotency_key_reused: {
     status: 422,
@@ -33,6 +36,7 @@ export const problemTypes = {
   enterprise_not_active: { status: 422, title: 'The enterprise does not take new disputes' },
   unit_not_active: { status: 422, title: 'The handling unit does not take disputes' },
   no_dispatch_target: { status: 422, title: 'The dispatcher found no one to route the complaint to' },
+  invalid_evidence: { status: 422, title: 'The evidence names a file the request may not cite' },
   time_in_future: { status: 422, title: 'The time lies in the future' },
   time_before_assignment: {
     status: 422,

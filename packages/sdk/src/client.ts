@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import type { HttpMethod, Operation, PathsFor, RequestParts, ResponseBody } from './internal/openapi-types.js'
 import { type RequestOptions, Transport } from './internal/transport.js'
@@ -8,6 +9,7 @@ import { Dispatch } from './resources/dispatch.js'
 import { Disputes } from './resources/disputes.js'
 import { Enterprises } from './resources/enterprises.js'
 import { Events } from './resources/events.js'
+import { Files } from './resources/files.js'
 import { HandlingUnits } from './resources/handling-units.js'
 import { Jurisdictions } from './resources/jurisdictions.js'
 import { RiskSignals } from './resources/risk-signals.js'
@@ -52,6 +54,7 @@ type CallResult<M extends HttpMethod, P extends PathsFor<M>> = Promise<ResponseB
  */
 export class Hejie {
   readonly disputes = new Disputes(this)
+  readonly files = new Files(this)
   readonly enterprises = new Enterprises(this)
   readonly clients = new Clients(this)
   readonly jurisdictions = new Jurisdictions(this)
@@ -106,6 +109,15 @@ export class Hejie {
 
   delete<P extends PathsFor<'delete'>>(path: P, ...[init]: CallArgs<'delete', P>): CallResult<'delete', P> {
     return this.#call('DELETE', path, init)
+  }
+
+  /** @internal A call whose body streams (file upload and download), for `files`. */
+  stream(
+    method: 'GET' | 'POST',
+    path: string,
+    parts: { headers?: Record<string, string>; body?: Readable; options?: RequestOptions | undefined },
+  ) {
+    return this.#transport.stream(method, path, parts)
   }
 
   async #call<T>(

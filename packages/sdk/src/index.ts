@@ -98,6 +98,7 @@ export type {
   Dispute,
   DisputeStatus,
   Enterprise,
+  EvidenceFile,
   Feedback,
   HandlingUnit,
   HandlingUnitKind,
@@ -169,6 +170,7 @@ export type {
   EnterpriseUpdateParams,
 } from './resources/enterprises.js'
 export type { EventListParams, Events } from './resources/events.js'
+export type { FileDownload, FilePurpose, Files, FileUploadParams } from './resources/files.js'
 export type {
   HandlingUnitCreateParams,
   HandlingUnitListParams,

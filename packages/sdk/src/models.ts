@@ -14,6 +14,7 @@ export type ConsumerConfirmation = Schemas['ConsumerConfirmation']
 /** A one-time confirmation link for the consumer: `code` is present only in the answer that created it. */
 export type ConfirmationRequest = Schemas['ConfirmationRequest']
 export type MediationRecord = Schemas['MediationRecord']
+export type EvidenceFile = Schemas['File']
 export type TimelineEntry = Schemas['TimelineEntry']
 export type Money = Schemas['Money']
 export type Enterprise = Schemas['Enterprise']

@@ -1,6 +1,7 @@
 import type { Dispute, DisputeStatus } from '@hejie/sdk'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { connect } from '../connection.js'
+import { describeRecords, disputeRecords } from '../dispute-records.js'
 import { describeDispute, disputeTable, printJson, statuses } from '../dispute-view.js'
 import { jurisdictionId } from '../jurisdiction-ref.js'
 import { confirmationCommand } from './confirmation.js'
@@ -92,10 +93,17 @@ export function disputesCommand(program: Command): void {
     .description('show one dispute')
     .argument('<id>', 'the dispute id (dsp_…)')
     .option('--json', 'print the dispute as JSON, as the API returns it')
-    .action(async (id: string, options: { json?: boolean }) => {
-      const dispute = await (await connect()).disputes.retrieve(id)
-      if (options.json) return printJson(dispute)
+    .option(
+      '--records',
+      'also list its contacts, settlements, refunds and mediation records, with their evidence',
+    )
+    .action(async (id: string, options: { json?: boolean; records?: boolean }) => {
+      const hejie = await connect()
+      const dispute = await hejie.disputes.retrieve(id)
+      const records = options.records ? await disputeRecords(hejie, id) : undefined
+      if (options.json) return printJson(records ? { ...dispute, records } : dispute)
       console.log(describeDispute(dispute))
+      if (records) console.log(`\n${describeRecords(records)}`)
     })
 
   disputeActionCommands(disputes)

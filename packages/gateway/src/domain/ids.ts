@@ -19,6 +19,7 @@ export type IdPrefix =
   | 'med'
   | 'rsk'
   | 'cfr'
+  | 'fil'
 
 // Monotonic: ids made in the same millisecond still sort in creation order.
 const nextUlid = monotonicFactory()

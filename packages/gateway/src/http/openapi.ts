@@ -72,6 +72,10 @@ export const openapiPlugin = fp(
               'Supervision (督办、靶向): the risk signals a background job computes for regulators.',
           },
           {
+            name: 'files',
+            description: 'Evidence files: uploaded once, cited by records, hashed into the audit log.',
+          },
+          {
             name: 'confirmation page',
             description:
               'The consumer’s own page (`/c/{token}`, HTML, no script): the code, then the masked settlement, the decision and the rating. Not for integrators to call; documented so its answers are part of the contract (docs/confirmation.md).',
@@ -89,6 +93,14 @@ export const openapiPlugin = fp(
             },
           },
         },
+      },
+      // A route that reads a multipart stream itself has no body schema for Fastify to check;
+      // the form it reads is documented from its `multipartForm`.
+      transform: ({ schema, url, route }) => {
+        const form = (route.config as { multipartForm?: unknown } | undefined)?.multipartForm
+        return form
+          ? { schema: { ...schema, consumes: ['multipart/form-data'], body: form }, url }
+          : { schema, url }
       },
       transformObject: (document) =>
         'openapiObject' in document ? markDefaultsOptional(document.openapiObject) : document.swaggerObject,

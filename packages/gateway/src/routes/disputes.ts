@@ -21,6 +21,7 @@ import {
 } from '../services/disputes/export.js'
 import { intake } from '../services/disputes/intake.js'
 import { disputeTimeline, getDispute, listDisputes } from '../services/disputes/queries.js'
+import { listRecords, type RecordKind, recordKindNames } from '../services/disputes/record-lists.js'
 import type { WriteOutcome } from '../services/write/index.js'
 
 const reads = { roles: ['regulator', 'enterprise', 'unit'], scope: 'disputes:read' } as const
@@ -242,6 +243,48 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{
     async (request) =>
       disputeTimeline(app.database.db, principalOf(request), request.params.id, request.query),
   )
+
+  const recordLists: Record<RecordKind, { schema: string; summary: string; operationId: string }> = {
+    contacts: {
+      schema: 'ContactList',
+      summary: 'The contacts recorded with the consumer, oldest first, with their evidence',
+      operationId: 'listDisputeContacts',
+    },
+    settlements: {
+      schema: 'SettlementList',
+      summary: 'The settlements recorded, oldest first, with their evidence',
+      operationId: 'listDisputeSettlements',
+    },
+    refunds: {
+      schema: 'RefundList',
+      summary: 'The refunds recorded, oldest first, with their evidence',
+      operationId: 'listDisputeRefunds',
+    },
+    'mediation-records': {
+      schema: 'MediationRecordList',
+      summary: 'The sessions of administrative mediation recorded, oldest first, with their evidence',
+      operationId: 'listDisputeMediationRecords',
+    },
+  }
+  for (const kind of recordKindNames) {
+    const docs = recordLists[kind]
+    app.get(
+      `/v1/disputes/:id/${kind}`,
+      {
+        config: { access: reads },
+        schema: {
+          tags: ['disputes'],
+          summary: docs.summary,
+          operationId: docs.operationId,
+          params: IdParams,
+          querystring: Type.Object(PageQuery),
+          response: { 200: Type.Ref(docs.schema), ...errors },
+        },
+      },
+      async (request) =>
+        listRecords(app.database.db, principalOf(request), request.params.id, kind, request.query),
+    )
+  }
 
   for (const action of Object.keys(actionDocs) as DisputeAction[]) {
     const docs = actionDocs[action]

@@ -88,6 +88,10 @@ export const Settlement = Type.Object(
     terms: Type.String(),
     agreed_at: Timestamp,
     consumer_consent: Type.Object({ method: Type.String(), reference: Type.String() }),
+    // Optional: the dispute's copy of a settlement recorded before evidence files existed has none.
+    evidence: Type.Optional(
+      Type.Array(Type.String(), { description: 'The ids of the files (`fil_…`) cited as evidence.' }),
+    ),
     created_at: Timestamp,
     consumer_confirmation: Type.Optional(
       Nullable(
@@ -111,6 +115,7 @@ export const Refund = Type.Object(
     method: Type.String(),
     reference: Type.String(),
     refunded_at: Timestamp,
+    evidence: Type.Array(Type.String(), { description: 'The ids of the files (`fil_…`) cited as evidence.' }),
     created_at: Timestamp,
   },
   { $id: 'Refund' },
@@ -135,6 +140,7 @@ export const Contact = Type.Object(
     contacted_at: Timestamp,
     reached: Type.Boolean(),
     summary: Type.String(),
+    evidence: Type.Array(Type.String(), { description: 'The ids of the files (`fil_…`) cited as evidence.' }),
     created_at: Timestamp,
   },
   { $id: 'Contact' },
@@ -150,6 +156,7 @@ export const MediationRecord = Type.Object(
     participants: Type.Array(Type.Ref('MediationParticipant')),
     summary: Type.String(),
     agreement: Nullable(Type.String()),
+    evidence: Type.Array(Type.String(), { description: 'The ids of the files (`fil_…`) cited as evidence.' }),
     created_at: Timestamp,
   },
   { $id: 'MediationRecord', description: 'A session of administrative mediation (行政调解).' },
@@ -316,6 +323,15 @@ export const Timeline = ListOf('TimelineEntry', 'Timeline')
 const strict = <T extends Record<string, TSchema>>(properties: T) =>
   Type.Object(properties, { additionalProperties: false })
 const Note = Type.Optional(Type.String({ maxLength: 2000 }))
+/** Files (`fil_…`) cited by a record: its own dispute's, or unbound ones the caller uploaded. */
+const Evidence = Type.Optional(
+  Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+    maxItems: 20,
+    uniqueItems: true,
+    description:
+      'Evidence files (`fil_…`, from `POST /v1/files`): each of this dispute, or uploaded by the caller and not yet bound (it is bound by this request). Each file’s SHA-256 enters the audit entry.',
+  }),
+)
 
 export const IntakeBody = strict({
   external_ref: Type.String({ minLength: 1, maxLength: 100 }),
@@ -343,6 +359,7 @@ export const IntakeBody = strict({
   claim: Claim,
   purchase: Type.Optional(Purchase),
   received_at: Type.Optional(Timestamp),
+  evidence: Evidence,
 })
 
 export const actionBodies = {
@@ -356,6 +373,7 @@ export const actionBodies = {
     contacted_at: Timestamp,
     reached: Type.Boolean(),
     summary: Text(5000),
+    evidence: Evidence,
   }),
   settlements: strict({
     remedy: Enum(remedies),
@@ -366,17 +384,20 @@ export const actionBodies = {
       method: Enum(['phone_recording', 'sms', 'written', 'in_app'] as const),
       reference: Text(200),
     }),
+    evidence: Evidence,
   }),
   refunds: strict({
     amount: PositiveMoney,
     method: Enum(['original_payment', 'bank_transfer', 'wechat_pay', 'alipay', 'cash', 'other'] as const),
     reference: Text(200),
     refunded_at: Timestamp,
+    evidence: Evidence,
   }),
   outcome: strict({
     result: Enum(['fulfilled', 'not_settled'] as const),
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
     summary: Text(5000),
+    evidence: Evidence,
   }),
   assign: Type.Union(
     [
@@ -410,6 +431,7 @@ export const actionBodies = {
     participants: Type.Array(Type.Ref('MediationParticipant'), { minItems: 1, maxItems: 20 }),
     summary: Text(5000),
     agreement: Type.Optional(Type.String({ minLength: 1, maxLength: 5000 })),
+    evidence: Evidence,
   }),
 }
 
@@ -428,4 +450,8 @@ export const disputeSchemas = [
   DisputeList,
   TimelineEntry,
   Timeline,
+  ListOf('Contact', 'ContactList'),
+  ListOf('Settlement', 'SettlementList'),
+  ListOf('Refund', 'RefundList'),
+  ListOf('MediationRecord', 'MediationRecordList'),
 ]

@@ -432,7 +432,45 @@ export interface RiskSignalTable {
   last_seen_at: string
 }
 
+/** An evidence file: its description and hash; the content is in `file_chunks`. */
+export interface FileTable {
+  id: string
+  purpose: 'complaint_material' | 'consent_record' | 'refund_receipt' | 'mediation_record' | 'other'
+  /** Null until the intake that cites it binds it to its dispute. */
+  dispute_id: string | null
+  /** The API client that uploaded it. */
+  uploaded_by: string
+  filename: string
+  content_type: string
+  size: number
+  /** Lower-case hex SHA-256 of the content, computed while it was stored. */
+  sha256: string
+  chunks: number
+  created_at: string
+  /** When erasure deleted the content (the hash stays). */
+  erased_at: string | null
+}
+
+export interface FileChunkTable {
+  file_id: string
+  seq: number
+  data: Uint8Array
+  created_at: string
+}
+
+/** A record (or, for intake and outcome, the dispute) that cites a file as evidence. */
+export interface EvidenceLinkTable {
+  object_id: string
+  file_id: string
+  dispute_id: string
+  /** The file's place in the record's `evidence` list. */
+  position: number
+}
+
 export interface Schema {
+  files: FileTable
+  file_chunks: FileChunkTable
+  evidence_links: EvidenceLinkTable
   webhook_endpoints: WebhookEndpointTable
   webhook_deliveries: WebhookDeliveryTable
   webhook_attempts: WebhookAttemptTable

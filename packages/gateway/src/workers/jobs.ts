@@ -5,11 +5,13 @@ import { currentCheckpoint } from '../services/audit/index.js'
 import type { DeadlinePolicy } from '../services/disputes/deadline-policy.js'
 import { scanDeadlines } from '../services/disputes/deadline-scan.js'
 import { scanMediationDeadlines } from '../services/disputes/mediation-scan.js'
+import { purgeUnboundFiles } from '../services/files/purge.js'
 import { type Identity, REVOCATION_REFRESH_MS } from '../services/identity/identity.js'
 import { computeRiskSignals } from '../services/risk-signals/run.js'
 import { riskThresholdsFrom } from '../services/risk-signals/thresholds.js'
 import { purgeIdempotencyRecords } from '../services/write/index.js'
 import type { Database } from '../storage/database.js'
+import { databaseFileStore } from '../storage/file-store.js'
 import { startIntervalWorker } from './interval-worker.js'
 import { startWebhookDispatcher } from './webhook-dispatcher.js'
 
@@ -111,6 +113,19 @@ export const backgroundJobs: readonly BackgroundJob[] = [
           database,
           new Date(database.clock.now().getTime() - config.idempotencyRetentionHours * 3_600_000),
         ),
+    }),
+  }),
+  periodic({
+    name: 'file-purge',
+    does: 'deletes evidence files that no intake bound within 24 hours, and content an interrupted upload left behind',
+    schedule: 'every hour',
+    // Deletes only what nobody can bind any more, in short transactions: safe anywhere.
+    runsIn: ['gateway', 'api-only-gateway', 'worker'],
+    task: ({ database }) => ({
+      intervalMs: 3_600_000,
+      run: async () => {
+        await purgeUnboundFiles(database, databaseFileStore(database))
+      },
     }),
   }),
   periodic({

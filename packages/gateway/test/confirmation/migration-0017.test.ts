@@ -22,7 +22,7 @@ t.test(
       migrationLockTableName: 'hejie_migrations_lock',
       ...(database.schema ? { migrationTableSchema: database.schema } : {}),
     })
-    const { error } = await migrator.migrateTo('0015-risk-signals')
+    const { error } = await migrator.migrateTo('0016-evidence-files')
     if (error) throw error
     const at = new Date(Date.now() - 3_600_000).toISOString()
     const jurisdiction = (await sql<{ id: string }>`select id from jurisdictions`.execute(database.db))

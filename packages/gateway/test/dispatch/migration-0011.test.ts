@@ -51,6 +51,7 @@ t.test(
         '0013-dispatch-generation',
         '0014-supervision',
         '0015-risk-signals',
+        '0016-evidence-files',
         '0017-consumer-confirmation',
         '0018-unkeyed-phones',
       ],

@@ -52,6 +52,7 @@ t.test(
     t.same(await migrateToLatest(database), [
       '0014-supervision',
       '0015-risk-signals',
+      '0016-evidence-files',
       '0017-consumer-confirmation',
       '0018-unkeyed-phones',
     ])

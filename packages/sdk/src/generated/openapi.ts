@@ -284,6 +284,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/disputes/{id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The contacts recorded with the consumer, oldest first, with their evidence */
+        get: operations["listDisputeContacts"];
+        put?: never;
+        /** Record a contact with the consumer */
+        post: operations["recordDisputeContact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{id}/settlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The settlements recorded, oldest first, with their evidence */
+        get: operations["listDisputeSettlements"];
+        put?: never;
+        /** Record the settlement agreed with the consumer */
+        post: operations["recordDisputeSettlement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The refunds recorded, oldest first, with their evidence */
+        get: operations["listDisputeRefunds"];
+        put?: never;
+        /** Record a refund paid under the settlement */
+        post: operations["recordDisputeRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{id}/mediation-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sessions of administrative mediation recorded, oldest first, with their evidence */
+        get: operations["listDisputeMediationRecords"];
+        put?: never;
+        /** Record a session of administrative mediation (行政调解) on an escalated dispute */
+        post: operations["recordDisputeMediation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/disputes/{id}/accept": {
         parameters: {
             query?: never;
@@ -312,57 +384,6 @@ export interface paths {
         put?: never;
         /** Decline a dispute (it returns to the regulator) */
         post: operations["declineDispute"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/disputes/{id}/contacts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Record a contact with the consumer */
-        post: operations["recordDisputeContact"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/disputes/{id}/settlements": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Record the settlement agreed with the consumer */
-        post: operations["recordDisputeSettlement"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/disputes/{id}/refunds": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Record a refund paid under the settlement */
-        post: operations["recordDisputeRefund"];
         delete?: never;
         options?: never;
         head?: never;
@@ -482,23 +503,6 @@ export interface paths {
         put?: never;
         /** Urge (督办) the assignee: a note, and optionally a new deadline */
         post: operations["urgeDispute"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/disputes/{id}/mediation-records": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Record a session of administrative mediation (行政调解) on an escalated dispute */
-        post: operations["recordDisputeMediation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -863,6 +867,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload an evidence file (multipart/form-data), for a dispute or for an intake to cite
+         * @description The content is streamed into storage and hashed on the way; it is checked by its first bytes (not its name or claimed type). An upload that is refused or broken off leaves nothing stored. A file sent with `dispute_id` gets an audit entry carrying its SHA-256; a file without one must be cited by an intake of its uploader within 24 hours, or it is purged.
+         */
+        post: operations["uploadFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a file’s description and SHA-256 */
+        get: operations["getFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/files/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a file’s content (streamed)
+         * @description The bytes as stored, with `content-type`, `content-length` and `repr-digest` (RFC 9530, its SHA-256). The content of a file erased with its dispute’s personal data is gone: 410 `file_content_erased`, with the kept `sha256`.
+         */
+        get: operations["downloadFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/checkpoint": {
         parameters: {
             query?: never;
@@ -999,7 +1060,7 @@ export interface components {
              * @description Stable identifier; see docs/errors.md.
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_json" | "malformed_url" | "invalid_cursor" | "unauthenticated" | "invalid_token" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "invalid_transition" | "idempotency_key_in_use" | "no_settlement" | "consumer_already_answered" | "last_regulator_client" | "precondition_failed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "unprocessable" | "idempotency_key_reused" | "refund_exceeds_settlement" | "enterprise_not_active" | "unit_not_active" | "no_dispatch_target" | "time_in_future" | "time_before_assignment" | "webhook_url_not_allowed" | "cosignature_invalid" | "cosignature_stale" | "rate_limited" | "internal_error" | "database_unavailable" | "storage_full" | "not_ready";
+            code: "validation_failed" | "malformed_json" | "malformed_url" | "invalid_cursor" | "unauthenticated" | "invalid_token" | "forbidden" | "not_found" | "file_content_erased" | "method_not_allowed" | "conflict" | "invalid_transition" | "idempotency_key_in_use" | "no_settlement" | "consumer_already_answered" | "last_regulator_client" | "precondition_failed" | "payload_too_large" | "file_too_large" | "uri_too_long" | "unsupported_media_type" | "unsupported_file_type" | "unprocessable" | "idempotency_key_reused" | "refund_exceeds_settlement" | "enterprise_not_active" | "unit_not_active" | "no_dispatch_target" | "invalid_evidence" | "time_in_future" | "time_before_assignment" | "webhook_url_not_allowed" | "cosignature_invalid" | "cosignature_stale" | "rate_limited" | "internal_error" | "database_unavailable" | "storage_full" | "not_ready";
             request_id: string;
             errors?: {
                 path: string;
@@ -1267,6 +1328,8 @@ export interface components {
                 method: string;
                 reference: string;
             };
+            /** @description The ids of the files (`fil_…`) cited as evidence. */
+            evidence?: string[];
             /**
              * Format: date-time
              * @example 2026-11-28T08:00:00.000Z
@@ -1288,6 +1351,8 @@ export interface components {
              * @example 2026-11-28T08:00:00.000Z
              */
             refunded_at: string;
+            /** @description The ids of the files (`fil_…`) cited as evidence. */
+            evidence: string[];
             /**
              * Format: date-time
              * @example 2026-11-28T08:00:00.000Z
@@ -1307,6 +1372,8 @@ export interface components {
             contacted_at: string;
             reached: boolean;
             summary: string;
+            /** @description The ids of the files (`fil_…`) cited as evidence. */
+            evidence: string[];
             /**
              * Format: date-time
              * @example 2026-11-28T08:00:00.000Z
@@ -1335,6 +1402,8 @@ export interface components {
             participants: components["schemas"]["MediationParticipant"][];
             summary: string;
             agreement: string | null;
+            /** @description The ids of the files (`fil_…`) cited as evidence. */
+            evidence: string[];
             /**
              * Format: date-time
              * @example 2026-11-28T08:00:00.000Z
@@ -1484,6 +1553,34 @@ export interface components {
             /** @enum {string} */
             object: "list";
             data: components["schemas"]["TimelineEntry"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        ContactList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["Contact"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        SettlementList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["Settlement"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        RefundList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["Refund"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        MediationRecordList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["MediationRecord"][];
             has_more: boolean;
             next_cursor: string | null;
         };
@@ -1815,6 +1912,33 @@ export interface components {
             since: string;
             /** @description Failed deliveries queued again. */
             requeued: number;
+        };
+        /** @description An evidence file: a recording, a photo, a receipt, a signed agreement. */
+        File: {
+            /** @example fil_01jdq3c0k2m4n6p8r0t2v4x6z8 */
+            id: string;
+            /** @enum {string} */
+            object: "file";
+            /**
+             * @description What the file shows: the complaint, the consumer’s consent, a refund, a mediation session, or other.
+             * @enum {string}
+             */
+            purpose: "complaint_material" | "consent_record" | "refund_receipt" | "mediation_record" | "other";
+            dispute_id: string | null;
+            /** @description The name the uploader gave; never used to decide the type. */
+            filename: string;
+            /** @description The type recognised from the content’s first bytes. */
+            content_type: string;
+            /** @description Bytes. */
+            size: number;
+            /** @description Lower-case hex SHA-256 of the content; audit entries citing the file carry it. */
+            sha256: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:00:00.000Z
+             */
+            created_at: string;
+            content_erased_at: string | null;
         };
         AuditCheckpointCosignature: {
             /** @description The witness's key name */
@@ -3967,6 +4091,8 @@ export interface operations {
                      * @example 2026-11-28T08:00:00.000Z
                      */
                     received_at?: string;
+                    /** @description Evidence files (`fil_…`, from `POST /v1/files`): each of this dispute, or uploaded by the caller and not yet bound (it is bound by this request). Each file’s SHA-256 enters the audit entry. */
+                    evidence?: string[];
                 };
             };
         };
@@ -4246,6 +4372,1056 @@ export interface operations {
             };
             /** @description A path parameter is too long (`uri_too_long`) */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDisputeContacts: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1–100). */
+                limit?: number;
+                /** @description Opaque cursor from `next_cursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactList"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such dispute visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordDisputeContact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h). */
+                "idempotency-key"?: string;
+                /** @description The dispute’s ETag (`"<version>"`): act only on that version. */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    channel: "phone" | "sms" | "im" | "email" | "in_person";
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-28T08:00:00.000Z
+                     */
+                    contacted_at: string;
+                    reached: boolean;
+                    summary: string;
+                    /** @description Evidence files (`fil_…`, from `POST /v1/files`): each of this dispute, or uploaded by the caller and not yet bound (it is bound by this request). Each file’s SHA-256 enters the audit entry. */
+                    evidence?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such dispute visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current status (`invalid_transition`), or a duplicate; or `idempotency_key_in_use` (a request with the same `Idempotency-Key` is still running) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the dispute’s version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request cannot be carried out (e.g. `refund_exceeds_settlement`); or `idempotency_key_reused` (the `Idempotency-Key` was used with a different request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDisputeSettlements: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1–100). */
+                limit?: number;
+                /** @description Opaque cursor from `next_cursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettlementList"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such dispute visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordDisputeSettlement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h). */
+                "idempotency-key"?: string;
+                /** @description The dispute’s ETag (`"<version>"`): act only on that version. */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    remedy: "refund" | "partial_refund" | "return_and_refund" | "replacement" | "repair" | "compensation" | "apology" | "other";
+                    amount?: {
+                        amount: number;
+                        /** @enum {string} */
+                        currency: "CNY";
+                    };
+                    terms: string;
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-28T08:00:00.000Z
+                     */
+                    agreed_at: string;
+                    consumer_consent: {
+                        /** @enum {string} */
+                        method: "phone_recording" | "sms" | "written" | "in_app";
+                        reference: string;
+                    };
+                    /** @description Evidence files (`fil_…`, from `POST /v1/files`): each of this dispute, or uploaded by the caller and not yet bound (it is bound by this request). Each file’s SHA-256 enters the audit entry. */
+                    evidence?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settlement"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such dispute visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current status (`invalid_transition`), or a duplicate; or `idempotency_key_in_use` (a request with the same `Idempotency-Key` is still running) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the dispute’s version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request cannot be carried out (e.g. `refund_exceeds_settlement`); or `idempotency_key_reused` (the `Idempotency-Key` was used with a different request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDisputeRefunds: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1–100). */
+                limit?: number;
+                /** @description Opaque cursor from `next_cursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundList"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such dispute visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordDisputeRefund: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h). */
+                "idempotency-key"?: string;
+                /** @description The dispute’s ETag (`"<version>"`): act only on that version. */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    amount: {
+                        amount: number;
+                        /** @enum {string} */
+                        currency: "CNY";
+                    };
+                    /** @enum {string} */
+                    method: "original_payment" | "bank_transfer" | "wechat_pay" | "alipay" | "cash" | "other";
+                    reference: string;
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-28T08:00:00.000Z
+                     */
+                    refunded_at: string;
+                    /** @description Evidence files (`fil_…`, from `POST /v1/files`): each of this dispute, or uploaded by the caller and not yet bound (it is bound by this request). Each file’s SHA-256 enters the audit entry. */
+                    evidence?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refund"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such dispute visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current status (`invalid_transition`), or a duplicate; or `idempotency_key_in_use` (a request with the same `Idempotency-Key` is still running) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the dispute’s version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request cannot be carried out (e.g. `refund_exceeds_settlement`); or `idempotency_key_reused` (the `Idempotency-Key` was used with a different request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDisputeMediationRecords: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1–100). */
+                limit?: number;
+                /** @description Opaque cursor from `next_cursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediationRecordList"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such dispute visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordDisputeMediation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h). */
+                "idempotency-key"?: string;
+                /** @description The dispute’s ETag (`"<version>"`): act only on that version. */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-28T08:00:00.000Z
+                     */
+                    held_at: string;
+                    /** @enum {string} */
+                    method: "phone" | "in_person" | "online";
+                    participants: components["schemas"]["MediationParticipant"][];
+                    summary: string;
+                    agreement?: string;
+                    /** @description Evidence files (`fil_…`, from `POST /v1/files`): each of this dispute, or uploaded by the caller and not yet bound (it is bound by this request). Each file’s SHA-256 enters the audit entry. */
+                    evidence?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description A session of administrative mediation (行政调解). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediationRecord"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such dispute visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current status (`invalid_transition`), or a duplicate; or `idempotency_key_in_use` (a request with the same `Idempotency-Key` is still running) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the dispute’s version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request cannot be carried out (e.g. `refund_exceeds_settlement`); or `idempotency_key_reused` (the `Idempotency-Key` was used with a different request) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4575,493 +5751,6 @@ export interface operations {
             };
         };
     };
-    recordDisputeContact: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h). */
-                "idempotency-key"?: string;
-                /** @description The dispute’s ETag (`"<version>"`): act only on that version. */
-                "if-match"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @enum {string} */
-                    channel: "phone" | "sms" | "im" | "email" | "in_person";
-                    /**
-                     * Format: date-time
-                     * @example 2026-11-28T08:00:00.000Z
-                     */
-                    contacted_at: string;
-                    reached: boolean;
-                    summary: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Contact"];
-                };
-            };
-            /** @description The request is not valid */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller’s role or scopes do not allow this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such dispute visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed in the current status (`invalid_transition`), or a duplicate; or `idempotency_key_in_use` (a request with the same `Idempotency-Key` is still running) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description If-Match does not match the dispute’s version */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is larger than 1 MiB (`payload_too_large`) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A path parameter is too long (`uri_too_long`) */
-            414: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is not JSON (`unsupported_media_type`) */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request cannot be carried out (e.g. `refund_exceeds_settlement`); or `idempotency_key_reused` (the `Idempotency-Key` was used with a different request) */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests (`rate_limited`); see `retry-after` */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    recordDisputeSettlement: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h). */
-                "idempotency-key"?: string;
-                /** @description The dispute’s ETag (`"<version>"`): act only on that version. */
-                "if-match"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @enum {string} */
-                    remedy: "refund" | "partial_refund" | "return_and_refund" | "replacement" | "repair" | "compensation" | "apology" | "other";
-                    amount?: {
-                        amount: number;
-                        /** @enum {string} */
-                        currency: "CNY";
-                    };
-                    terms: string;
-                    /**
-                     * Format: date-time
-                     * @example 2026-11-28T08:00:00.000Z
-                     */
-                    agreed_at: string;
-                    consumer_consent: {
-                        /** @enum {string} */
-                        method: "phone_recording" | "sms" | "written" | "in_app";
-                        reference: string;
-                    };
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Settlement"];
-                };
-            };
-            /** @description The request is not valid */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller’s role or scopes do not allow this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such dispute visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed in the current status (`invalid_transition`), or a duplicate; or `idempotency_key_in_use` (a request with the same `Idempotency-Key` is still running) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description If-Match does not match the dispute’s version */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is larger than 1 MiB (`payload_too_large`) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A path parameter is too long (`uri_too_long`) */
-            414: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is not JSON (`unsupported_media_type`) */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request cannot be carried out (e.g. `refund_exceeds_settlement`); or `idempotency_key_reused` (the `Idempotency-Key` was used with a different request) */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests (`rate_limited`); see `retry-after` */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    recordDisputeRefund: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h). */
-                "idempotency-key"?: string;
-                /** @description The dispute’s ETag (`"<version>"`): act only on that version. */
-                "if-match"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    amount: {
-                        amount: number;
-                        /** @enum {string} */
-                        currency: "CNY";
-                    };
-                    /** @enum {string} */
-                    method: "original_payment" | "bank_transfer" | "wechat_pay" | "alipay" | "cash" | "other";
-                    reference: string;
-                    /**
-                     * Format: date-time
-                     * @example 2026-11-28T08:00:00.000Z
-                     */
-                    refunded_at: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Refund"];
-                };
-            };
-            /** @description The request is not valid */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller’s role or scopes do not allow this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such dispute visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed in the current status (`invalid_transition`), or a duplicate; or `idempotency_key_in_use` (a request with the same `Idempotency-Key` is still running) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description If-Match does not match the dispute’s version */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is larger than 1 MiB (`payload_too_large`) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A path parameter is too long (`uri_too_long`) */
-            414: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is not JSON (`unsupported_media_type`) */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request cannot be carried out (e.g. `refund_exceeds_settlement`); or `idempotency_key_reused` (the `Idempotency-Key` was used with a different request) */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests (`rate_limited`); see `retry-after` */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     reportDisputeOutcome: {
         parameters: {
             query?: never;
@@ -5083,6 +5772,8 @@ export interface operations {
                     result: "fulfilled" | "not_settled";
                     reason?: string;
                     summary: string;
+                    /** @description Evidence files (`fil_…`, from `POST /v1/files`): each of this dispute, or uploaded by the caller and not yet bound (it is bound by this request). Each file’s SHA-256 enters the audit entry. */
+                    evidence?: string[];
                 };
             };
         };
@@ -6007,165 +6698,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Dispute"];
-                };
-            };
-            /** @description The request is not valid */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller’s role or scopes do not allow this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such dispute visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed in the current status (`invalid_transition`), or a duplicate; or `idempotency_key_in_use` (a request with the same `Idempotency-Key` is still running) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description If-Match does not match the dispute’s version */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is larger than 1 MiB (`payload_too_large`) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A path parameter is too long (`uri_too_long`) */
-            414: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is not JSON (`unsupported_media_type`) */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request cannot be carried out (e.g. `refund_exceeds_settlement`); or `idempotency_key_reused` (the `Idempotency-Key` was used with a different request) */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests (`rate_limited`); see `retry-after` */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    recordDisputeMediation: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h). */
-                "idempotency-key"?: string;
-                /** @description The dispute’s ETag (`"<version>"`): act only on that version. */
-                "if-match"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /**
-                     * Format: date-time
-                     * @example 2026-11-28T08:00:00.000Z
-                     */
-                    held_at: string;
-                    /** @enum {string} */
-                    method: "phone" | "in_person" | "online";
-                    participants: components["schemas"]["MediationParticipant"][];
-                    summary: string;
-                    agreement?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description A session of administrative mediation (行政调解). */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MediationRecord"];
                 };
             };
             /** @description The request is not valid */
@@ -7513,6 +8045,8 @@ export interface operations {
                      * @example 2026-11-28T08:00:00.000Z
                      */
                     received_at?: string;
+                    /** @description Evidence files (`fil_…`, from `POST /v1/files`): each of this dispute, or uploaded by the caller and not yet bound (it is bound by this request). Each file’s SHA-256 enters the audit entry. */
+                    evidence?: string[];
                 };
             };
         };
@@ -9694,6 +10228,342 @@ export interface operations {
             };
             /** @description The `Idempotency-Key` was used with a different request (`idempotency_key_reused`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadFile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same body replays the first response (kept at least 24 h). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * @description What the file shows: the complaint, the consumer’s consent, a refund, a mediation session, or other.
+                     * @enum {string}
+                     */
+                    purpose: "complaint_material" | "consent_record" | "refund_receipt" | "mediation_record" | "other";
+                    /** @description The dispute the file is for. Without it the file waits for an intake that cites it. */
+                    dispute_id?: string;
+                    /**
+                     * Format: binary
+                     * @description The content: pdf, jpeg, png, webp, mp3, m4a, amr or wav, at most 10 MiB, recognised by its first bytes. Send it as the last part.
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description An evidence file: a recording, a photo, a receipt, a signed agreement. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["File"];
+                };
+            };
+            /** @description No file part, a second file, or a missing or unknown field (`validation_failed`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `dispute_id` names no dispute visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with the same `Idempotency-Key` is still running (`idempotency_key_in_use`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is larger than 10 MiB (`file_too_large`, with `limit_bytes`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The content is not pdf, jpeg, png, webp, mp3, m4a, amr or wav, or is not the type claimed (`unsupported_file_type`, with `accepted_types`); or the body is not multipart/form-data (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used with a different request (`idempotency_key_reused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An evidence file: a recording, a photo, a receipt, a signed agreement. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["File"];
+                };
+            };
+            /** @description The request is not valid: `validation_failed` (fields, query parameters, unknown names, text that cannot be stored), `malformed_json`, `malformed_url`, `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such file visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file’s content */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The request is not valid: `validation_failed` (fields, query parameters, unknown names, text that cannot be stored), `malformed_json`, `malformed_url`, `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such file visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The content was erased (`file_content_erased`); the SHA-256 is kept */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is too long (`uri_too_long`) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

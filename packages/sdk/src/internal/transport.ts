@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
+import type { Readable } from 'node:stream'
 import { type Dispatcher, getGlobalDispatcher } from 'undici'
-import { AuthenticationError } from '../errors.js'
+import { APIConnectionError, AuthenticationError, errorFromResponse } from '../errors.js'
 import { exchange, type HttpRequest } from './http.js'
 import { withRetries } from './retry.js'
 import { AccessTokens, type TokenResponse } from './tokens.js'
@@ -92,6 +93,54 @@ export class Transport {
       signal: options.signal,
     })
     return response.body
+  }
+
+  /**
+   * One exchange whose body is a stream, sent or received as it flows: an upload (a stream
+   * cannot be sent twice, so it is never retried) or a download (the caller reads the body).
+   * Errors are the same `HejieError` subclasses as every other call's.
+   */
+  async stream(
+    method: 'GET' | 'POST',
+    path: string,
+    parts: { headers?: Record<string, string>; body?: Readable; options?: RequestOptions | undefined },
+  ): Promise<{ headers: Record<string, string>; body: Readable }> {
+    const options = parts.options ?? {}
+    const token = await this.#tokens.get()
+    const headers: Record<string, string> = {
+      'user-agent': userAgent,
+      authorization: `Bearer ${token}`,
+      ...(method === 'POST' ? { 'idempotency-key': options.idempotencyKey ?? randomUUID() } : {}),
+      ...parts.headers,
+      ...options.headers,
+    }
+    const target = `${method} ${this.#origin}${this.#basePath}${path}`
+    let answer: Dispatcher.ResponseData
+    try {
+      answer = await this.#dispatcher.request({
+        origin: this.#origin,
+        path: this.#basePath + path,
+        method,
+        headers,
+        body: parts.body ?? null,
+        signal: options.signal,
+      })
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason
+      const reason = error instanceof Error ? error.message : String(error)
+      throw new APIConnectionError(`${target} failed before an answer arrived: ${reason}`, { cause: error })
+    }
+    const flat: Record<string, string> = {}
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value
+    }
+    if (answer.statusCode >= 200 && answer.statusCode < 300) return { headers: flat, body: answer.body }
+    const text = await answer.body.text()
+    let body: unknown = text
+    try {
+      body = JSON.parse(text)
+    } catch {}
+    throw errorFromResponse(answer.statusCode, flat, body)
   }
 
   /** One attempt with the current token; a token the gateway refuses is replaced once. */

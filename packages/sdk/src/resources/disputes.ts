@@ -25,6 +25,7 @@ export type DisputeListParams = Omit<
   /** One status, or several: disputes in any of them. */
   status?: DisputeStatus | DisputeStatus[]
 }
+export type DisputeRecordListParams = ListParams<QueryParams<Operation<'get', '/v1/disputes/{id}/contacts'>>>
 export type DisputeTimelineParams = ListParams<QueryParams<Operation<'get', '/v1/disputes/{id}/timeline'>>>
 export type DisputeCreateParams = Body<'/v1/disputes'>
 export type DisputeAcceptParams = Body<'/v1/disputes/{id}/accept'>
@@ -82,6 +83,38 @@ export class Disputes {
   }
 
   /** Every change to the dispute, in order, each with its actor and its audit-log index. */
+  /** The contacts recorded on a dispute, oldest first, each with the files it cites. */
+  contacts(id: string, params: DisputeRecordListParams = {}, options?: RequestOptions): PagePromise<Contact> {
+    return paginate(this.client, '/v1/disputes/{id}/contacts', { path: { id }, query: params, options })
+  }
+
+  /** The settlements recorded on a dispute, oldest first, each with the files it cites. */
+  settlements(
+    id: string,
+    params: DisputeRecordListParams = {},
+    options?: RequestOptions,
+  ): PagePromise<Settlement> {
+    return paginate(this.client, '/v1/disputes/{id}/settlements', { path: { id }, query: params, options })
+  }
+
+  /** The refunds recorded on a dispute, oldest first, each with the files it cites. */
+  refunds(id: string, params: DisputeRecordListParams = {}, options?: RequestOptions): PagePromise<Refund> {
+    return paginate(this.client, '/v1/disputes/{id}/refunds', { path: { id }, query: params, options })
+  }
+
+  /** The mediation sessions recorded on a dispute, oldest first, each with the files it cites. */
+  mediationRecords(
+    id: string,
+    params: DisputeRecordListParams = {},
+    options?: RequestOptions,
+  ): PagePromise<MediationRecord> {
+    return paginate(this.client, '/v1/disputes/{id}/mediation-records', {
+      path: { id },
+      query: params,
+      options,
+    })
+  }
+
   timeline(
     id: string,
     params: DisputeTimelineParams = {},

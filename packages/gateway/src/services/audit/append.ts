@@ -20,6 +20,18 @@ export interface AuditRecord {
   personalData?: unknown
   /** For a dispute's timeline: what a reader needs to know of the change, no personal data. */
   details?: Record<string, unknown>
+  /**
+   * Files the change cites, with their SHA-256: in the entry itself, so that a file's content
+   * is checked against the log with an inclusion proof and nothing else.
+   */
+  evidence?: readonly EvidenceDigest[] | undefined
+}
+
+/** A file as an audit entry commits to it. */
+export interface EvidenceDigest {
+  file_id: string
+  /** Lower-case hex. */
+  sha256: string
 }
 
 /** An entry as appended: its place in the log and the actor as the entry names it. */
@@ -111,6 +123,7 @@ export async function appendAuditEntries(
       object_id: record.objectId,
       digest: sha256Hex(canonicalBytes(record.state)),
       ...(commitment ? { personal_data_commitment: commitment } : {}),
+      ...(record.evidence?.length ? { evidence: record.evidence } : {}),
       request_id: context.requestId,
     }
     const canonical = canonicalBytes(entry)

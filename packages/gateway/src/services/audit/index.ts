@@ -9,6 +9,7 @@ export {
   type AuditEntryActor,
   type AuditRecord,
   appendAuditEntries,
+  type EvidenceDigest,
 } from './append.js'
 export {
   type Checkpoint,

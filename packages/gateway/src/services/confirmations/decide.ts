@@ -3,6 +3,7 @@ import { hashLinkToken } from '../../domain/confirmation/secrets.js'
 import type { Database } from '../../storage/database.js'
 import type { DisputeTable } from '../../storage/schema.js'
 import { recordEvent } from '../disputes/effects/effect.js'
+import { evidenceOf } from '../disputes/evidence.js'
 import { presentSettlement } from '../disputes/records.js'
 import { saveDispute } from '../disputes/saving.js'
 import { runDisputeWrite } from '../disputes/timeline-write.js'
@@ -60,12 +61,14 @@ export async function decide(
         .set({ consumer_confirmation: JSON.stringify(confirmation) })
         .where('id', '=', request.settlement_id)
         .execute()
+      const cited = await evidenceOf(tx.db, [request.settlement_id])
       const settlement = presentSettlement(
         await tx.db
           .selectFrom('settlements')
           .selectAll()
           .where('id', '=', request.settlement_id)
           .executeTakeFirstOrThrow(),
+        cited.get(request.settlement_id) ?? [],
       )
       await tx.db
         .updateTable('confirmation_requests')

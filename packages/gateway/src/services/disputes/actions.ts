@@ -13,11 +13,13 @@ import { type IfMatch, ifMatchAllows, parseIfMatch } from '../../domain/if-match
 import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
+import { databaseFileStore } from '../../storage/file-store.js'
 import type { DisputeTable } from '../../storage/schema.js'
 import type { WriteContext, WriteOutcome } from '../write/index.js'
 import type { DeadlinePolicy } from './deadline-policy.js'
 import type { ActionBodies, Effect, EffectInput } from './effects/effect.js'
 import { effects } from './effects/index.js'
+import { bindEvidence, checkEvidence } from './evidence.js'
 import { lockDispute } from './locking.js'
 import { auditState, presentDispute } from './presenter.js'
 import { saveDispute } from './saving.js'
@@ -91,7 +93,19 @@ export function act(
     }
 
     assertReportedTimes(request, current, tx.now)
-    const effect = await effectOf({ tx, principal, deadlines, current }, request)
+    const cited = await checkEvidence(tx, principal, id, evidenceIn(request))
+    const effect = await effectOf(
+      {
+        tx,
+        principal,
+        deadlines,
+        current,
+        evidence: cited.map((file) => file.id),
+        files: databaseFileStore(database),
+      },
+      request,
+    )
+    const evidence = await bindEvidence(tx, id, effect.created?.id ?? id, cited)
     const at = tx.now.toISOString()
     const next: DisputeTable = {
       ...current,
@@ -122,7 +136,8 @@ export function act(
       jurisdictionId: next.jurisdiction_id,
       objectId: effect.created?.id ?? id,
       state: effect.created ? effect.created.view : auditState(next),
-      details: effect.details,
+      details: evidence.length > 0 ? { ...effect.details, evidence } : effect.details,
+      evidence,
     })
     for (const event of effect.events(next, tx.now)) tx.emit(event)
     return effect.created
@@ -160,6 +175,11 @@ function assertReportedTimes(request: ActionRequest, current: DisputeTable, now:
       extensions: { field: verdict.field, assigned_at: verdict.assignedAt },
     },
   )
+}
+
+/** The files an action's body cites, for the actions that take evidence. */
+function evidenceIn(request: ActionRequest): readonly string[] | undefined {
+  return 'evidence' in request.body ? request.body.evidence : undefined
 }
 
 /** The action's own rule, given its body (one generic call, so the action and its body stay paired). */

@@ -12,6 +12,7 @@ import { chooseAssignee } from '../dispatch/choose.js'
 import { findInSubtree } from '../jurisdictions/tree.js'
 import type { WriteContext, WriteOutcome } from '../write/index.js'
 import { type DeadlinePolicy, deadlineColumns } from './deadline-policy.js'
+import { bindEvidence, checkEvidence } from './evidence.js'
 import { activeEnterprise } from './locking.js'
 import { assigneeOf, auditState, type DisputeView, presentDispute, type Routing } from './presenter.js'
 import { runDisputeWrite } from './timeline-write.js'
@@ -62,6 +63,12 @@ export function intake(
       phoneKey: phoneKeyer?.keyOf(input.consumer.phone) ?? null,
     })
     await tx.db.insertInto('disputes').values(row).execute()
+    const evidence = await bindEvidence(
+      tx,
+      row.id,
+      row.id,
+      await checkEvidence(tx, context.actor, row.id, input.evidence),
+    )
     tx.audit({
       action: 'dispute.created',
       disputeId: row.id,
@@ -77,7 +84,9 @@ export function intake(
         assignee: assigneeOf(row),
         routing: decision.routing,
         jurisdiction_id: row.jurisdiction_id,
+        ...(evidence.length > 0 ? { evidence } : {}),
       },
+      evidence,
     })
     tx.emit({
       type: 'dispute.assigned',

@@ -9,7 +9,7 @@ import { money } from './presenter.js'
 
 /** The API objects of the records enterprises and regulators add to a dispute. */
 
-export function presentSettlement(row: SettlementTable) {
+export function presentSettlement(row: SettlementTable, evidence: readonly string[]) {
   return {
     id: row.id,
     object: 'settlement' as const,
@@ -19,6 +19,7 @@ export function presentSettlement(row: SettlementTable) {
     terms: row.terms,
     agreed_at: row.agreed_at,
     consumer_consent: { method: row.consent_method, reference: row.consent_reference },
+    evidence: [...evidence],
     created_at: row.created_at,
     consumer_confirmation:
       row.consumer_confirmation === null
@@ -27,7 +28,7 @@ export function presentSettlement(row: SettlementTable) {
   }
 }
 
-export function presentRefund(row: RefundTable) {
+export function presentRefund(row: RefundTable, evidence: readonly string[]) {
   return {
     id: row.id,
     object: 'refund' as const,
@@ -37,11 +38,12 @@ export function presentRefund(row: RefundTable) {
     method: row.method,
     reference: row.reference,
     refunded_at: row.refunded_at,
+    evidence: [...evidence],
     created_at: row.created_at,
   }
 }
 
-export function presentContact(row: ContactTable) {
+export function presentContact(row: ContactTable, evidence: readonly string[]) {
   return {
     id: row.id,
     object: 'contact' as const,
@@ -50,6 +52,7 @@ export function presentContact(row: ContactTable) {
     contacted_at: row.contacted_at,
     reached: row.reached === 1,
     summary: row.summary,
+    evidence: [...evidence],
     created_at: row.created_at,
   }
 }
@@ -64,7 +67,7 @@ export interface FeedbackRecord {
   recorded_at: string
 }
 
-export function presentMediationRecord(row: MediationRecordTable) {
+export function presentMediationRecord(row: MediationRecordTable, evidence: readonly string[]) {
   return {
     id: row.id,
     object: 'mediation_record' as const,
@@ -74,6 +77,7 @@ export function presentMediationRecord(row: MediationRecordTable) {
     participants: JSON.parse(row.participants) as { role: string; name: string }[],
     summary: row.summary,
     agreement: row.agreement,
+    evidence: [...evidence],
     created_at: row.created_at,
   }
 }

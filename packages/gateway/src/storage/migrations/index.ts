@@ -15,6 +15,7 @@ import { indicatorIndex } from './0012-indicator-index.js'
 import { dispatchGeneration } from './0013-dispatch-generation.js'
 import { supervision } from './0014-supervision.js'
 import { riskSignals } from './0015-risk-signals.js'
+import { evidenceFiles } from './0016-evidence-files.js'
 import { consumerConfirmation } from './0017-consumer-confirmation.js'
 import { unkeyedPhones } from './0018-unkeyed-phones.js'
 
@@ -39,6 +40,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0013-dispatch-generation': dispatchGeneration(dialect),
     '0014-supervision': supervision(dialect),
     '0015-risk-signals': riskSignals,
+    '0016-evidence-files': evidenceFiles(dialect),
     '0017-consumer-confirmation': consumerConfirmation(dialect),
     '0018-unkeyed-phones': unkeyedPhones,
   }

@@ -4,7 +4,7 @@ import { presentContact } from '../records.js'
 import { disputeUpdated, type EffectOf } from './effect.js'
 
 /** The enterprise records a contact with the consumer; the dispute's status stays. */
-export const recordContact: EffectOf<'contacts'> = async ({ tx, current, body }) => {
+export const recordContact: EffectOf<'contacts'> = async ({ tx, current, body, evidence }) => {
   const row = {
     id: newId('ctc', tx.now.getTime()),
     dispute_id: current.id,
@@ -16,7 +16,7 @@ export const recordContact: EffectOf<'contacts'> = async ({ tx, current, body })
     created_at: tx.now.toISOString(),
   }
   await tx.db.insertInto('contacts').values(row).execute()
-  const view = presentContact(row)
+  const view = presentContact(row, evidence)
   return {
     // The indicators' "contacted by respond_by" reads the earliest contact of the holder.
     changes: {

@@ -2,6 +2,7 @@ import type { Static } from 'typebox'
 import type { DisputeAction } from '../../../domain/disputes/lifecycle.js'
 import type { Principal } from '../../../domain/principal.js'
 import type { actionBodies } from '../../../schemas/disputes.js'
+import type { FileStore } from '../../../storage/file-store.js'
 import type { DisputeTable } from '../../../storage/schema.js'
 import type { EventRecord, WriteTransaction } from '../../write/index.js'
 import type { DeadlinePolicy } from '../deadline-policy.js'
@@ -28,6 +29,10 @@ export interface EffectInput<A extends DisputeAction> {
   deadlines: DeadlinePolicy
   current: DisputeTable
   body: ActionBodies[A]
+  /** The files the body cites as evidence, already checked (`evidence.ts`). */
+  evidence: readonly string[]
+  /** Where file content lives (erasure deletes it). */
+  files: FileStore
 }
 
 export type EffectOf<A extends DisputeAction> = (input: EffectInput<A>) => Effect | Promise<Effect>

@@ -9,7 +9,13 @@ import { disputeUpdated, type EffectOf } from './effect.js'
  * status stays escalated until a regulator closes it with the result (`mediated` when the
  * parties agreed, `terminated` when mediation ended without agreement).
  */
-export const recordMediation: EffectOf<'mediation-records'> = async ({ tx, principal, current, body }) => {
+export const recordMediation: EffectOf<'mediation-records'> = async ({
+  tx,
+  principal,
+  current,
+  body,
+  evidence,
+}) => {
   const row: MediationRecordTable = {
     id: newId('med', tx.now.getTime()),
     dispute_id: current.id,
@@ -23,7 +29,7 @@ export const recordMediation: EffectOf<'mediation-records'> = async ({ tx, princ
   }
   await tx.db.insertInto('mediation_records').values(row).execute()
   return {
-    created: { id: row.id, view: presentMediationRecord(row) },
+    created: { id: row.id, view: presentMediationRecord(row, evidence) },
     auditAction: 'mediation.recorded',
     details: { method: row.method, held_at: row.held_at, agreement: row.agreement !== null },
     events: disputeUpdated,

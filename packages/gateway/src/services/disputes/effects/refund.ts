@@ -8,7 +8,7 @@ import { presentRefund } from '../records.js'
 import { type EffectOf, recordEvent } from './effect.js'
 
 /** The enterprise records a refund paid under the settlement, at most what the settlement agreed. */
-export const recordRefund: EffectOf<'refunds'> = async ({ tx, current, body }) => {
+export const recordRefund: EffectOf<'refunds'> = async ({ tx, current, body, evidence }) => {
   const settlement = current.settlement ? (JSON.parse(current.settlement) as { id: string }) : null
   if (!settlement) throw problem('invalid_transition', 'A refund needs a recorded settlement.')
   // The reference first: a retry of a refund already recorded must learn that it was
@@ -52,7 +52,7 @@ export const recordRefund: EffectOf<'refunds'> = async ({ tx, current, body }) =
     created_at: tx.now.toISOString(),
   }
   await tx.db.insertInto('refunds').values(row).execute()
-  const view = presentRefund(row)
+  const view = presentRefund(row, evidence)
   return {
     changes: { refunded_amount: current.refunded_amount + row.amount },
     created: { id: row.id, view },

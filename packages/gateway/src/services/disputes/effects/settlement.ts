@@ -4,7 +4,7 @@ import { presentSettlement } from '../records.js'
 import { type EffectOf, recordEvent } from './effect.js'
 
 /** The enterprise records the settlement agreed with the consumer; the dispute keeps a copy of it. */
-export const recordSettlement: EffectOf<'settlements'> = async ({ tx, current, body }) => {
+export const recordSettlement: EffectOf<'settlements'> = async ({ tx, current, body, evidence }) => {
   const at = tx.now.toISOString()
   const row = {
     id: newId('stl', tx.now.getTime()),
@@ -20,7 +20,7 @@ export const recordSettlement: EffectOf<'settlements'> = async ({ tx, current, b
     consumer_confirmation: null,
   }
   await tx.db.insertInto('settlements').values(row).execute()
-  const view = presentSettlement(row)
+  const view = presentSettlement(row, evidence)
   return {
     changes: { settled_at: at, settlement: JSON.stringify(view) },
     created: { id: row.id, view },
