@@ -1,8 +1,6 @@
-import { Writable } from 'node:stream'
-import pino from 'pino'
 import t from 'tap'
 import { PAGE_LIMIT_PER_LINK } from '../../src/routes/confirmation-page.js'
-import { testApp } from '../helpers/app.js'
+import { memoryLogger, testApp } from '../helpers/app.js'
 import { PageVisitor, requestLink, settledDispute } from '../helpers/confirmation.js'
 import { backend, freshDatabase } from '../helpers/database.js'
 import { accessToken, as, enrolEnterprise, regulatorCredentials } from '../helpers/identity.js'
@@ -211,15 +209,9 @@ t.test(`requests to one link are rate limited, with an HTML page (${backend})`, 
 })
 
 t.test(`the link's token never reaches a log line (${backend})`, async (t) => {
-  const lines: string[] = []
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk))
-      done()
-    },
-  })
+  const { logger, lines } = memoryLogger('trace')
   const database = await freshDatabase(t)
-  const { app } = await testApp(t, { database, logger: pino({ level: 'trace' }, sink) })
+  const { app } = await testApp(t, { database, logger })
   const regulatorToken = await accessToken(app, await regulatorCredentials(database))
   const shop = await enrolEnterprise(app, regulatorToken, '北京某视频科技有限责任公司')
   const { dispute } = await settledDispute(app, regulatorToken, shop)

@@ -1,8 +1,6 @@
-import { Writable } from 'node:stream'
 import { sql } from 'kysely'
-import pino from 'pino'
 import t from 'tap'
-import { testApp } from '../helpers/app.js'
+import { memoryLogger, testApp } from '../helpers/app.js'
 import { backend, freshDatabase, type TestDatabase } from '../helpers/database.js'
 import { complaint, intakeDispute, settlementOf2700 } from '../helpers/disputes.js'
 import { accessToken, as, enrolEnterprise, regulatorCredentials } from '../helpers/identity.js'
@@ -42,18 +40,12 @@ interface Teardown {
 
 /** A gateway logging everything (level trace) into memory. */
 async function loggedApp(t: Teardown) {
-  const lines: string[] = []
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk))
-      done()
-    },
-  })
+  const { logger, lines } = memoryLogger('trace')
   const database = await freshDatabase(t)
   const { app } = await testApp(t, {
     config: { deadlineScanIntervalMs: 3_600_000 },
     database,
-    logger: pino({ level: 'trace' }, sink),
+    logger,
   })
   const regulatorToken = await accessToken(app, await regulatorCredentials(database))
   const owner = await enrolEnterprise(app, regulatorToken, '北京爱看视频科技有限公司')

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import { Writable } from 'node:stream'
 import type { FastifyBaseLogger, FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import pino, { type Level } from 'pino'
 import { createApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
 import { freshDatabase, type TestDatabase } from './database.js'
@@ -18,6 +20,18 @@ export interface TestApp {
 /** The default configuration with the given values, as the gateway would load it. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return loadConfig({}, { logLevel: 'silent', masterKey: testMasterKey, ...overrides })
+}
+
+/** A logger writing into memory, for tests that read what the gateway logs: `lines` fills as it logs. */
+export function memoryLogger(level: Level): { logger: FastifyBaseLogger; lines: string[] } {
+  const lines: string[] = []
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk))
+      done()
+    },
+  })
+  return { logger: pino({ level }, sink), lines }
 }
 
 /** One master key per test file, so that several gateways on one database share signing keys. */

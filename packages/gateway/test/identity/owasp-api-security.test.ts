@@ -1,12 +1,10 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto'
-import { Writable } from 'node:stream'
 import { createRemoteJWKSet, jwtVerify, SignJWT } from 'jose'
-import pino from 'pino'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { KeyRing } from '../../src/services/identity/key-ring.js'
 import { MasterKey } from '../../src/services/identity/master-key.js'
-import { testApp, testConfig } from '../helpers/app.js'
+import { memoryLogger, testApp, testConfig } from '../helpers/app.js'
 import { backend, freshDatabase } from '../helpers/database.js'
 import { accessToken, as, enrolEnterprise, regulatorCredentials } from '../helpers/identity.js'
 
@@ -227,15 +225,9 @@ t.test('a rotated key is published on every instance before it signs; old tokens
 })
 
 t.test('secrets and tokens never appear in logs', async (t) => {
-  const lines: string[] = []
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk))
-      done()
-    },
-  })
+  const { logger, lines } = memoryLogger('trace')
   const database = await freshDatabase(t)
-  const { app } = await testApp(t, { database, logger: pino({ level: 'trace' }, sink) })
+  const { app } = await testApp(t, { database, logger })
   const credentials = await regulatorCredentials(database)
   const token = await accessToken(app, credentials)
   const enterprise = await enrolEnterprise(app, token, '丁家电维修')

@@ -1,9 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { Writable } from 'node:stream'
 import { sql } from 'kysely'
-import pino from 'pino'
 import t from 'tap'
-import { testApp } from '../helpers/app.js'
+import { memoryLogger, testApp } from '../helpers/app.js'
 import { backend, freshDatabase } from '../helpers/database.js'
 import { intakeDispute } from '../helpers/disputes.js'
 import { accessToken, as, enrolEnterprise, regulatorCredentials } from '../helpers/identity.js'
@@ -57,15 +55,9 @@ t.test(`after erasure, the consumer's name and phone are nowhere in the database
 })
 
 t.test(`credentials in a query string are redacted from the request log (${backend})`, async (t) => {
-  const lines: string[] = []
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk))
-      done()
-    },
-  })
+  const { logger, lines } = memoryLogger('info')
   const database = await freshDatabase(t)
-  const { app } = await testApp(t, { database, logger: pino({ level: 'info' }, sink) })
+  const { app } = await testApp(t, { database, logger })
   const token = await accessToken(app, await regulatorCredentials(database))
   const urls = [
     `/v1/me?access_token=${token}`,
