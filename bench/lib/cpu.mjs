@@ -41,6 +41,16 @@ export function peakResidentMiB(pid) {
   }
 }
 
+/** A process's resident memory now (VmRSS), in MiB, or undefined once it is gone. */
+export function residentMiB(pid) {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match ? Number(match[1]) / 1024 : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** Busy and total time of the whole machine, in core-seconds. */
 function machineSeconds() {
   try {

@@ -1,10 +1,11 @@
 // The evidence-upload benchmark's parts (lib/service.mjs): the real gateway with one dispute,
 // and a client that uploads and downloads a 10 MiB file while sampling the gateway's memory.
 import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs'
+import { createReadStream, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { residentMiB } from './cpu.mjs'
 import { seedDisputes } from './dispute-fixture.mjs'
 import { importFromSdk } from './workspace.mjs'
 
@@ -18,16 +19,6 @@ export async function startEvidenceGateway({ postgres = false }) {
   return {
     ...gateway,
     info: { port: gateway.port, token: gateway.info.token, disputeId: gateway.info.disputeIds[0] },
-  }
-}
-
-/** A process's resident memory now (VmRSS), in MiB, or undefined once it is gone. */
-function residentMiB(pid) {
-  try {
-    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return match ? Number(match[1]) / 1024 : undefined
-  } catch {
-    return undefined
   }
 }
 

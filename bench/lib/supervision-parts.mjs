@@ -1,7 +1,8 @@
 // The supervision benchmark's parts that run in processes of their own (lib/service.mjs):
 // the risk-signals job run by the gateway's own code on a corpus, and a client that reads a
 // streamed CSV export while watching the gateway's memory.
-import { readFileSync } from 'node:fs'
+
+import { residentMiB } from './cpu.mjs'
 import { importFromSdk } from './workspace.mjs'
 
 /**
@@ -35,16 +36,6 @@ export async function startRiskSignalRunner({ sqlitePath, databaseUrl, masterKey
       return Object.fromEntries(rows.map((row) => [row.kind, Number(row.count)]))
     },
     close: () => database.close(),
-  }
-}
-
-/** A process's resident memory now (VmRSS), in MiB, or undefined once it is gone. */
-function residentMiB(pid) {
-  try {
-    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return match ? Number(match[1]) / 1024 : undefined
-  } catch {
-    return undefined
   }
 }
 
