@@ -189,6 +189,9 @@ export class SchemaArbitraries {
     const s = this.resolve(schema)
     if (value !== null && typeof value === 'object' && !Array.isArray(value) && s.properties) {
       const names = Object.keys(s.properties)
+      const added = nastyString.map((extra) => ({ ...(value as object), [extra || 'extra']: 1 }))
+      // An object that declares no property (an action without options) can only gain one.
+      if (names.length === 0) return added
       return fc.oneof(
         fc.constantFrom(...names).chain((name) => {
           const property = s.properties?.[name] as JsonSchema
@@ -197,7 +200,7 @@ export class SchemaArbitraries {
             [name]: v,
           }))
         }),
-        nastyString.map((extra) => ({ ...(value as object), [extra || 'extra']: 1 })),
+        added,
         fc.constantFrom(...names).map((name) => {
           const { [name]: _removed, ...rest } = value as Record<string, unknown>
           return rest
