@@ -9,6 +9,7 @@ import { testApp } from '../helpers/app.js'
 import { backend } from '../helpers/database.js'
 import { addRule, addUnit } from '../helpers/dispatch.js'
 import { intakeDispute } from '../helpers/disputes.js'
+import { fakeFile, multipartUpload } from '../helpers/files.js'
 import { accessToken, enrolEnterprise, regulatorCredentials } from '../helpers/identity.js'
 import { addNode, uniqueCode } from '../helpers/jurisdictions.js'
 import { type JsonSchema, nastyString, SchemaArbitraries } from './schema-arbitraries.js'
@@ -122,6 +123,17 @@ t.test(
       repeatComplainantMin: 1,
     }
     await computeRiskSignals(database, everything, PhoneKeyer.fromMasterKey(masterKeyOf(config)))
+    const evidence = multipartUpload(
+      { purpose: 'complaint_material', dispute_id: disputes[0] as string },
+      { content: fakeFile('pdf', 2048), filename: 'receipt.pdf', type: 'application/pdf' },
+    )
+    const file = await app.inject({
+      method: 'POST',
+      url: '/v1/files',
+      headers: { ...evidence.headers, authorization: `Bearer ${enterprise.token}` },
+      payload: evidence.payload,
+    })
+    if (file.statusCode !== 201) throw new Error(`file: ${file.statusCode} ${file.body}`)
     const signals = await database.db.selectFrom('risk_signals').select('id').execute()
     const deliveries = await database.db.selectFrom('webhook_deliveries').select('id').execute()
     if (signals.length === 0 || deliveries.length === 0)
@@ -154,6 +166,7 @@ t.test(
       'handling-units': [unit.id],
       'routing-rules': [rule],
       'risk-signals': signals.map((row) => row.id),
+      files: [file.json().id],
     }
 
     const tables = (await database.db.introspection.getTables())
