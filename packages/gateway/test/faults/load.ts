@@ -8,6 +8,7 @@ import { verifyAuditBundle } from '@hejie/sdk'
 import { sql } from 'kysely'
 import type { Database } from '../../src/storage/database.js'
 import { complaint } from '../helpers/disputes.js'
+import { ContractViolation, contractCheckedBody } from '../helpers/response-contract.js'
 
 export interface Sent {
   kind: 'intake' | 'list'
@@ -34,7 +35,7 @@ async function send(base: string, token: string, path: string, init: RequestInit
     ...init,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
   })
-  const text = await response.text()
+  const text = await contractCheckedBody(init.method ?? 'GET', new URL(path, base), response)
   let body: Record<string, unknown> = {}
   try {
     body = JSON.parse(text) as Record<string, unknown>
@@ -62,6 +63,7 @@ export async function registerComplaint(
       headers: { 'idempotency-key': idempotencyKey },
     })
   } catch (error) {
+    if (error instanceof ContractViolation) throw error
     // No answer at all (the gateway's process died): status 0, not acknowledged.
     return {
       kind: 'intake',
@@ -104,6 +106,7 @@ export function startLoad(base: string, token: string, enterpriseId: string, tag
           sent.push(await registerComplaint(base, token, enterpriseId, tag))
         }
       } catch (error) {
+        if (error instanceof ContractViolation) throw error
         // No answer at all: recorded as status 0.
         sent.push({ kind: 'list', status: 0, code: (error as Error).message, retryAfter: null })
       }
@@ -111,6 +114,8 @@ export function startLoad(base: string, token: string, enterpriseId: string, tag
     }
   }
   const done = Promise.all(Array.from({ length: clients }, (_, n) => client(n)))
+  // A contract violation ends the load; `stop` reports it.
+  done.catch(() => {})
   return {
     async stop() {
       running = false

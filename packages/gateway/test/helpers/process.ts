@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { backend, freshDatabase } from './database.js'
 import { regulatorCredentials, testUscc } from './identity.js'
+import { contractCheckedBody } from './response-contract.js'
 
 export const gatewayBin = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
 
@@ -115,7 +116,7 @@ export async function call(
     body: body === undefined ? null : JSON.stringify(body),
   })
   // biome-ignore lint/suspicious/noExplicitAny: callers read the fields the API documents.
-  const json = (await res.json()) as any
+  const json = JSON.parse(await contractCheckedBody(method, `${baseUrl}${path}`, res)) as any
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
   return json
 }
@@ -131,7 +132,8 @@ export async function tokenFor(baseUrl: string, credentials: { clientId: string;
       client_secret: credentials.clientSecret,
     }),
   })
-  return ((await res.json()) as { access_token: string }).access_token
+  const body = await contractCheckedBody('POST', `${baseUrl}/v1/oauth/token`, res)
+  return (JSON.parse(body) as { access_token: string }).access_token
 }
 
 /** Registers an ODR enterprise through a running gateway, as the regulator. */

@@ -96,3 +96,31 @@ function bodyViolation(label: string, ref: string, body: string | undefined): st
   if (validate(value)) return undefined
   return `${label} with a body that does not match its schema: ${ajv.errorsText(validate.errors)}; body ${JSON.stringify(value).slice(0, 500)}`
 }
+
+/**
+ * The body of a response received over HTTP from a gateway in another process, checked
+ * against the contract like every response of an in-process app: a violation throws.
+ */
+export async function contractCheckedBody(
+  method: string,
+  url: string | URL,
+  response: Response,
+): Promise<string> {
+  const body = await response.text()
+  const violation = contractViolation({
+    method,
+    url: new URL(url, 'http://gateway').pathname + new URL(url, 'http://gateway').search,
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? undefined,
+    body,
+  })
+  if (violation) throw new ContractViolation(violation)
+  return body
+}
+
+/** A response the contract does not allow: never to be mistaken for a failed connection. */
+export class ContractViolation extends Error {
+  constructor(violation: string) {
+    super(`a response the contract does not allow:\n${violation}`)
+  }
+}

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { contractViolation } from '../helpers/response-contract.js'
+import { ContractViolation, contractCheckedBody, contractViolation } from '../helpers/response-contract.js'
 
 const problem = (status: number, code: string) =>
   JSON.stringify({
@@ -77,4 +77,25 @@ t.test('the contract check accepts what the spec declares and names what it does
     contractViolation({ method: 'GET', url: '/nowhere', status: 404, contentType: json, body: '{}' }),
     /not a problem/,
   )
+})
+
+t.test('an answer read from a gateway in another process is checked the same way', async (t) => {
+  const declared = new Response(problem(404, 'not_found'), {
+    status: 404,
+    headers: { 'content-type': 'application/problem+json' },
+  })
+  t.equal(
+    await contractCheckedBody('GET', 'http://127.0.0.1:3000/v1/disputes/dsp_x', declared),
+    problem(404, 'not_found'),
+  )
+  // A dispute that lacks all but its id.
+  const partial = new Response('{"id":"dsp_x"}', {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+  })
+  const refused = await contractCheckedBody('GET', 'http://127.0.0.1:3000/v1/disputes/dsp_x', partial).catch(
+    (error: unknown) => error,
+  )
+  t.ok(refused instanceof ContractViolation, 'a body that does not match its schema is a violation')
+  t.match(String(refused), /required property 'object'/)
 })
