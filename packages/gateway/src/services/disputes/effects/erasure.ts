@@ -27,18 +27,34 @@ export const erasePersonalData: EffectOf<'erase-personal-data'> = async ({ tx, c
  * Idempotent replays would bring an erased consumer back: the stored responses that show
  * this dispute lose its consumer's name and phone too.
  */
-async function scrubStoredResponses(tx: WriteTransaction, disputeId: string): Promise<void> {
+function scrubStoredResponses(tx: WriteTransaction, disputeId: string): Promise<void> {
+  return rewriteStoredResponses(tx, disputeId, (body) =>
+    body.consumer === undefined ? null : { ...body, consumer: { name: null, phone: null } },
+  )
+}
+
+/**
+ * Rewrites each stored response (kept for idempotent replays) whose body is the object
+ * `id`, by `rewrite`, which returns the new body or null to leave it as it is.
+ */
+async function rewriteStoredResponses(
+  tx: WriteTransaction,
+  id: string,
+  rewrite: (body: Record<string, unknown>) => Record<string, unknown> | null,
+): Promise<void> {
   const stored = await tx.db
     .selectFrom('idempotency_keys')
     .select(['client_id', 'key', 'response_body'])
-    .where('response_body', 'like', `%"id":"${disputeId}"%`)
+    .where('response_body', 'like', `%"id":"${id}"%`)
     .execute()
   for (const row of stored) {
-    const body = JSON.parse(row.response_body ?? 'null') as { id?: string; consumer?: unknown } | null
-    if (body?.id !== disputeId || body.consumer === undefined) continue
+    const body = JSON.parse(row.response_body ?? 'null') as Record<string, unknown> | null
+    if (body?.id !== id) continue
+    const rewritten = rewrite(body)
+    if (rewritten === null) continue
     await tx.db
       .updateTable('idempotency_keys')
-      .set({ response_body: JSON.stringify({ ...body, consumer: { name: null, phone: null } }) })
+      .set({ response_body: JSON.stringify(rewritten) })
       .where('client_id', '=', row.client_id)
       .where('key', '=', row.key)
       .execute()
@@ -74,21 +90,9 @@ async function eraseDisputeFiles(
     .execute()
   // A replayed upload must not bring the name back either.
   for (const id of ids) {
-    const stored = await tx.db
-      .selectFrom('idempotency_keys')
-      .select(['client_id', 'key', 'response_body'])
-      .where('response_body', 'like', `%"id":"${id}"%`)
-      .execute()
-    for (const row of stored) {
-      const body = JSON.parse(row.response_body ?? 'null') as { id?: string; object?: string } | null
-      if (body?.id !== id || body.object !== 'file') continue
-      await tx.db
-        .updateTable('idempotency_keys')
-        .set({ response_body: JSON.stringify({ ...body, filename: id }) })
-        .where('client_id', '=', row.client_id)
-        .where('key', '=', row.key)
-        .execute()
-    }
+    await rewriteStoredResponses(tx, id, (body) =>
+      body.object === 'file' ? { ...body, filename: id } : null,
+    )
   }
   return ids
 }
