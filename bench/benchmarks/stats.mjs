@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { corpus, readThrough, short } from '../lib/corpus-cache.mjs'
+import { corpus, corpusOptions, readThrough, short } from '../lib/corpus-cache.mjs'
 import { postgresCorpus } from '../lib/postgres-corpus.mjs'
 import { integer, median, round3 } from '../lib/stats.mjs'
 
@@ -55,13 +55,7 @@ export default {
     'whole-table GET /v1/stats at 1,000,000 disputes on SQLite and PostgreSQL vs one statement reading the same rows (bars: 0.5 s / 1 s)',
   defaults: { rounds: 5, warmup: 1 },
   options: {
-    size: { default: 1_000_000, min: 1_000, max: 50_000_000, description: 'disputes in the corpus' },
-    enterprises: {
-      default: 270,
-      min: 10,
-      max: 100_000,
-      description: 'enterprises the disputes are spread over',
-    },
+    ...corpusOptions,
   },
   async run(context) {
     const { options, log } = context

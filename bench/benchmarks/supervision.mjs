@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { corpus, readThrough, short } from '../lib/corpus-cache.mjs'
+import { corpus, corpusOptions, readThrough, short } from '../lib/corpus-cache.mjs'
 import { postgresCorpus } from '../lib/postgres-corpus.mjs'
 import { integer, median, round3 } from '../lib/stats.mjs'
 
@@ -54,13 +54,7 @@ export default {
     'rankings, a risk-signals run and the whole register as CSV at 1,000,000 disputes on SQLite and PostgreSQL (bars: < 1 s on PostgreSQL; CSV ≥ 50,000 rows/s, memory flat)',
   defaults: { rounds: 5, warmup: 1 },
   options: {
-    size: { default: 1_000_000, min: 1_000, max: 50_000_000, description: 'disputes in the corpus' },
-    enterprises: {
-      default: 270,
-      min: 10,
-      max: 100_000,
-      description: 'enterprises the disputes are spread over',
-    },
+    ...corpusOptions,
     exports: { default: 2, min: 1, max: 10, description: 'CSV exports of the whole register per database' },
   },
   async run(context) {

@@ -8,6 +8,17 @@ import { integer, round3 } from './stats.mjs'
 
 const corpusParts = new URL('./dispute-corpus.mjs', import.meta.url).href
 
+/** The options of a benchmark served from the million-dispute corpus (`stats`, `supervision`). */
+export const corpusOptions = {
+  size: { default: 1_000_000, min: 1_000, max: 50_000_000, description: 'disputes in the corpus' },
+  enterprises: {
+    default: 270,
+    min: 10,
+    max: 100_000,
+    description: 'enterprises the disputes are spread over',
+  },
+}
+
 /** 1000000 → 1M, 10000 → 10k. */
 export const short = (n) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1_000 ? `${n / 1_000}k` : String(n))
 

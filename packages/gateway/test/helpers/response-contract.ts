@@ -107,9 +107,10 @@ export async function contractCheckedBody(
   response: Response,
 ): Promise<string> {
   const body = await response.text()
+  const { pathname, search } = new URL(url, 'http://gateway')
   const violation = contractViolation({
     method,
-    url: new URL(url, 'http://gateway').pathname + new URL(url, 'http://gateway').search,
+    url: pathname + search,
     status: response.status,
     contentType: response.headers.get('content-type') ?? undefined,
     body,
