@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Principal } from '../../domain/principal.js'
-import { problem } from '../../errors.js'
+import { ProblemError, problem } from '../../errors.js'
 import type { FileStore } from '../../storage/file-store.js'
 import type { FileTable, Schema } from '../../storage/schema.js'
 import { findVisibleDispute } from '../disputes/queries.js'
@@ -25,8 +25,10 @@ export async function findVisibleFile(
   }
   try {
     await findVisibleDispute(db, principal, row.dispute_id)
-  } catch {
-    throw missing()
+  } catch (error) {
+    // A dispute the caller may not see hides its files; a database out of reach stays a 503.
+    if (error instanceof ProblemError && error.code === 'not_found') throw missing()
+    throw error
   }
   return row
 }
