@@ -3,23 +3,12 @@
  * checkpoint is kept in so that a later verification can start from it.
  */
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, type JWK, jwtVerify } from 'jose'
+import { CHECKPOINT_TYPE, payloadMismatch, type SignedCheckpoint } from './checkpoint-format.js'
 import { HASH_LENGTH } from './merkle.js'
 
-/** The `typ` of a checkpoint's JWS. */
-export const CHECKPOINT_TYPE = 'audit-checkpoint+jwt'
+export { CHECKPOINT_TYPE, type SignedCheckpoint } from './checkpoint-format.js'
 /** The `format` of a saved checkpoint file. */
 export const SAVED_CHECKPOINT_FORMAT = 'hejie-audit-checkpoint/1'
-
-/** A signed tree head, as `GET /v1/audit/checkpoint` and the export bundle carry it. */
-export interface SignedCheckpoint {
-  origin: string
-  tree_size: number
-  /** SHA-256, base64. */
-  root_hash: string
-  timestamp: string
-  /** Compact JWS (EdDSA, `typ: audit-checkpoint+jwt`) over the other four fields. */
-  signature: string
-}
 
 /**
  * A checkpoint the verifier already trusts: one it verified earlier (what
@@ -88,17 +77,8 @@ export async function checkSignature(
         typ: CHECKPOINT_TYPE,
       },
     )
-    const signed = ['origin', 'tree_size', 'root_hash', 'timestamp'] as const
-    const differing = signed.filter((field) => payload[field] !== checkpoint[field])
-    if (differing.length > 0) {
-      return {
-        ok: false,
-        ...named,
-        key,
-        pinned,
-        message: `the signature is valid but signs another ${differing.join(', ')} than the checkpoint shows`,
-      }
-    }
+    const mismatch = payloadMismatch(payload, checkpoint)
+    if (mismatch) return { ok: false, ...named, key, pinned, message: mismatch }
     return { ok: true, ...named, key, pinned, message: `signed by key ${kid}${pinned ? ' (pinned)' : ''}` }
   } catch (error) {
     return {
