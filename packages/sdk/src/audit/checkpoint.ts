@@ -3,8 +3,12 @@
  * checkpoint is kept in so that a later verification can start from it.
  */
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, type JWK, jwtVerify } from 'jose'
-import { CHECKPOINT_TYPE, payloadMismatch, type SignedCheckpoint } from './checkpoint-format.js'
-import { HASH_LENGTH } from './merkle.js'
+import {
+  CHECKPOINT_TYPE,
+  checkpointFieldsProblem,
+  payloadMismatch,
+  type SignedCheckpoint,
+} from './checkpoint-format.js'
 
 export { CHECKPOINT_TYPE, type SignedCheckpoint } from './checkpoint-format.js'
 /** The `format` of a saved checkpoint file. */
@@ -100,16 +104,9 @@ export function readTrustedCheckpoint(value: unknown): TrustedCheckpoint {
     throw new CheckpointError('a checkpoint is a JSON object')
   }
   const record = value as Record<string, unknown>
-  const { origin, tree_size, root_hash, timestamp, signature, key } = record
-  if (typeof origin !== 'string') throw new CheckpointError('the checkpoint has no origin')
-  if (typeof tree_size !== 'number' || !Number.isSafeInteger(tree_size) || tree_size < 0) {
-    throw new CheckpointError('the checkpoint has no tree_size (a whole number)')
-  }
-  if (typeof root_hash !== 'string' || Buffer.from(root_hash, 'base64').length !== HASH_LENGTH) {
-    throw new CheckpointError('the checkpoint has no root_hash (a base64 SHA-256 hash)')
-  }
-  if (typeof timestamp !== 'string') throw new CheckpointError('the checkpoint has no timestamp')
-  if (typeof signature !== 'string') throw new CheckpointError('the checkpoint has no signature')
+  const problem = checkpointFieldsProblem(record, (text) => Buffer.from(text, 'base64'))
+  if (problem) throw new CheckpointError(problem)
+  const { origin, tree_size, root_hash, timestamp, signature, key } = record as unknown as TrustedCheckpoint
   if (key !== undefined && (typeof key !== 'object' || key === null)) {
     throw new CheckpointError('the key saved with the checkpoint is not a JWK')
   }
