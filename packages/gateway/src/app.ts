@@ -38,6 +38,7 @@ import { jurisdictionRoutes } from './routes/jurisdictions.js'
 import { oauthRoutes } from './routes/oauth.js'
 import { operationsRoutes } from './routes/operations.js'
 import { riskSignalRoutes } from './routes/risk-signals.js'
+import { sandboxRoutes } from './routes/sandbox.js'
 import { statsRoutes } from './routes/stats.js'
 import { webhookRoutes } from './routes/webhooks.js'
 import { auditSchemas } from './schemas/audit.js'
@@ -50,6 +51,7 @@ import { identitySchemas } from './schemas/identity.js'
 import { jurisdictionSchemas } from './schemas/jurisdictions.js'
 import { rankingSchemas } from './schemas/rankings.js'
 import { riskSignalSchemas } from './schemas/risk-signals.js'
+import { sandboxSchemas } from './schemas/sandbox.js'
 import { statsSchemas } from './schemas/stats.js'
 import { webhookSchemas } from './schemas/webhooks.js'
 import { ConsoleSessions } from './services/console/sessions.js'
@@ -155,6 +157,8 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   await app.register(fileRoutes)
   for (const schema of auditSchemas) app.addSchema(schema)
   await app.register(auditRoutes, { identity, origin: options.config.auditOrigin })
+  for (const schema of sandboxSchemas) app.addSchema(schema)
+  await app.register(sandboxRoutes, { enabled: options.config.sandbox, deadlines })
   const consoleSessions = new ConsoleSessions(
     options.database,
     {

@@ -5,7 +5,7 @@ import { Command, Option } from 'commander'
 import { type Config, ConfigError, loadConfig } from './config.js'
 import { isScope, operator, type Role, type Scope } from './domain/principal.js'
 import { createLogger } from './logger.js'
-import { databaseOptionsFrom, startServer } from './server.js'
+import { adoptDeploymentClock, databaseOptionsFrom, startServer } from './server.js'
 import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
 import { createClient } from './services/identity/clients.js'
 import { Identity } from './services/identity/identity.js'
@@ -24,8 +24,9 @@ program
   .command('start', { isDefault: true })
   .description('migrate the database and serve the API until SIGTERM or SIGINT')
   .option('--demo', 'load demo data into an empty database and print credentials to try it')
-  .action(async (options: { demo?: boolean }) => {
-    await startServer(loadConfig(), { demo: options.demo ?? false })
+  .option('--sandbox', 'run as a sandbox: a clock that can be moved forward, and the /v1/sandbox routes')
+  .action(async (options: { demo?: boolean; sandbox?: boolean }) => {
+    await startServer(sandboxed(loadConfig(), options), { demo: options.demo ?? false })
   })
 
 program
@@ -33,11 +34,13 @@ program
   .description(
     'run the background jobs without serving HTTP: webhooks, deadlines, checkpoints, purges (run any number beside the gateways)',
   )
-  .action(async () => {
-    const config = loadConfig()
+  .option('--sandbox', 'work for a sandbox: read its movable clock')
+  .action(async (options: { sandbox?: boolean }) => {
+    const config = sandboxed(loadConfig(), options)
     const logger = createLogger(config)
     const database = openDatabase(databaseOptionsFrom(config))
     await migrateToLatest(database)
+    await adoptDeploymentClock(database)
     const identity = new Identity(config, database)
     // The checkpoint signer signs with the key ring (which the worker's signing-key refresh
     // keeps current); revocations only matter to token verification, which a worker never does.
@@ -77,6 +80,11 @@ program
   })
 
 /** Opens and migrates the configured database for one administrative command. */
+/** The configuration, as a sandbox when the command line says so (`HEJIE_SANDBOX=true` does too). */
+function sandboxed(config: Config, options: { sandbox?: boolean }): Config {
+  return options.sandbox ? { ...config, sandbox: true } : config
+}
+
 async function withDatabase<T>(work: (database: Database, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig()
   const database = openDatabase(databaseOptionsFrom(config))

@@ -188,6 +188,13 @@ export const variables = {
     integer(1, 2160),
     'How long a consumer confirmation link stays open.',
   ),
+  sandbox: variable(
+    'HEJIE_SANDBOX',
+    false,
+    '`false`',
+    boolean,
+    'Run as a sandbox (what `hejie-gateway start --sandbox` sets): the movable clock and the `/v1/sandbox` routes. Never in production.',
+  ),
   consoleSessionHours: variable(
     'HEJIE_CONSOLE_SESSION_HOURS',
     8,

@@ -3,13 +3,30 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import type { Config } from './config.js'
 import { type DemoCredentials, hasData, seedDemo } from './demo/seed.js'
+import { OffsetClock, systemClock } from './domain/clock.js'
 import { createLogger } from './logger.js'
 import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
-import { openDatabase } from './storage/database.js'
+import { refreshSandboxClock, refuseMovedClock } from './services/sandbox/clock.js'
+import { type Database, openDatabase } from './storage/database.js'
 import { migrateToLatest } from './storage/migrator.js'
 
 export function databaseOptionsFrom(config: Config) {
-  return { databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: config.databasePoolSize }
+  return {
+    databaseUrl: config.databaseUrl,
+    sqlitePath: config.sqlitePath,
+    poolSize: config.databasePoolSize,
+    // A sandbox reads its time from the movable clock; everything else from the system's.
+    clock: config.sandbox ? new OffsetClock() : systemClock,
+  }
+}
+
+/**
+ * After migrating: a sandbox takes the stored offset of its clock; any other deployment
+ * refuses a database whose clock a sandbox moved.
+ */
+export async function adoptDeploymentClock(database: Database): Promise<void> {
+  if (database.clock instanceof OffsetClock) await refreshSandboxClock(database)
+  else await refuseMovedClock(database)
 }
 
 /**
@@ -25,6 +42,12 @@ export async function startServer(
   const database = openDatabase(databaseOptionsFrom(config))
   const applied = await migrateToLatest(database)
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated')
+  await adoptDeploymentClock(database)
+  if (config.sandbox)
+    logger.warn(
+      { offset_ms: (database.clock as OffsetClock).offsetMs },
+      'sandbox mode: the clock can be moved, and /v1/sandbox is open',
+    )
   const demo =
     options.demo && !(await hasData(database))
       ? await seedDemo(database, deadlinePolicyFrom(config))

@@ -81,6 +81,11 @@ export const openapiPlugin = fp(
               'The consumer’s own page (`/c/{token}`, HTML, no script): the code, then the masked settlement, the decision and the rating. Not for integrators to call; documented so its answers are part of the contract (docs/confirmation.md).',
           },
           {
+            name: 'sandbox',
+            description:
+              'Only in a gateway started with `--sandbox` (404 elsewhere): the movable clock, generated disputes, a simulated consumer (docs/sandbox.md).',
+          },
+          {
             name: 'console',
             description:
               'The web console’s sign-in (`/console`): a session cookie for the console’s own endpoints, exchanged for access tokens the page sends to `/v1` as Bearer (docs/console.md).',

@@ -189,6 +189,15 @@ export interface ConsoleSessionTable {
   idle_expires_at: string
 }
 
+/** The sandbox's clock: one row (id 1) once the clock has been moved; none before. */
+export interface SandboxClockTable {
+  id: number
+  /** How far the deployment's "now" is ahead of real time. Only ever grows. */
+  offset_ms: number
+  /** Real time of the last move. */
+  moved_at: string
+}
+
 /** Ed25519 keys that sign access tokens and audit checkpoints; private halves encrypted at rest. */
 export interface SigningKeyTable {
   kid: string
@@ -503,6 +512,7 @@ export interface Schema {
   risk_signals: RiskSignalTable
   api_clients: ApiClientTable
   console_sessions: ConsoleSessionTable
+  sandbox_clock: SandboxClockTable
   signing_keys: SigningKeyTable
   idempotency_keys: IdempotencyKeyTable
   events: EventTable

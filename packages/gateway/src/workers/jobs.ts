@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.js'
+import { OffsetClock } from '../domain/clock.js'
 import { PhoneKeyer } from '../domain/phone-key.js'
 import { currentCheckpoint } from '../services/audit/index.js'
 import type { DeadlinePolicy } from '../services/disputes/deadline-policy.js'
@@ -9,11 +10,15 @@ import { purgeUnboundFiles } from '../services/files/purge.js'
 import { type Identity, REVOCATION_REFRESH_MS } from '../services/identity/identity.js'
 import { computeRiskSignals } from '../services/risk-signals/run.js'
 import { riskThresholdsFrom } from '../services/risk-signals/thresholds.js'
+import { refreshSandboxClock } from '../services/sandbox/clock.js'
 import { purgeIdempotencyRecords } from '../services/write/index.js'
 import type { Database } from '../storage/database.js'
 import { databaseFileStore } from '../storage/file-store.js'
 import { startIntervalWorker } from './interval-worker.js'
 import { startWebhookDispatcher } from './webhook-dispatcher.js'
+
+/** How soon a move of the sandbox's clock through one instance reaches the others. */
+export const SANDBOX_CLOCK_REFRESH_MS = 1000
 
 /**
  * The processes that run background jobs: `hejie-gateway start` (a gateway), `start` with
@@ -145,6 +150,21 @@ export const backgroundJobs: readonly BackgroundJob[] = [
     runsIn: ['gateway', 'api-only-gateway', 'worker'],
     task: ({ identity }) => refreshTask(identity, 'signing-keys'),
   }),
+  {
+    name: 'sandbox-clock-refresh',
+    does: 're-reads the sandbox’s clock, so that a move made through another instance reaches this one (sandbox only)',
+    schedule: `every ${SANDBOX_CLOCK_REFRESH_MS / 1000} s, in a gateway or worker started with \`--sandbox\``,
+    runsIn: ['gateway', 'api-only-gateway', 'worker'],
+    start: ({ database, log }) =>
+      database.clock instanceof OffsetClock
+        ? startIntervalWorker(
+            'sandbox-clock-refresh',
+            SANDBOX_CLOCK_REFRESH_MS,
+            () => refreshSandboxClock(database),
+            log,
+          )
+        : { stop: async () => {} },
+  },
 ]
 
 interface PeriodicTask {

@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
+import type { Clock } from '../../src/domain/clock.js'
 import { type Database, openDatabase } from '../../src/storage/database.js'
 import type { DialectName } from '../../src/storage/dialect.js'
 import { migrateToLatest } from '../../src/storage/migrator.js'
@@ -27,7 +28,10 @@ export interface TestDatabase extends Database {
  * A fresh, migrated database for one test: a temporary SQLite file, or a PostgreSQL schema
  * of its own in the test database. Removed when the test ends.
  */
-export async function freshDatabase(t: Teardown, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function freshDatabase(
+  t: Teardown,
+  options: { migrate?: boolean; clock?: Clock } = {},
+): Promise<TestDatabase> {
   const migrate = options.migrate ?? true
   const location =
     backend === 'postgres'
@@ -36,7 +40,11 @@ export async function freshDatabase(t: Teardown, options: { migrate?: boolean } 
   // A migrated SQLite file is a copy of one migrated once per process: migrating costs more
   // than a test's own work, and a copy is the same file. Migrating it again finds nothing to do.
   if (backend === 'sqlite' && migrate) copyFileSync(await migratedSqliteTemplate(), location.sqlitePath)
-  const database = openDatabase({ ...location, poolSize: 8 })
+  const database = openDatabase({
+    ...location,
+    poolSize: 8,
+    ...(options.clock ? { clock: options.clock } : {}),
+  })
   t.teardown(() => database.close())
   if (migrate) await migrateToLatest(database)
   return Object.assign(database, { location })

@@ -168,6 +168,7 @@ t.test('nothing in the gateway reads the time from Date instead of the clock', a
   // console sessions, which end in real time like the tokens they give.
   const realTimeOnPurpose = new Set([
     'services/console/sessions.ts',
+    'services/sandbox/clock.ts',
     'storage/migrations/0007-jurisdictions.ts',
     'services/identity/key-ring.ts',
     'services/identity/tokens.ts',

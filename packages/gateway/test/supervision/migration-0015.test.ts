@@ -56,6 +56,7 @@ t.test(
       '0017-consumer-confirmation',
       '0018-unkeyed-phones',
       '0019-console-sessions',
+      '0020-sandbox-clock',
     ])
     const keys = async () =>
       Object.fromEntries(
