@@ -10,6 +10,7 @@ import { filesCommand } from './commands/files.js'
 import { jurisdictionsCommand } from './commands/jurisdictions.js'
 import { loginCommand } from './commands/login.js'
 import { riskSignalsCommand } from './commands/risk-signals.js'
+import { sandboxCommand } from './commands/sandbox.js'
 import { statsCommand } from './commands/stats.js'
 import { webhooksCommand } from './commands/webhooks.js'
 import { NotLoggedInError } from './credentials.js'
@@ -38,6 +39,7 @@ export function createProgram(): Command {
   dispatchCommand(program)
   routingRulesCommand(program)
   riskSignalsCommand(program)
+  sandboxCommand(program)
   auditCommand(program)
   statsCommand(program)
   eventsCommand(program)

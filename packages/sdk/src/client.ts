@@ -14,6 +14,7 @@ import { HandlingUnits } from './resources/handling-units.js'
 import { Jurisdictions } from './resources/jurisdictions.js'
 import { RiskSignals } from './resources/risk-signals.js'
 import { RoutingRules } from './resources/routing-rules.js'
+import { Sandbox } from './resources/sandbox.js'
 import { Stats } from './resources/stats.js'
 import { WebhookEndpoints } from './resources/webhook-endpoints.js'
 import { webhooks } from './webhooks/verify.js'
@@ -66,6 +67,8 @@ export class Hejie {
   readonly webhookEndpoints = new WebhookEndpoints(this)
   readonly stats = new Stats(this)
   readonly riskSignals = new RiskSignals(this)
+  /** Only against a gateway started with `--sandbox`: its movable clock. */
+  readonly sandbox = new Sandbox(this)
   /** Verifies webhook deliveries; needs no credentials (also exported on its own). */
   readonly webhooks = webhooks
 

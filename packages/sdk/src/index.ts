@@ -116,6 +116,7 @@ export type {
   RiskSignalKind,
   Routing,
   RoutingRule,
+  SandboxClock,
   Settlement,
   StatsGroup,
   StatsReport,
@@ -190,6 +191,7 @@ export type {
   RoutingRules,
   RoutingRuleUpdateParams,
 } from './resources/routing-rules.js'
+export type { ClockAdvance, Sandbox, SandboxClockResource } from './resources/sandbox.js'
 export type { Stats, StatsRankingsParams, StatsRetrieveParams } from './resources/stats.js'
 export type {
   WebhookDeliveryListParams,

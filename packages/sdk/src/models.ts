@@ -53,6 +53,8 @@ export type RankedAssignee = Schemas['RankedAssignee']
 export type RankingMetric = Ranking['metric']
 /** A risk signal of the regulator's watchlist (`GET /v1/risk-signals`). */
 export type RiskSignal = Schemas['RiskSignal']
+/** The sandbox's clock (`GET /v1/sandbox/clock`). */
+export type SandboxClock = Schemas['SandboxClock']
 export type RiskSignalKind = RiskSignal['kind']
 /** One of the bureau's own units that handle complaints (接诉即办). */
 export type HandlingUnit = Schemas['HandlingUnit']
