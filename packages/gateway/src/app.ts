@@ -158,7 +158,11 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   for (const schema of auditSchemas) app.addSchema(schema)
   await app.register(auditRoutes, { identity, origin: options.config.auditOrigin })
   for (const schema of sandboxSchemas) app.addSchema(schema)
-  await app.register(sandboxRoutes, { enabled: options.config.sandbox, deadlines })
+  await app.register(sandboxRoutes, {
+    enabled: options.config.sandbox,
+    deadlines,
+    phoneKeyer: PhoneKeyer.fromMasterKey(identity.masterKey),
+  })
   const consoleSessions = new ConsoleSessions(
     options.database,
     {

@@ -1,14 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
+import type { PhoneKeyer } from '../domain/phone-key.js'
 import { problem } from '../errors.js'
 import { problemResponse } from '../http/problem-schema.js'
 import { sendWrite, WriteHeaders, writeContextOf } from '../http/writes.js'
-import { ClockAdvanceRequest } from '../schemas/sandbox.js'
+import { ClockAdvanceRequest, SandboxDisputesRequest } from '../schemas/sandbox.js'
 import type { DeadlinePolicy } from '../services/disputes/deadline-policy.js'
 import { scanDeadlines } from '../services/disputes/deadline-scan.js'
 import { scanMediationDeadlines } from '../services/disputes/mediation-scan.js'
 import { advanceClock, presentClock, storedOffset } from '../services/sandbox/clock.js'
+import { generateDisputes } from '../services/sandbox/disputes.js'
 
 const anyClient = { roles: ['regulator', 'enterprise', 'unit'] } as const
 
@@ -28,7 +30,8 @@ const errors = {
 export const sandboxRoutes: FastifyPluginAsyncTypebox<{
   enabled: boolean
   deadlines: DeadlinePolicy
-}> = async (app, { enabled, deadlines }) => {
+  phoneKeyer: PhoneKeyer
+}> = async (app, { enabled, deadlines, phoneKeyer }) => {
   app.addHook('onRequest', (_request: FastifyRequest, _reply, done) => {
     done(enabled ? undefined : problem('not_found', 'No such route: this gateway is not a sandbox.'))
   })
@@ -77,6 +80,40 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{
         await scanMediationDeadlines(app.database, deadlines)
       }
       return sendWrite(reply, outcome)
+    },
+  )
+
+  app.post(
+    '/v1/sandbox/disputes',
+    {
+      config: { access: { roles: ['regulator'], scope: 'disputes:write' } },
+      schema: {
+        tags: ['sandbox'],
+        summary: 'Generate realistic complaints, in Chinese, through intake',
+        description:
+          'Each complaint is drawn from the ten problem types and taken in through the real intake, in a write of its own, as the caller: to `enterprise_id`, or, without it, placed by the dispatcher (an ODR enterprise by its credit code, or a small business by the routing rules). Every dispute made carries `sandbox: true`; its simulated consumer answers confirmation requests as `scenario` says.',
+        operationId: 'createSandboxDisputes',
+        body: SandboxDisputesRequest,
+        response: {
+          201: Type.Ref('SandboxDisputeList'),
+          ...errors,
+          403: problemResponse('Only regulators take complaints in'),
+          422: problemResponse(
+            '`enterprise_not_active`: no active ODR enterprise has that id; or `no_dispatch_target`',
+          ),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { actor, requestId } = writeContextOf(request)
+      const made = await generateDisputes(
+        app.database,
+        deadlines,
+        { actor, requestId },
+        request.body,
+        phoneKeyer,
+      )
+      return reply.code(201).send(made)
     },
   )
 }

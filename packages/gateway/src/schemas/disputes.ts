@@ -293,6 +293,12 @@ export const Dispute = Type.Object(
     version: Type.Integer(),
     created_at: Timestamp,
     updated_at: Timestamp,
+    sandbox: Type.Optional(
+      Type.Literal(true, {
+        description:
+          'Present on disputes a sandbox generated (`POST /v1/sandbox/disputes`); absent on every other.',
+      }),
+    ),
   },
   { $id: 'Dispute' },
 )

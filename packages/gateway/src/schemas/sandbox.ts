@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
-import { Timestamp } from './common.js'
+import { consumerScenarios } from '../services/sandbox/consumer.js'
+import { StringEnum, Timestamp } from './common.js'
 
 export const SandboxClock = Type.Object(
   {
@@ -38,4 +39,34 @@ export const ClockAdvanceRequest = Type.Object(
   { additionalProperties: false },
 )
 
-export const sandboxSchemas = [SandboxClock]
+export const SandboxDisputesRequest = Type.Object(
+  {
+    enterprise_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          'Route every complaint to this active ODR enterprise; without it, the dispatcher places each one.',
+      }),
+    ),
+    count: Type.Integer({ minimum: 1, maximum: 50 }),
+    scenario: Type.Optional(
+      StringEnum(consumerScenarios, {
+        description:
+          'How the simulated consumer answers a confirmation request about these disputes: 满意, 基本满意, 不满意 (rejecting the settlement), or never. `satisfied` when absent.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const SandboxDisputeList = Type.Object(
+  {
+    object: Type.Literal('list'),
+    sandbox: Type.Literal(true),
+    data: Type.Array(Type.Ref('Dispute')),
+  },
+  { $id: 'SandboxDisputeList' },
+)
+
+export const sandboxSchemas = [SandboxClock, SandboxDisputeList]

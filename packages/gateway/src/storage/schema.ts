@@ -281,6 +281,8 @@ export interface DisputeTable {
   version: number
   created_at: string
   updated_at: string
+  /** Set on a dispute the sandbox generated: how its simulated consumer answers (services/sandbox). */
+  sandbox_scenario: string | null
 }
 
 /** A session of administrative mediation (行政调解) held by the bureau on an escalated dispute. */

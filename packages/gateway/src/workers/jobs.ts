@@ -11,6 +11,7 @@ import { type Identity, REVOCATION_REFRESH_MS } from '../services/identity/ident
 import { computeRiskSignals } from '../services/risk-signals/run.js'
 import { riskThresholdsFrom } from '../services/risk-signals/thresholds.js'
 import { refreshSandboxClock } from '../services/sandbox/clock.js'
+import { answerAsSimulatedConsumer } from '../services/sandbox/consumer.js'
 import { purgeIdempotencyRecords } from '../services/write/index.js'
 import type { Database } from '../storage/database.js'
 import { databaseFileStore } from '../storage/file-store.js'
@@ -19,6 +20,8 @@ import { startWebhookDispatcher } from './webhook-dispatcher.js'
 
 /** How soon a move of the sandbox's clock through one instance reaches the others. */
 export const SANDBOX_CLOCK_REFRESH_MS = 1000
+/** How soon the sandbox's simulated consumer answers a confirmation request. */
+export const SIMULATED_CONSUMER_INTERVAL_MS = 2000
 
 /**
  * The processes that run background jobs: `hejie-gateway start` (a gateway), `start` with
@@ -161,6 +164,21 @@ export const backgroundJobs: readonly BackgroundJob[] = [
             'sandbox-clock-refresh',
             SANDBOX_CLOCK_REFRESH_MS,
             () => refreshSandboxClock(database),
+            log,
+          )
+        : { stop: async () => {} },
+  },
+  {
+    name: 'simulated-consumer',
+    does: 'answers the confirmation requests of generated disputes as their scenario says (sandbox only)',
+    schedule: `every ${SIMULATED_CONSUMER_INTERVAL_MS / 1000} s, in a gateway or worker started with \`--sandbox\``,
+    runsIn: ['gateway', 'api-only-gateway', 'worker'],
+    start: ({ config, database, log }) =>
+      config.sandbox
+        ? startIntervalWorker(
+            'simulated-consumer',
+            SIMULATED_CONSUMER_INTERVAL_MS,
+            async () => void (await answerAsSimulatedConsumer(database)),
             log,
           )
         : { stop: async () => {} },

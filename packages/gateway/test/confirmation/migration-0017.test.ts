@@ -61,7 +61,7 @@ t.test(
       '0017-consumer-confirmation',
       '0018-unkeyed-phones',
       '0019-console-sessions',
-      '0020-sandbox-clock',
+      '0020-sandbox',
     ])
     const { app } = await testApp(t, { database })
     const regulator = as(app, await accessToken(app, await regulatorCredentials(database)))

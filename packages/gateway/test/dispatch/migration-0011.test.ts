@@ -55,7 +55,7 @@ t.test(
         '0017-consumer-confirmation',
         '0018-unkeyed-phones',
         '0019-console-sessions',
-        '0020-sandbox-clock',
+        '0020-sandbox',
       ],
       'the later ones run in order',
     )

@@ -56,7 +56,7 @@ t.test(
       '0017-consumer-confirmation',
       '0018-unkeyed-phones',
       '0019-console-sessions',
-      '0020-sandbox-clock',
+      '0020-sandbox',
     ])
     const keys = async () =>
       Object.fromEntries(

@@ -1067,6 +1067,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sandbox/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate realistic complaints, in Chinese, through intake
+         * @description Each complaint is drawn from the ten problem types and taken in through the real intake, in a write of its own, as the caller: to `enterprise_id`, or, without it, placed by the dispatcher (an ODR enterprise by its credit code, or a small business by the routing rules). Every dispute made carries `sandbox: true`; its simulated consumer answers confirmation requests as `scenario` says.
+         */
+        post: operations["createSandboxDisputes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/console/session": {
         parameters: {
             query?: never;
@@ -1598,6 +1618,11 @@ export interface components {
              * @example 2026-11-28T08:00:00.000Z
              */
             updated_at: string;
+            /**
+             * @description Present on disputes a sandbox generated (`POST /v1/sandbox/disputes`); absent on every other.
+             * @enum {boolean}
+             */
+            sandbox?: true;
         };
         DisputeList: {
             /** @enum {string} */
@@ -2113,6 +2138,13 @@ export interface components {
             offset_ms: number;
             /** @description Real time of the last move; null if never moved. */
             moved_at: string | null;
+        };
+        SandboxDisputeList: {
+            /** @enum {string} */
+            object: "list";
+            /** @enum {boolean} */
+            sandbox: true;
+            data: components["schemas"]["Dispute"][];
         };
         Health: {
             /** @enum {string} */
@@ -11475,6 +11507,129 @@ export interface operations {
                 };
             };
             /** @description The `Idempotency-Key` was used with a different request (`idempotency_key_reused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createSandboxDisputes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Route every complaint to this active ODR enterprise; without it, the dispatcher places each one. */
+                    enterprise_id?: string;
+                    count: number;
+                    /**
+                     * @description How the simulated consumer answers a confirmation request about these disputes: 满意, 基本满意, 不满意 (rejecting the settlement), or never. `satisfied` when absent.
+                     * @enum {string}
+                     */
+                    scenario?: "satisfied" | "basically_satisfied" | "dissatisfied" | "no_answer";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxDisputeList"];
+                };
+            };
+            /** @description The request is not valid: `validation_failed` (fields, query parameters, unknown names, text that cannot be stored), `malformed_json`, `malformed_url`, `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only regulators take complaints in */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway is not a sandbox (started without `--sandbox`): sandbox routes do not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `enterprise_not_active`: no active ODR enterprise has that id; or `no_dispatch_target` */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -33,6 +33,19 @@ export async function decide(
     .where('token_hash', '=', hashLinkToken(token))
     .executeTakeFirst()
   if (!found) return { state: 'unknown' }
+  return decideRequest(database, found, decision, requestId)
+}
+
+/**
+ * `decide` for a request found otherwise than by its link's token: the sandbox's simulated
+ * consumer, which holds no link, answers this way, through the same write.
+ */
+export async function decideRequest(
+  database: Database,
+  found: { id: string },
+  decision: Decision,
+  requestId: string,
+): Promise<DecisionOutcome> {
   const outcome = await runDisputeWrite<DecisionOutcome>(
     database,
     { actor: consumerActor(found), requestId },

@@ -33,6 +33,8 @@ export function intake(
   context: WriteContext & { actor: Principal },
   input: Static<typeof IntakeBody>,
   phoneKeyer?: PhoneKeyer,
+  /** For the sandbox's generated complaints: how the simulated consumer will answer. */
+  sandboxScenario: string | null = null,
 ): Promise<WriteOutcome<DisputeView>> {
   assertRespondentOrEnterprise(input)
   return runDisputeWrite(database, context, async (tx) => {
@@ -61,6 +63,7 @@ export function intake(
       assignee: decision.assignee,
       routing: decision.routing,
       phoneKey: phoneKeyer?.keyOf(input.consumer.phone) ?? null,
+      sandboxScenario,
     })
     await tx.db.insertInto('disputes').values(row).execute()
     const evidence = await bindEvidence(
@@ -184,6 +187,7 @@ export function intakeRow(
     assignee = { type: 'enterprise', id: input.enterprise_id ?? '' },
     routing = { matched_by: 'explicit', explanation: 'the intake named the enterprise.' },
     phoneKey = null,
+    sandboxScenario = null,
   }: {
     id: string
     at: string
@@ -193,6 +197,7 @@ export function intakeRow(
     assignee?: { type: 'enterprise' | 'unit'; id: string }
     routing?: Routing
     phoneKey?: string | null
+    sandboxScenario?: string | null
   },
 ): DisputeTable {
   return {
@@ -242,6 +247,7 @@ export function intakeRow(
     resolution_ms: null,
     consumer_decision: null,
     consumer_rating: null,
+    sandbox_scenario: sandboxScenario,
     version: 1,
     created_at: at,
     updated_at: at,

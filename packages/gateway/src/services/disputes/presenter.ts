@@ -94,6 +94,7 @@ export function presentDispute(row: DisputeTable, viewer: Viewer, now: Date) {
     version: row.version,
     created_at: row.created_at,
     updated_at: row.updated_at,
+    ...(row.sandbox_scenario === null ? {} : { sandbox: true as const }),
   }
 }
 

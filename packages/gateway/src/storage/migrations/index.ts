@@ -19,7 +19,7 @@ import { evidenceFiles } from './0016-evidence-files.js'
 import { consumerConfirmation } from './0017-consumer-confirmation.js'
 import { unkeyedPhones } from './0018-unkeyed-phones.js'
 import { consoleSessions } from './0019-console-sessions.js'
-import { sandboxClock } from './0020-sandbox-clock.js'
+import { sandbox } from './0020-sandbox.js'
 
 /**
  * Every migration, in order. Migrations are forward-only and written for both dialects;
@@ -46,7 +46,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0017-consumer-confirmation': consumerConfirmation(dialect),
     '0018-unkeyed-phones': unkeyedPhones,
     '0019-console-sessions': consoleSessions,
-    '0020-sandbox-clock': sandboxClock,
+    '0020-sandbox': sandbox,
   }
   return { getMigrations: async () => migrations }
 }
