@@ -111,7 +111,17 @@ clients
     '--witness-key <vkey>',
     "a witness's C2SP verifier key (from `hejie audit witness keygen`): its cosignatures must verify with it",
   )
-  .option('--scopes <scopes>', 'comma-separated scopes narrowing the client (default: all of its role)')
+  .option(
+    '--scopes <scopes>',
+    'scopes narrowing the client, repeated or separated with commas (default: all of its role)',
+    (value: string, previous: string[] = []) => [
+      ...previous,
+      ...value
+        .split(',')
+        .map((scope) => scope.trim())
+        .filter(Boolean),
+    ],
+  )
   .action(
     async (options: {
       name: string
@@ -120,7 +130,7 @@ clients
       unit?: string
       jurisdiction?: string
       witnessKey?: string
-      scopes?: string
+      scopes?: string[]
     }) => {
       if ((options.role === 'enterprise') !== Boolean(options.enterprise)) {
         throw new Error('--enterprise is required for an enterprise client and not allowed for other clients')
@@ -134,7 +144,7 @@ clients
       if ((options.role === 'witness') !== Boolean(options.witnessKey)) {
         throw new Error('--witness-key is required for a witness client and not allowed for other clients')
       }
-      const scopes = options.scopes?.split(',').map((scope) => scope.trim())
+      const scopes = options.scopes
       const unknown = scopes?.filter((scope) => !isScope(scope)) ?? []
       if (unknown.length > 0) throw new Error(`unknown scopes: ${unknown.join(', ')}`)
       const created = await withDatabase(async (database) => {
