@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { randomUUID } from 'node:crypto'
-import closeWithGrace from 'close-with-grace'
 import { Command, Option } from 'commander'
 import { type Config, ConfigError, loadConfig } from './config.js'
 import { isScope, operator, type Role, type Scope } from './domain/principal.js'
@@ -10,6 +9,7 @@ import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
 import { createClient } from './services/identity/clients.js'
 import { Identity } from './services/identity/identity.js'
 import { jurisdictionByCode } from './services/jurisdictions/tree.js'
+import { stopGracefully } from './shutdown.js'
 import type { Database } from './storage/database.js'
 import { openDatabase } from './storage/database.js'
 import { migrateToLatest } from './storage/migrator.js'
@@ -52,7 +52,7 @@ program
     // The jobs' timers do not hold a process open (inside the gateway the HTTP server does);
     // without this handle the worker would exit as soon as it is idle.
     const keepAlive = setInterval(() => {}, 2 ** 30)
-    closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
+    stopGracefully({ delayMs: config.shutdownTimeoutMs, logger }, async ({ signal, err }) => {
       clearInterval(keepAlive)
       if (err) logger.error({ err }, 'shutting down after an unexpected error')
       else logger.info({ signal }, 'shutting down: finishing in-flight deliveries and runs')
