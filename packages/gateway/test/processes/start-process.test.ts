@@ -85,7 +85,10 @@ t.test(
 
 t.test(`start --demo on a database that has data says how to get credentials (${backend})`, async (t) => {
   // Both runs open the same sealed signing keys.
-  const env = { ...(await databaseEnv(t)), HEJIE_MASTER_KEY: randomBytes(32).toString('base64') }
+  const env: Record<string, string> = {
+    ...(await databaseEnv(t)),
+    HEJIE_MASTER_KEY: randomBytes(32).toString('base64'),
+  }
   const first = startDemo(t, env)
   await until(() => readyUrl(first.output) !== undefined, 'ready line', first.output)
   first.child.kill('SIGTERM')
