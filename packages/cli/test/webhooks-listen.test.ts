@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { createServer as createHttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createServer } from 'node:net'
 import { type HejieEvent, webhooks } from '@hejie/sdk'
@@ -198,6 +199,95 @@ t.test(
     )
     t.match(attempts[3], /→ 400 .*; gave up after 4 attempts$/)
     t.equal(cli.stdout.at(-1), 'Done: 0 forwarded, 1 not accepted.')
+  },
+)
+
+t.test(
+  `after an event not accepted, "to continue from here" starts with that event (${backend})`,
+  async (t) => {
+    // A receiver that refuses the second dispute's event and accepts the others.
+    const secret = newSecret()
+    const refusedDisputes = new Set<string>()
+    const accepted: string[] = []
+    const server = createHttpServer((request, response) => {
+      let body = ''
+      request.on('data', (chunk) => {
+        body += chunk
+      })
+      request.on('end', () => {
+        const event = JSON.parse(body) as HejieEvent
+        const dispute = (event.data.object as { id: string }).id
+        if (refusedDisputes.has(dispute)) {
+          response.writeHead(503).end('busy')
+        } else {
+          accepted.push(event.id)
+          response.writeHead(204).end()
+        }
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    t.teardown(() => {
+      server.closeAllConnections()
+      return new Promise((resolve) => server.close(resolve))
+    })
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`
+    const after = await feedEnd()
+    await regulator.disputes.create(complaint(company.enterprise.id))
+    const refused = await regulator.disputes.create(complaint(company.enterprise.id))
+    refusedDisputes.add(refused.id)
+    await regulator.disputes.create(complaint(company.enterprise.id))
+
+    const cli = runCli(
+      t,
+      [
+        'webhooks',
+        'listen',
+        '--forward-to',
+        url,
+        '--after',
+        after,
+        '--events',
+        'dispute.assigned',
+        '--interval',
+        '0.2',
+      ],
+      { ...credentials, HEJIE_WEBHOOK_SECRET: secret },
+    )
+    await until(() => accepted.length === 2, 'the receiver to accept the first and the third event')
+    const refusedEvent = /(evt_\S+) {2}→ 503 busy .*; gave up after 4 attempts$/.exec(
+      await cli.line(/gave up after 4 attempts$/),
+    )?.[1]
+    t.ok(refusedEvent, 'the refused event is reported')
+    cli.child.kill('SIGINT')
+    t.same(await cli.exited, { code: 0, signal: null })
+    t.same(cli.stdout.slice(-2), [
+      'Stopped: 2 forwarded, 1 not accepted.',
+      `To continue from here, from ${refusedEvent}, the first event not accepted: hejie webhooks listen --forward-to ${url} --after ${accepted[0]}`,
+    ])
+
+    // Continuing as told forwards the refused event again, now that the receiver takes it.
+    refusedDisputes.clear()
+    const again = runCli(
+      t,
+      [
+        'webhooks',
+        'listen',
+        '--forward-to',
+        url,
+        '--after',
+        accepted[0] ?? '',
+        '--events',
+        'dispute.assigned',
+        '--once',
+      ],
+      {
+        ...credentials,
+        HEJIE_WEBHOOK_SECRET: secret,
+      },
+    )
+    t.same(await again.exited, { code: 0, signal: null }, again.stderr.join('\n'))
+    t.equal(accepted[2], refusedEvent, 'the event not accepted comes first')
+    t.equal(accepted.length, 4, 'then the one after it, again')
   },
 )
 

@@ -21,7 +21,7 @@ import { RouteTable } from './http/route-table.js'
 import { serializerFactory } from './http/serialization.js'
 import { refuseUnknownQueryParameters } from './http/strict-query.js'
 import { validatorFactory } from './http/validation.js'
-import { serializeRequest } from './logger.js'
+import { prettyLogs, requestLine, serializeRequest } from './logger.js'
 import { auditRoutes } from './routes/audit.js'
 import { clientRoutes } from './routes/clients.js'
 import { confirmationPageRoutes } from './routes/confirmation-page.js'
@@ -196,6 +196,9 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
  * yet ready (tests may add routes of their own first).
  */
 export function createApp(options: AppOptions): FastifyInstance {
+  // In a terminal a request is one line, written when it is answered; JSON logs keep
+  // Fastify's two (incoming, completed) with their fields, for machines.
+  const oneLinePerRequest = options.logger !== undefined && prettyLogs(options.config)
   const app = Fastify({
     // Whatever logger the app is given logs requests with their URLs redacted: a token in
     // the query string never reaches a log line.
@@ -203,7 +206,10 @@ export function createApp(options: AppOptions): FastifyInstance {
       ? { loggerInstance: options.logger.child({}, { serializers: { req: serializeRequest } }) }
       : { logger: false }),
     genReqId: requestIdFrom,
-    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    logController: new LogController({
+      requestIdLogLabel: 'request_id',
+      disableRequestLogging: oneLinePerRequest,
+    }),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: options.config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
@@ -212,6 +218,11 @@ export function createApp(options: AppOptions): FastifyInstance {
       compilersFactory: { buildValidator: validatorFactory, buildSerializer: serializerFactory },
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
+  if (oneLinePerRequest) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info(requestLine(request, reply.statusCode, reply.elapsedTime))
+    })
+  }
   app.register(hejieApp, options)
   return app
 }

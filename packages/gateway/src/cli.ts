@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { randomUUID } from 'node:crypto'
-import closeWithGrace from 'close-with-grace'
 import { Command, Option } from 'commander'
 import { type Config, ConfigError, loadConfig } from './config.js'
 import { isScope, operator, type Role, type Scope } from './domain/principal.js'
@@ -10,6 +9,7 @@ import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
 import { createClient } from './services/identity/clients.js'
 import { Identity } from './services/identity/identity.js'
 import { jurisdictionByCode } from './services/jurisdictions/tree.js'
+import { stopGracefully } from './shutdown.js'
 import type { Database } from './storage/database.js'
 import { openDatabase } from './storage/database.js'
 import { migrateToLatest } from './storage/migrator.js'
@@ -55,7 +55,7 @@ program
     // The jobs' timers do not hold a process open (inside the gateway the HTTP server does);
     // without this handle the worker would exit as soon as it is idle.
     const keepAlive = setInterval(() => {}, 2 ** 30)
-    closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
+    stopGracefully({ delayMs: config.shutdownTimeoutMs, logger }, async ({ signal, err }) => {
       clearInterval(keepAlive)
       if (err) logger.error({ err }, 'shutting down after an unexpected error')
       else logger.info({ signal }, 'shutting down: finishing in-flight deliveries and runs')
@@ -119,7 +119,17 @@ clients
     '--witness-key <vkey>',
     "a witness's C2SP verifier key (from `hejie audit witness keygen`): its cosignatures must verify with it",
   )
-  .option('--scopes <scopes>', 'comma-separated scopes narrowing the client (default: all of its role)')
+  .option(
+    '--scopes <scopes>',
+    'scopes narrowing the client, repeated or separated with commas (default: all of its role)',
+    (value: string, previous: string[] = []) => [
+      ...previous,
+      ...value
+        .split(',')
+        .map((scope) => scope.trim())
+        .filter(Boolean),
+    ],
+  )
   .action(
     async (options: {
       name: string
@@ -128,7 +138,7 @@ clients
       unit?: string
       jurisdiction?: string
       witnessKey?: string
-      scopes?: string
+      scopes?: string[]
     }) => {
       if ((options.role === 'enterprise') !== Boolean(options.enterprise)) {
         throw new Error('--enterprise is required for an enterprise client and not allowed for other clients')
@@ -142,7 +152,7 @@ clients
       if ((options.role === 'witness') !== Boolean(options.witnessKey)) {
         throw new Error('--witness-key is required for a witness client and not allowed for other clients')
       }
-      const scopes = options.scopes?.split(',').map((scope) => scope.trim())
+      const scopes = options.scopes
       const unknown = scopes?.filter((scope) => !isScope(scope)) ?? []
       if (unknown.length > 0) throw new Error(`unknown scopes: ${unknown.join(', ')}`)
       const created = await withDatabase(async (database) => {

@@ -69,8 +69,21 @@ export function serializeRequest(request: {
   }
 }
 
+/** Whether the logs are for people (`LOG_FORMAT=pretty`, or `auto` in a terminal) rather than JSON. */
+export function prettyLogs(config: Pick<Config, 'logFormat'>): boolean {
+  return config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true)
+}
+
+/**
+ * A request's one line in pretty logs: `GET /v1/disputes?status=assigned 200 12 ms`, its URL
+ * redacted like the JSON logs' (the request id follows it, as on every line of the request).
+ */
+export function requestLine(request: { method: string; url: string }, statusCode: number, ms: number) {
+  return `${request.method} ${redactUrl(request.url)} ${statusCode} ${Math.round(ms)} ms`
+}
+
 export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>): Logger {
-  const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY)
+  const pretty = prettyLogs(config)
   return pino({
     level: config.logLevel,
     redact: { paths: redactedPaths, censor: '[redacted]' },
@@ -79,7 +92,12 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>): Lo
       ? {
           transport: {
             target: 'pino-pretty',
-            options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+            options: {
+              translateTime: 'SYS:HH:MM:ss.l',
+              // The request id ends its request's lines instead of taking a line of its own.
+              ignore: 'pid,hostname,request_id',
+              messageFormat: '{msg}{if request_id} {request_id}{end}',
+            },
           },
         }
       : {}),

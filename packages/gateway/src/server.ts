@@ -1,4 +1,3 @@
-import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import type { Config } from './config.js'
@@ -7,6 +6,7 @@ import { OffsetClock, systemClock } from './domain/clock.js'
 import { createLogger } from './logger.js'
 import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
 import { refreshSandboxClock, refuseMovedClock } from './services/sandbox/clock.js'
+import { stopGracefully } from './shutdown.js'
 import { type Database, openDatabase } from './storage/database.js'
 import { migrateToLatest } from './storage/migrator.js'
 
@@ -48,21 +48,16 @@ export async function startServer(
       { offset_ms: (database.clock as OffsetClock).offsetMs },
       'sandbox mode: the clock can be moved, and /v1/sandbox is open',
     )
-  const demo =
-    options.demo && !(await hasData(database))
-      ? await seedDemo(database, deadlinePolicyFrom(config))
-      : undefined
+  const existing = options.demo ? await hasData(database) : false
+  const demo = options.demo && !existing ? await seedDemo(database, deadlinePolicyFrom(config)) : undefined
 
   const app = await buildApp({ config, database, logger })
-  closeWithGrace(
-    { delay: config.shutdownTimeoutMs, logger: { error: (message: string) => logger.error(message) } },
-    async ({ signal, err }) => {
-      if (err) logger.error({ err }, 'shutting down after an unexpected error')
-      else logger.info({ signal }, 'shutting down: finishing in-flight work')
-      await app.close()
-      logger.info('stopped')
-    },
-  )
+  stopGracefully({ delayMs: config.shutdownTimeoutMs, logger }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after an unexpected error')
+    else logger.info({ signal }, 'shutting down: finishing in-flight work')
+    await app.close()
+    logger.info('stopped')
+  })
   await app.listen({ port: config.port, host: config.host })
   const baseUrl = `http://${config.host}:${(app.server.address() as { port: number }).port}`
   logger.info(
@@ -70,7 +65,34 @@ export async function startServer(
     `Hejie gateway ready on ${baseUrl}`,
   )
   if (demo) process.stdout.write(demoWelcome(baseUrl, demo))
+  else if (existing) process.stdout.write(demoAgain(config))
   return app
+}
+
+/**
+ * What `start --demo` says on a database that already has data: the demo's secrets were
+ * shown when it was loaded and are not kept, so how to get credentials now.
+ */
+const defaultSqlitePath = './data/hejie.db'
+
+function demoAgain(config: Config): string {
+  // Run by `pnpm start` in the repository, the same command is `pnpm gateway …` there.
+  const command = process.env.npm_lifecycle_event === 'start' ? 'pnpm gateway' : 'hejie-gateway'
+  const again = command === 'pnpm gateway' ? 'run pnpm start again' : 'start it again'
+  const afresh =
+    config.databaseUrl !== undefined
+      ? `point DATABASE_URL at an empty database and ${again}`
+      : config.sqlitePath === defaultSqlitePath
+        ? `stop the gateway, delete ./data (rm -rf data), and ${again}`
+        : `stop the gateway, delete ${config.sqlitePath} and its -wal and -shm files, and ${again}`
+  return `
+  The database already holds data, so no demo data was loaded, and the demo's secrets, shown
+  once when it was loaded, are not shown again. To get credentials:
+    make a client:    ${command} clients create --role regulator --name "my desk"
+                      (it prints a client_id and client_secret, once)
+    or start afresh:  ${afresh}
+
+`
 }
 
 function demoWelcome(baseUrl: string, demo: DemoCredentials): string {

@@ -18,6 +18,7 @@ import { downloadBundle } from './audit-export.js'
 import { monitorCommand } from './audit-monitor.js'
 import { progress } from './audit-progress.js'
 import { witnessCommand } from './audit-witness.js'
+import { several } from './options.js'
 
 /**
  * What `hejie audit verify` exits with: scripts must tell "the log is not intact" from "the
@@ -39,10 +40,6 @@ function positive(value: string): number {
   if (!Number.isSafeInteger(number) || number < 1)
     throw new InvalidArgumentError('expected a whole number, 1 or more')
   return number
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value]
 }
 
 function count(value: string): number {
@@ -220,8 +217,8 @@ export function auditCommand(program: Command): void {
     )
     .option(
       '--require-witness <vkey>',
-      "a witness's verifier key (repeatable): the checkpoint must carry its cosignature",
-      collect,
+      "a witness's verifier key (repeat, or separate with commas): the checkpoint must carry its cosignature",
+      several(),
     )
     .option(
       '--witness-threshold <n>',

@@ -4,6 +4,7 @@ import { connect } from '../connection.js'
 import { readJsonObject } from '../json-input.js'
 import { jurisdictionId } from '../jurisdiction-ref.js'
 import { fields, table } from '../output.js'
+import { several } from './options.js'
 
 function json(value: unknown): void {
   console.log(JSON.stringify(value, null, 2))
@@ -136,7 +137,11 @@ export function routingRulesCommand(program: Command): void {
         'walk_in',
       ]),
     )
-    .option('--keyword <word...>', "condition: any of these occurs in the claim or the respondent's name")
+    .option(
+      '--keyword <word...>',
+      "condition: any of these occurs in the claim or the respondent's name (repeat, or separate with commas)",
+      several(),
+    )
     .option('--disabled', 'create it disabled')
     .option('--json', 'print the rule as JSON, as the API returns it')
     .action(async (options: CreateOptions) => {

@@ -6,6 +6,7 @@ import { describeDispute, disputeTable, printJson, statuses } from '../dispute-v
 import { jurisdictionId } from '../jurisdiction-ref.js'
 import { confirmationCommand } from './confirmation.js'
 import { disputeActionCommands } from './dispute-actions.js'
+import { several } from './options.js'
 
 function positiveInteger(value: string): number {
   const number = Number(value)
@@ -40,7 +41,9 @@ export function disputesCommand(program: Command): void {
     .command('list')
     .description('list disputes, newest first')
     .addOption(
-      new Option('--status <status...>', 'only disputes in these statuses').choices(Object.keys(statuses)),
+      new Option('--status <status...>', 'only disputes in these statuses (repeat, or separate with commas)')
+        .choices(Object.keys(statuses))
+        .argParser(several(Object.keys(statuses) as DisputeStatus[])),
     )
     .option(
       '--jurisdiction <id or code>',

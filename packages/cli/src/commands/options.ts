@@ -18,3 +18,25 @@ export function duration(value: string): number {
     throw new InvalidArgumentError('expected a duration such as 30s, 5m or 1h, from 0.1 s to a day')
   return number
 }
+
+/**
+ * The parser of a flag that takes several values: repeated (`--status a --status b`),
+ * separated with commas (`--status a,b`), or both. With `choices`, a value outside them is a
+ * usage error that lists them, as Commander's own `.choices()` does.
+ */
+export function several<T extends string = string>(choices?: readonly T[]) {
+  return (value: string, previous: T[] | undefined): T[] => {
+    const values = value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean)
+    if (values.length === 0) throw new InvalidArgumentError('expected a value')
+    if (choices) {
+      const unknown = values.filter((item) => !(choices as readonly string[]).includes(item))
+      if (unknown.length > 0) {
+        throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.`)
+      }
+    }
+    return [...(previous ?? []), ...(values as T[])]
+  }
+}

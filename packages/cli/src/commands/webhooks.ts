@@ -62,7 +62,7 @@ export function webhooksCommand(program: Command): void {
         .env('HEJIE_WEBHOOK_SECRET')
         .argParser(signingSecret),
     )
-    .option('--events <types>', 'only these event types, separated with commas', eventTypeList)
+    .option('--events <types>', 'only these event types (repeat, or separate with commas)', eventTypeList)
     .option('--allow-remote', 'allow a --forward-to host other than this machine')
     .option('--once', 'forward the events after --after that the feed holds now, then stop')
     .option('--interval <seconds>', 'how often to ask for new events once caught up', seconds, 2)
@@ -111,7 +111,10 @@ ${eventTypesHelp()}`,
       const forwarder = new Forwarder({ url: target, secret, signal: stop.signal, retryDelaysMs })
       const counts = { delivered: 0, failed: 0 }
       let lastSequence = Number.NEGATIVE_INFINITY
+      // Where a later run continues: after the last event forwarded before the first one not
+      // accepted, so that continuing from there forwards that one again.
       let settledAfter = options.after
+      let firstFailed: string | undefined
       try {
         const who = me.enterprise ? `${me.enterprise.name} (${me.enterprise.id})` : `the ${me.role}`
         console.log(`Forwarding the events of ${who} to ${target.href}`)
@@ -146,7 +149,11 @@ ${eventTypesHelp()}`,
             )
             if (outcome === 'stopped') return
             counts[outcome] += 1
-            settledAfter = event.id
+            if (outcome === 'failed' && firstFailed === undefined) {
+              firstFailed = event.id
+              settledAfter ??= after
+            }
+            if (firstFailed === undefined) settledAfter = event.id
           },
           onTrouble: (message) => console.error(`hejie: ${message}`),
         })
@@ -159,9 +166,12 @@ ${eventTypesHelp()}`,
       const failed = counts.failed > 0 ? `, ${counts.failed} not accepted` : ''
       console.log(`${options.once ? 'Done' : 'Stopped'}: ${counts.delivered} forwarded${failed}.`)
       if (!options.once && settledAfter) {
+        const from = firstFailed ? `, from ${firstFailed}, the first event not accepted` : ''
         console.log(
-          `To continue from here: hejie webhooks listen --forward-to ${quoted(target.href)} --after ${settledAfter}`,
+          `To continue from here${from}: hejie webhooks listen --forward-to ${quoted(target.href)} --after ${settledAfter}`,
         )
+      } else if (!options.once && firstFailed) {
+        console.log(`${firstFailed} was not accepted, and the feed has no event before it to continue after.`)
       }
       if (options.once && counts.failed > 0) process.exitCode = 1
     })
