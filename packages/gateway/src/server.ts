@@ -135,5 +135,13 @@ ${below}
   Web console (控制台): ${baseUrl}/console, sign in with any client above
   API reference: ${baseUrl}/docs
 
+  To follow docs/getting-started.md (docs/zh/getting-started.md), paste these lines into
+  another terminal, in this repository:
+
+export HEJIE_BASE_URL=${baseUrl}
+export ENTERPRISE_ID=${enterprise.enterpriseId}
+export ENTERPRISE_CLIENT_ID=${enterprise.clientId} ENTERPRISE_CLIENT_SECRET=${enterprise.clientSecret}
+export REGULATOR_CLIENT_ID=${regulator.clientId} REGULATOR_CLIENT_SECRET=${regulator.clientSecret}
+
 `
 }

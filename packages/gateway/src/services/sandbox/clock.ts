@@ -6,7 +6,6 @@ import type { Schema } from '../../storage/schema.js'
 import { rootJurisdiction } from '../jurisdictions/tree.js'
 import { runWrite, type WriteContext, type WriteOutcome } from '../write/index.js'
 
-const DAY_MS = 24 * 60 * 60 * 1000
 const ROW_ID = 1
 
 /** How far to move the clock: working days (Asia/Shanghai calendar) and hours, added together. */
