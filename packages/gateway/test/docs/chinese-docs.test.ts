@@ -155,3 +155,14 @@ for (const pair of pairs) {
     })
   })
 }
+
+t.test(
+  'docs/zh/errors.md has a row for every error code of docs/errors.md, the code unchanged',
+  async (t) => {
+    const codes = (text: string) =>
+      [...text.matchAll(/^\|\s*`([a-z_]+)`\s*\|/gm)].map((match) => match[1] as string)
+    const english = codes(read('docs/errors.md'))
+    t.ok(english.length > 40, `${english.length} codes in docs/errors.md`)
+    t.same(codes(read('docs/zh/errors.md')), english, 'the same codes, in the same order')
+  },
+)
