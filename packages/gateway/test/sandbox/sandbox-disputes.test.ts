@@ -23,7 +23,10 @@ async function sandbox(t: { teardown(fn: () => unknown): void }, config: Partial
 t.test('the generator has complaints of each of the ten problem types, written in Chinese', async (t) => {
   t.same([...templatesByProblemType().keys()].sort(), [...problemTypes].sort())
   let n = 0
-  const cycle = () => (n += 0.37) % 1
+  const cycle = () => {
+    n += 0.37
+    return n % 1
+  }
   const body = generatedComplaint(
     new Date(),
     { business: { name: '某某水果摊', address: '北京市丰台区' } },
