@@ -25,9 +25,9 @@ export function escapeXml(text: string): string {
     .replace(/'/g, '&#39;')
 }
 
-function open(title: string): string {
+function open(kind: 'line-chart' | 'bar-chart', title: string): string {
   return (
-    `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeXml(title)}">` +
+    `<svg class="${kind}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeXml(title)}">` +
     `<title>${escapeXml(title)}</title>`
   )
 }
@@ -50,7 +50,7 @@ function gridline(fraction: number, label: string): string {
 /** Rates by month, 0–100 %; each series a polyline broken where a value is null. */
 export function lineChart(title: string, labels: string[], series: Series[]): string {
   const n = labels.length
-  const parts = [open(title)]
+  const parts = [open('line-chart', title)]
   for (const f of [0, 0.25, 0.5, 0.75, 1]) parts.push(gridline(f, `${f * 100}%`))
   labels.forEach((label, i) => {
     parts.push(text(x(i, n), HEIGHT - PAD.bottom + 18, label))
@@ -89,7 +89,7 @@ export function barChart(title: string, labels: string[], values: number[], colo
   const n = labels.length
   const top = niceMax(Math.max(0, ...values))
   const slot = PLOT_W / Math.max(n, 1)
-  const parts = [open(title)]
+  const parts = [open('bar-chart', title)]
   for (const f of [0, 0.5, 1]) parts.push(gridline(f, String(Math.round(top * f))))
   values.forEach((value, i) => {
     const height = (value / top) * PLOT_H
