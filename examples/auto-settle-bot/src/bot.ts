@@ -5,6 +5,7 @@ import {
   current,
   type Hands,
   idempotencyKey,
+  PaidButNotRecorded,
   reportFulfilled,
   settleAndRefund,
   touchedByPeople,
@@ -163,6 +164,9 @@ async function work(context: Context, dispute: Dispute, entry: Taken): Promise<R
   try {
     return await afterSettling(context, await settleAndRefund(context.hands, dispute, entry), entry)
   } catch (error) {
+    if (error instanceof PaidButNotRecorded) {
+      return forPeople(context, dispute, 'moved_by_person', `${error.message}: record the refund by hand`)
+    }
     if (!(error instanceof PreconditionFailedError)) throw error
     const now = (await current(context.hejie, dispute.id)) ?? dispute
     return forPeople(

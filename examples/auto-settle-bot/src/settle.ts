@@ -7,6 +7,7 @@ import {
   type Hejie,
   type Money,
   NotFoundError,
+  PreconditionFailedError,
 } from '@hejie/sdk'
 import type { Taken } from './state.js'
 
@@ -54,11 +55,18 @@ export async function settleAndRefund(hands: Hands, start: Dispute, taken: Taken
   const { hejie } = hands
   let dispute = start
   const amount: Money = { amount: taken.amountFen, currency: 'CNY' }
+  // Where the API takes no If-Match, or money moves first: is it still the version we hold?
+  const check = async (step: Step) => {
+    await hands.beforeWrite?.(step, dispute)
+    const now = await hejie.disputes.retrieve(dispute.id)
+    return { now, unchanged: now.version === dispute.version }
+  }
   const write = async <T>(
     step: Step,
     send: (options: { ifMatch: number; idempotencyKey: string }) => Promise<T>,
+    checked = false,
   ) => {
-    await hands.beforeWrite?.(step, dispute)
+    if (!checked) await hands.beforeWrite?.(step, dispute)
     const result = await send({ ifMatch: dispute.version, idempotencyKey: idempotencyKey(step, dispute.id) })
     dispute = { ...dispute, version: dispute.version + 1 }
     return result
@@ -99,16 +107,22 @@ export async function settleAndRefund(hands: Hands, start: Dispute, taken: Taken
 
   if (dispute.status === 'settled' && dispute.refunded.amount < amount.amount) {
     const reference = refundReference(dispute.id)
+    const { now, unchanged } = await check('refund')
+    if (!unchanged) return now
     await hands.pay(reference, amount)
     try {
-      await write('refund', (options) =>
-        hejie.disputes.recordRefund(
-          dispute.id,
-          { amount, method: hands.refundMethod, reference, refunded_at: taken.decidedAt },
-          options,
-        ),
+      await write(
+        'refund',
+        (options) =>
+          hejie.disputes.recordRefund(
+            dispute.id,
+            { amount, method: hands.refundMethod, reference, refunded_at: taken.decidedAt },
+            options,
+          ),
+        true,
       )
     } catch (error) {
+      if (error instanceof PreconditionFailedError) throw new PaidButNotRecorded(reference, amount)
       // Recorded already under another key (the state file was lost): the reference says so.
       if (!(error instanceof ConflictError)) throw error
       dispute = await hejie.disputes.retrieve(dispute.id)
@@ -117,10 +131,9 @@ export async function settleAndRefund(hands: Hands, start: Dispute, taken: Taken
   }
 
   if (dispute.status === 'settled' && !taken.confirmationRequested) {
-    // The only step without If-Match in the API: check the version just before instead.
-    await hands.beforeWrite?.('confirmation', dispute)
-    const now = await hejie.disputes.retrieve(dispute.id)
-    if (now.version !== dispute.version) return now
+    // The only step whose route takes no If-Match: the version is checked just before instead.
+    const { now, unchanged } = await check('confirmation')
+    if (!unchanged) return now
     const request = await hejie.disputes.requestConfirmation(dispute.id, {
       idempotencyKey: idempotencyKey('confirmation', dispute.id),
     })
@@ -130,6 +143,19 @@ export async function settleAndRefund(hands: Hands, start: Dispute, taken: Taken
     dispute = { ...now, version: now.version + 1 }
   }
   return dispute
+}
+
+/** A person changed the dispute between the payment and its record: the money went out, Hejie does not know yet. */
+export class PaidButNotRecorded extends Error {
+  override name = 'PaidButNotRecorded'
+  constructor(
+    readonly reference: string,
+    readonly amount: Money,
+  ) {
+    super(
+      `paid ${yuan(amount)} under reference ${reference}, but the dispute changed before the refund was recorded`,
+    )
+  }
 }
 
 /** Reports a confirmed settlement carried out: the dispute closes as settled. */
