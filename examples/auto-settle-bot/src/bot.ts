@@ -61,15 +61,17 @@ export async function runPass(hejie: Hejie, options: PassOptions): Promise<Repor
   const context: Context = { hejie, hands, policy, state, now, botClientId: me.client_id }
 
   const report: ReportLine[] = []
-  const note = (line: ReportLine | undefined) => {
+  const note = (line: ReportLine | undefined, quietWhileWaiting = false) => {
     if (!line) return
+    report.push(line)
+    // A dispute still waiting for its consumer is in the report, but not logged on every pass.
+    if (quietWhileWaiting && line.result === 'awaiting_consumer') return
     log(
       `${line.dispute} (ticket ${line.ticket}): ${line.result}${line.reason ? ` [${line.reason}]` : ''}: ${line.detail}`,
     )
-    report.push(line)
   }
   const taken = Object.entries(state.disputes).filter(([, entry]) => entry.status === 'taken')
-  for (const [id] of taken) note(await guarded(context, id, () => carryOn(context, id)))
+  for (const [id] of taken) note(await guarded(context, id, () => carryOn(context, id)), true)
 
   for await (const event of hejie.events.list({
     after: state.cursor,
@@ -99,9 +101,8 @@ async function consider(context: Context, id: string): Promise<ReportLine | unde
   const { hejie, hands, policy, state } = context
   const dispute = await current(hejie, id)
   if (!dispute) return undefined
-  if (dispute.status !== 'assigned') {
-    return forPeople(context, dispute, 'moved_by_person', `already ${dispute.status} when the bot read it`)
-  }
+  // Taken by someone before the bot saw it (or by the bot itself, if its state file was lost): not the bot's.
+  if (dispute.status !== 'assigned') return undefined
   const verdict = judge(dispute, policy, policy.dailyBudgetFen - state.budget.spentFen)
   if (!verdict.take) return forPeople(context, dispute, verdict.reason, verdict.detail)
 
