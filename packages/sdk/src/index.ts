@@ -117,6 +117,7 @@ export type {
   Routing,
   RoutingRule,
   SandboxClock,
+  SandboxDisputeList,
   Settlement,
   StatsGroup,
   StatsReport,
@@ -191,7 +192,13 @@ export type {
   RoutingRules,
   RoutingRuleUpdateParams,
 } from './resources/routing-rules.js'
-export type { ClockAdvance, Sandbox, SandboxClockResource } from './resources/sandbox.js'
+export type {
+  ClockAdvance,
+  Sandbox,
+  SandboxClockResource,
+  SandboxDisputes,
+  SandboxDisputesParams,
+} from './resources/sandbox.js'
 export type { Stats, StatsRankingsParams, StatsRetrieveParams } from './resources/stats.js'
 export type {
   WebhookDeliveryListParams,

@@ -55,6 +55,8 @@ export type RankingMetric = Ranking['metric']
 export type RiskSignal = Schemas['RiskSignal']
 /** The sandbox's clock (`GET /v1/sandbox/clock`). */
 export type SandboxClock = Schemas['SandboxClock']
+/** What `POST /v1/sandbox/disputes` answers: the disputes made, each with `sandbox: true`. */
+export type SandboxDisputeList = Schemas['SandboxDisputeList']
 export type RiskSignalKind = RiskSignal['kind']
 /** One of the bureau's own units that handle complaints (接诉即办). */
 export type HandlingUnit = Schemas['HandlingUnit']
