@@ -5,6 +5,7 @@ import { type Config, publicUrlOf } from './config.js'
 import { PhoneKeyer } from './domain/phone-key.js'
 import { authenticationPlugin } from './http/authentication.js'
 import { FormProofs } from './http/confirmation-page/form-proof.js'
+import { ConsoleAssets, DEFAULT_CONSOLE_DIR } from './http/console/assets.js'
 import { declareMechanismResponses } from './http/declared-responses.js'
 import { metricsPlugin } from './http/metrics.js'
 import { openapiPlugin } from './http/openapi.js'
@@ -25,6 +26,8 @@ import { auditRoutes } from './routes/audit.js'
 import { clientRoutes } from './routes/clients.js'
 import { confirmationPageRoutes } from './routes/confirmation-page.js'
 import { confirmationRoutes } from './routes/confirmations.js'
+import { consolePageRoutes } from './routes/console-pages.js'
+import { consoleSessionRoutes } from './routes/console-session.js'
 import { dispatchRoutes } from './routes/dispatch.js'
 import { disputeRoutes } from './routes/disputes.js'
 import { enterpriseRoutes } from './routes/enterprises.js'
@@ -49,6 +52,7 @@ import { rankingSchemas } from './schemas/rankings.js'
 import { riskSignalSchemas } from './schemas/risk-signals.js'
 import { statsSchemas } from './schemas/stats.js'
 import { webhookSchemas } from './schemas/webhooks.js'
+import { ConsoleSessions } from './services/console/sessions.js'
 import { deadlinePolicyFrom } from './services/disputes/deadline-policy.js'
 import { Identity } from './services/identity/identity.js'
 import type { Database } from './storage/database.js'
@@ -151,6 +155,22 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   await app.register(fileRoutes)
   for (const schema of auditSchemas) app.addSchema(schema)
   await app.register(auditRoutes, { identity, origin: options.config.auditOrigin })
+  const consoleSessions = new ConsoleSessions(
+    options.database,
+    {
+      lifetimeMs: options.config.consoleSessionHours * 3_600_000,
+      idleMs: options.config.consoleIdleMinutes * 60_000,
+    },
+    identity.masterKey.derive('console csrf'),
+  )
+  await app.register(consoleSessionRoutes, {
+    sessions: consoleSessions,
+    identity,
+    signInRateLimit: options.config.tokenRateLimit,
+  })
+  await app.register(consolePageRoutes, {
+    assets: ConsoleAssets.load(options.config.consoleDir ?? DEFAULT_CONSOLE_DIR),
+  })
   const jobs = startJobs(gatewayJobProcess(options.config), {
     config: options.config,
     database: options.database,

@@ -188,6 +188,27 @@ export const variables = {
     integer(1, 2160),
     'How long a consumer confirmation link stays open.',
   ),
+  consoleSessionHours: variable(
+    'HEJIE_CONSOLE_SESSION_HOURS',
+    8,
+    '`8`',
+    integer(1, 24),
+    'How long a sign-in to the web console (`/console`) lasts at most, however active.',
+  ),
+  consoleDir: variable<string | undefined>(
+    'HEJIE_CONSOLE_DIR',
+    undefined,
+    'unset (`packages/console/dist` of this repository)',
+    text,
+    'The built web console that `/console` serves (its `index.html` and `assets/`).',
+  ),
+  consoleIdleMinutes: variable(
+    'HEJIE_CONSOLE_IDLE_MINUTES',
+    30,
+    '`30`',
+    integer(1, 480),
+    'A console session unused for this long ends (each access token the page fetches is a use).',
+  ),
   tokenIssuer: variable(
     'HEJIE_TOKEN_ISSUER',
     'urn:hejie:gateway',

@@ -80,6 +80,11 @@ export const openapiPlugin = fp(
             description:
               'The consumer’s own page (`/c/{token}`, HTML, no script): the code, then the masked settlement, the decision and the rating. Not for integrators to call; documented so its answers are part of the contract (docs/confirmation.md).',
           },
+          {
+            name: 'console',
+            description:
+              'The web console’s sign-in (`/console`): a session cookie for the console’s own endpoints, exchanged for access tokens the page sends to `/v1` as Bearer (docs/console.md).',
+          },
           { name: 'operations', description: 'Health, readiness and metrics for operators.' },
         ],
         security: [{ bearerAuth: [] }],

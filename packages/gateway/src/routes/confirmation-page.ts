@@ -11,7 +11,7 @@ import {
 } from '../domain/confirmation/answers.js'
 import { hashLinkToken } from '../domain/confirmation/secrets.js'
 import { unstorableTextReason } from '../domain/storable-text.js'
-import { cookieValue, FORM_COOKIE, FormProofs } from '../http/confirmation-page/form-proof.js'
+import { FORM_COOKIE, FormProofs } from '../http/confirmation-page/form-proof.js'
 import { LinkBudget } from '../http/confirmation-page/link-budget.js'
 import {
   codePage,
@@ -23,6 +23,7 @@ import {
 } from '../http/confirmation-page/render.js'
 import { stylesheetHash } from '../http/confirmation-page/stylesheet.js'
 import { type PageLanguage, pageLanguages, texts } from '../http/confirmation-page/texts.js'
+import { cookieValue } from '../http/cookies.js'
 import { toProblem } from '../http/problem-handler.js'
 import { ConfirmationForm } from '../schemas/confirmations.js'
 import { checkCode } from '../services/confirmations/code-check.js'

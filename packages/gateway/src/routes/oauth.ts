@@ -28,16 +28,6 @@ class OAuthProblem extends Error {
   }
 }
 
-const TokenResponse = Type.Object(
-  {
-    access_token: Type.String(),
-    token_type: Type.Literal('Bearer'),
-    expires_in: Type.Integer({ description: 'Seconds until the token expires (at most 900).' }),
-    scope: Type.String({ description: 'Space-separated scopes the token carries.' }),
-  },
-  { $id: 'TokenResponse' },
-)
-
 const OAuthErrorBody = Type.Object(
   {
     error: StringEnum([
@@ -156,7 +146,6 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ identity: Identity; tokenR
   { identity, tokenRateLimit },
 ) => {
   await app.register(formBody)
-  app.addSchema(TokenResponse)
   app.addSchema(OAuthErrorBody)
 
   const sendOAuthError = (reply: FastifyReply, problem: OAuthProblem) => {

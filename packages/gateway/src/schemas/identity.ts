@@ -176,4 +176,23 @@ export const Me = Type.Object(
   { $id: 'Me', description: 'A regulator has its jurisdiction; an enterprise client its enterprise.' },
 )
 
-export const identitySchemas = [Enterprise, EnterpriseList, ApiClient, ApiClientWithSecret, ApiClientList, Me]
+/** An access token, from `POST /v1/oauth/token` or, for the console, `POST /console/session/token`. */
+export const TokenResponse = Type.Object(
+  {
+    access_token: Type.String(),
+    token_type: Type.Literal('Bearer'),
+    expires_in: Type.Integer({ description: 'Seconds until the token expires (at most 900).' }),
+    scope: Type.String({ description: 'Space-separated scopes the token carries.' }),
+  },
+  { $id: 'TokenResponse' },
+)
+
+export const identitySchemas = [
+  TokenResponse,
+  Enterprise,
+  EnterpriseList,
+  ApiClient,
+  ApiClientWithSecret,
+  ApiClientList,
+  Me,
+]

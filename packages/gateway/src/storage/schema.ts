@@ -178,6 +178,17 @@ export interface ApiClientTable {
   revoked_at: string | null
 }
 
+/** A sign-in session of the web console; the browser's cookie holds the secret, this row its hash. */
+export interface ConsoleSessionTable {
+  secret_hash: string
+  client_id: string
+  created_at: string
+  /** The absolute end: sign-in time plus the session lifetime. */
+  expires_at: string
+  /** Moved forward by each use; the session ends when it passes. */
+  idle_expires_at: string
+}
+
 /** Ed25519 keys that sign access tokens and audit checkpoints; private halves encrypted at rest. */
 export interface SigningKeyTable {
   kid: string
@@ -491,6 +502,7 @@ export interface Schema {
   dispatch_generation: DispatchGenerationTable
   risk_signals: RiskSignalTable
   api_clients: ApiClientTable
+  console_sessions: ConsoleSessionTable
   signing_keys: SigningKeyTable
   idempotency_keys: IdempotencyKeyTable
   events: EventTable

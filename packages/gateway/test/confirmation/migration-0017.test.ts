@@ -57,7 +57,11 @@ t.test(
       database.db,
     )
 
-    t.same(await migrateToLatest(database), ['0017-consumer-confirmation', '0018-unkeyed-phones'])
+    t.same(await migrateToLatest(database), [
+      '0017-consumer-confirmation',
+      '0018-unkeyed-phones',
+      '0019-console-sessions',
+    ])
     const { app } = await testApp(t, { database })
     const regulator = as(app, await accessToken(app, await regulatorCredentials(database)))
     const before = await regulator({ method: 'GET', url: '/v1/disputes/dsp_old' })

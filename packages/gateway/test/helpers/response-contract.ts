@@ -58,7 +58,15 @@ export function contractViolation(response: ObservedResponse): string | undefine
   if (!operation) {
     // Not an operation of the contract (a route a test adds, an unknown path, another
     // method): its errors must still be problems.
-    if (response.status >= 400 && !problem && template === undefined && !path.startsWith('/test/')) {
+    // The console's pages answer HTML, errors included (API.md, "Hardening rules").
+    const consolePage = path.startsWith('/console') && response.contentType?.startsWith('text/html')
+    if (
+      response.status >= 400 &&
+      !problem &&
+      template === undefined &&
+      !path.startsWith('/test/') &&
+      !consolePage
+    ) {
       return `${label} with ${response.contentType}, not a problem`
     }
     if (problem) return bodyViolation(label, 'spec#/components/schemas/Problem', response.body)

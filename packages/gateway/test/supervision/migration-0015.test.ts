@@ -55,6 +55,7 @@ t.test(
       '0016-evidence-files',
       '0017-consumer-confirmation',
       '0018-unkeyed-phones',
+      '0019-console-sessions',
     ])
     const keys = async () =>
       Object.fromEntries(

@@ -1046,6 +1046,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/console/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The console session of this browser
+         * @description For a page that was reloaded: its CSRF token and who is signed in. Counts as a use of the session.
+         */
+        get: operations["getConsoleSession"];
+        put?: never;
+        /**
+         * Sign in to the web console with a client’s credentials
+         * @description Sets the HttpOnly, SameSite=Strict session cookie (path `/console`; Secure over HTTPS) and answers the session with its CSRF token. Wrong, unknown or revoked credentials: 401 `invalid_client`.
+         */
+        post: operations["createConsoleSession"];
+        /**
+         * Sign out of the console
+         * @description Needs the session cookie and the `x-csrf-token` header; ends the session and clears the cookie.
+         */
+        delete: operations["deleteConsoleSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/session/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A fresh access token for the signed-in client
+         * @description Needs the session cookie and the `x-csrf-token` header. The page keeps the token in memory and sends it to `/v1` as Bearer. Counts as a use of the session.
+         */
+        post: operations["createConsoleToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1060,7 +1108,7 @@ export interface components {
              * @description Stable identifier; see docs/errors.md.
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_json" | "malformed_url" | "invalid_cursor" | "unauthenticated" | "invalid_token" | "forbidden" | "not_found" | "file_content_erased" | "method_not_allowed" | "conflict" | "invalid_transition" | "idempotency_key_in_use" | "no_settlement" | "consumer_already_answered" | "last_regulator_client" | "precondition_failed" | "payload_too_large" | "file_too_large" | "uri_too_long" | "unsupported_media_type" | "unsupported_file_type" | "unprocessable" | "idempotency_key_reused" | "refund_exceeds_settlement" | "enterprise_not_active" | "unit_not_active" | "no_dispatch_target" | "invalid_evidence" | "time_in_future" | "time_before_assignment" | "webhook_url_not_allowed" | "cosignature_invalid" | "cosignature_stale" | "rate_limited" | "internal_error" | "database_unavailable" | "storage_full" | "not_ready";
+            code: "validation_failed" | "malformed_json" | "malformed_url" | "invalid_cursor" | "unauthenticated" | "invalid_token" | "invalid_client" | "console_session_required" | "console_session_expired" | "csrf_failed" | "https_required" | "forbidden" | "not_found" | "file_content_erased" | "method_not_allowed" | "conflict" | "invalid_transition" | "idempotency_key_in_use" | "no_settlement" | "consumer_already_answered" | "last_regulator_client" | "precondition_failed" | "payload_too_large" | "file_too_large" | "uri_too_long" | "unsupported_media_type" | "unsupported_file_type" | "unprocessable" | "idempotency_key_reused" | "refund_exceeds_settlement" | "enterprise_not_active" | "unit_not_active" | "no_dispatch_target" | "invalid_evidence" | "time_in_future" | "time_before_assignment" | "webhook_url_not_allowed" | "cosignature_invalid" | "cosignature_stale" | "rate_limited" | "internal_error" | "database_unavailable" | "storage_full" | "not_ready";
             request_id: string;
             errors?: {
                 path: string;
@@ -1068,6 +1116,15 @@ export interface components {
             }[];
         } & {
             [key: string]: unknown;
+        };
+        TokenResponse: {
+            access_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            /** @description Seconds until the token expires (at most 900). */
+            expires_in: number;
+            /** @description Space-separated scopes the token carries. */
+            scope: string;
         };
         Enterprise: {
             /** @example ent_01jdq2v8a3k9f0m7c5x4z6w2ht */
@@ -2019,15 +2076,6 @@ export interface components {
             /** @enum {string} */
             status: "ok";
         };
-        TokenResponse: {
-            access_token: string;
-            /** @enum {string} */
-            token_type: "Bearer";
-            /** @description Seconds until the token expires (at most 900). */
-            expires_in: number;
-            /** @description Space-separated scopes the token carries. */
-            scope: string;
-        };
         OAuthError: {
             /** @enum {string} */
             error: "invalid_request" | "invalid_client" | "unsupported_grant_type" | "invalid_scope" | "temporarily_unavailable";
@@ -2044,6 +2092,30 @@ export interface components {
             } & {
                 [key: string]: unknown;
             })[];
+        };
+        ConsoleSession: {
+            /** @enum {string} */
+            object: "console_session";
+            /** @description Send it as `x-csrf-token` with every other console request; only a page of this origin can read it. */
+            csrf_token: string;
+            /**
+             * Format: date-time
+             * @description The absolute end of the session.
+             */
+            expires_at: string;
+            /**
+             * Format: date-time
+             * @description When the session ends unless used: each token fetched moves it forward.
+             */
+            idle_expires_at: string;
+            idle_timeout_seconds: number;
+            principal: {
+                role: string;
+                client_id: string;
+                enterprise_id: string | null;
+                jurisdiction_id: string | null;
+                unit_id: string | null;
+            };
         };
     };
     responses: never;
@@ -11147,6 +11219,361 @@ export interface operations {
             };
             /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getConsoleSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSession"];
+                };
+            };
+            /** @description The request is not valid: `validation_failed` (fields, query parameters, unknown names, text that cannot be stored), `malformed_json`, `malformed_url`, `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `console_session_required` (no sign-in cookie, or an unknown one) or `console_session_expired` (8 h after sign-in, 30 min unused, or the client revoked) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `csrf_failed`: the `x-csrf-token` header is missing or wrong; or `https_required`: plain HTTP at an address other than the machine itself */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createConsoleSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    client_id: string;
+                    client_secret: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSession"];
+                };
+            };
+            /** @description The request is not valid: `validation_failed` (fields, query parameters, unknown names, text that cannot be stored), `malformed_json`, `malformed_url`, `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_client`: unknown client, wrong secret, or a revoked client */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `https_required`: plain HTTP at an address other than the machine itself */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteConsoleSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: `validation_failed` (fields, query parameters, unknown names, text that cannot be stored), `malformed_json`, `malformed_url`, `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `console_session_required` (no sign-in cookie, or an unknown one) or `console_session_expired` (8 h after sign-in, 30 min unused, or the client revoked) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `csrf_failed`: the `x-csrf-token` header is missing or wrong; or `https_required`: plain HTTP at an address other than the machine itself */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`); see `retry-after` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach (`database_unavailable`) or full (`storage_full`); see `retry-after` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createConsoleToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description The request is not valid: `validation_failed` (fields, query parameters, unknown names, text that cannot be stored), `malformed_json`, `malformed_url`, `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `console_session_required` (no sign-in cookie, or an unknown one) or `console_session_expired` (8 h after sign-in, 30 min unused, or the client revoked) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `csrf_failed`: the `x-csrf-token` header is missing or wrong; or `https_required`: plain HTTP at an address other than the machine itself */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path does not take the method used (`method_not_allowed`); `Allow` lists those it takes */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -61,14 +61,3 @@ function same(given: string, expected: string): boolean {
   const b = Buffer.from(expected)
   return a.length === b.length && timingSafeEqual(a, b)
 }
-
-/** The value of one cookie in a Cookie header, if sent once. */
-export function cookieValue(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined
-  const values = header
-    .split(';')
-    .map((part) => part.trim())
-    .filter((part) => part.startsWith(`${name}=`))
-    .map((part) => part.slice(name.length + 1))
-  return values.length === 1 ? values[0] : undefined
-}

@@ -18,6 +18,7 @@ import { riskSignals } from './0015-risk-signals.js'
 import { evidenceFiles } from './0016-evidence-files.js'
 import { consumerConfirmation } from './0017-consumer-confirmation.js'
 import { unkeyedPhones } from './0018-unkeyed-phones.js'
+import { consoleSessions } from './0019-console-sessions.js'
 
 /**
  * Every migration, in order. Migrations are forward-only and written for both dialects;
@@ -43,6 +44,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0016-evidence-files': evidenceFiles(dialect),
     '0017-consumer-confirmation': consumerConfirmation(dialect),
     '0018-unkeyed-phones': unkeyedPhones,
+    '0019-console-sessions': consoleSessions,
   }
   return { getMigrations: async () => migrations }
 }
