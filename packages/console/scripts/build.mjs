@@ -48,6 +48,7 @@ const html = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>和解 · 消费纠纷在线处理</title>
+<link rel="icon" href="data:,">
 ${stylesheet ? `<link rel="stylesheet" href="/console/assets/${stylesheet}">\n` : ''}${preloads
   .map((p) => `<link rel="modulepreload" href="/console/assets/${p}">\n`)
   .join('')}<script type="module" src="/console/assets/${script}"></script>

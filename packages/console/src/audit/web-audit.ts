@@ -16,33 +16,40 @@ export interface Jwks {
 }
 
 export interface BundleProgress {
-  entries: number
+  entries?: number
+  bytesRead?: number
 }
 
+/** The part of `@hejie/sdk/web-audit` the console uses, as that module names it. */
 interface Verifier {
   verifyCheckpointSignature(
     checkpoint: AuditCheckpoint,
     jwks: Jwks,
   ): Promise<{ ok: boolean; kid?: string; message: string }>
-  verifyAuditEntry(input: {
+  /** Proves the entry (leaf hash from its bytes, inclusion proof) and holds the timeline line to it. */
+  verifyTimelineEntry(input: {
     entry: AuditEntry
     proof: InclusionProof
     checkpoint: AuditCheckpoint
-  }): Promise<{
-    ok: boolean
-    message: string
-  }>
-  verifyTimelineEntry(input: {
-    timelineEntry: TimelineEntry
-    entry: AuditEntry
+    timeline: TimelineEntry
+    disputeId?: string
   }): Promise<{ ok: boolean; message: string }>
   verifyAuditBundle(
-    stream: ReadableStream<Uint8Array>,
-    options: { onProgress?: (progress: BundleProgress) => void },
-  ): Promise<{ ok: boolean; entries: number; message: string }>
+    source: ReadableStream<Uint8Array>,
+    options: { totalBytes?: number; onProgress?: (progress: BundleProgress) => void },
+  ): Promise<{
+    ok: boolean
+    signature: { ok: boolean; message: string }
+    manifest: { ok: boolean; problems: string[] }
+    entries: { read: number; verified: number; failed: number; failures: { message?: string }[] }
+  }>
 }
 
-/** Loaded on first use, so the verifier's code is fetched only by pages that verify. */
+/**
+ * Loaded on first use, so the verifier's code is fetched only by pages that verify. Until
+ * the browser verifier is part of the SDK this answers nothing, and every check says
+ * "unavailable".
+ */
 async function verifier(): Promise<Verifier | undefined> {
   return undefined
 }
@@ -56,22 +63,29 @@ function verdict(result: { ok: boolean; message: string }): Verdict {
   return result.ok ? { state: 'ok', message: result.message } : { state: 'failed', message: result.message }
 }
 
-/** Checks the checkpoint's signature against the JWKS once, then the entry's proof under it. */
+/** Checks the checkpoint's signature against the JWKS, then the entry's proof and the timeline line under it. */
 export async function verifyTimeline(input: {
   checkpoint: AuditCheckpoint
   jwks: Jwks
   entry: AuditEntry
   proof: InclusionProof
   timelineEntry: TimelineEntry
+  disputeId: string
 }): Promise<Verdict> {
   const v = await verifier()
   if (!v) return unavailable
   try {
     const signature = await v.verifyCheckpointSignature(input.checkpoint, input.jwks)
     if (!signature.ok) return verdict(signature)
-    const inclusion = await v.verifyAuditEntry(input)
-    if (!inclusion.ok) return verdict(inclusion)
-    return verdict(await v.verifyTimelineEntry(input))
+    return verdict(
+      await v.verifyTimelineEntry({
+        entry: input.entry,
+        proof: input.proof,
+        checkpoint: input.checkpoint,
+        timeline: input.timelineEntry,
+        disputeId: input.disputeId,
+      }),
+    )
   } catch (error) {
     return { state: 'failed', message: error instanceof Error ? error.message : String(error) }
   }
@@ -84,8 +98,17 @@ export async function verifyBundle(
   const v = await verifier()
   if (!v) return unavailable
   try {
-    const result = await v.verifyAuditBundle(file.stream(), { onProgress })
-    return { ...verdict(result), entries: result.entries }
+    const report = await v.verifyAuditBundle(file.stream(), { totalBytes: file.size, onProgress })
+    const message = report.ok
+      ? `${report.entries.verified}`
+      : [
+          report.signature.ok ? undefined : report.signature.message,
+          ...report.manifest.problems,
+          ...report.entries.failures.map((f) => f.message),
+        ]
+          .filter(Boolean)
+          .join('; ')
+    return { ...verdict({ ok: report.ok, message }), entries: report.entries.verified }
   } catch (error) {
     return { state: 'failed', message: error instanceof Error ? error.message : String(error) }
   }

@@ -48,6 +48,7 @@ export function TextField(
         defaultValue={props.value}
         autocomplete={props.autocomplete}
         pattern={props.pattern}
+        step={props.type === 'datetime-local' ? 1 : undefined}
         inputMode={props.inputMode as 'decimal' | undefined}
         aria-describedby={props.hint ? `${id}-hint` : undefined}
       />

@@ -53,15 +53,18 @@ export function decimal(value: number | null | undefined, digits = 1): string {
   return value.toFixed(digits)
 }
 
-/** "2026-12-07T10:30" for a datetime-local input, in Beijing time. */
+/**
+ * "2026-12-07T10:30:15" for a datetime-local input, in Beijing time. The seconds are kept:
+ * a time rounded down to the minute could fall before the assignment it follows.
+ */
 export function localInputValue(at: Date = new Date()): string {
   const shifted = new Date(at.getTime() + 8 * 3600_000)
-  return shifted.toISOString().slice(0, 16)
+  return shifted.toISOString().slice(0, 19)
 }
 
-/** A datetime-local input's value, read as Beijing time, as RFC 3339 UTC. */
+/** A datetime-local input's value (with or without seconds), read as Beijing time, as RFC 3339 UTC. */
 export function isoFromLocalInput(value: string): string {
-  return new Date(`${value}:00+08:00`).toISOString()
+  return new Date(`${value.length === 16 ? `${value}:00` : value}+08:00`).toISOString()
 }
 
 /** Today in Beijing as YYYY-MM-DD. */

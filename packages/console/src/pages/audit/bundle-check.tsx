@@ -17,7 +17,7 @@ export function BundleCheckPage() {
     setVerdict(undefined)
     setProgress(0)
     try {
-      setVerdict(await verifyBundle(file, (p) => setProgress(p.entries)))
+      setVerdict(await verifyBundle(file, (p) => setProgress(p.entries ?? 0)))
     } finally {
       setBusy(false)
     }

@@ -12,7 +12,7 @@ import { label, t } from '../../i18n/i18n.js'
  * page fetches the checkpoint, the JWKS, the audit entry and its inclusion proof, and the
  * verifier decides. A mark is green only when every step verified.
  */
-export function Timeline({ entries }: { entries: TimelineEntry[] }) {
+export function Timeline({ entries, disputeId }: { entries: TimelineEntry[]; disputeId: string }) {
   const [verdicts, setVerdicts] = useState<Record<number, Verdict | 'pending'>>({})
   const [checkpoint, setCheckpoint] = useState<AuditCheckpoint>()
   const [error, setError] = useState<unknown>()
@@ -28,7 +28,7 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
       setCheckpoint(latest)
       for (const timelineEntry of entries) {
         const index = timelineEntry.audit_index
-        const result = await verifyOne(index, timelineEntry, latest, jwks).catch(
+        const result = await verifyOne(index, timelineEntry, disputeId, latest, jwks).catch(
           (e: unknown): Verdict => ({ state: 'failed', message: e instanceof Error ? e.message : String(e) }),
         )
         setVerdicts((previous) => ({ ...previous, [index]: result }))
@@ -75,6 +75,7 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
 async function verifyOne(
   index: number,
   timelineEntry: TimelineEntry,
+  disputeId: string,
   checkpoint: AuditCheckpoint,
   jwks: Jwks,
 ): Promise<Verdict> {
@@ -87,7 +88,7 @@ async function verifyOne(
   ])
   const entry = entries.data[0]
   if (!entry) return { state: 'failed', message: `the log has no entry ${index}` }
-  return verifyTimeline({ checkpoint, jwks, entry, proof, timelineEntry })
+  return verifyTimeline({ checkpoint, jwks, entry, proof, timelineEntry, disputeId })
 }
 
 function Mark({ verdict }: { verdict: Verdict | 'pending' | undefined }) {

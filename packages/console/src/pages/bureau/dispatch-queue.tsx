@@ -93,7 +93,11 @@ function WaitingDispute(props: {
   const [busy, setBusy] = useState(false)
   const options = [...props.names.entries()]
   // A preview that lands on a centre again is no suggestion: the centre is where it waits.
-  const suggestion = preview && preview.routing.matched_by !== 'fallback' ? preview.assignee : undefined
+  // Nor is the holder that just returned it.
+  const suggestion =
+    preview && preview.routing.matched_by !== 'fallback' && preview.assignee.id !== dispute.assignee.id
+      ? preview.assignee
+      : undefined
   const suggestionKey = suggestion ? `${suggestion.type}:${suggestion.id}` : undefined
   const assign = async (key: string) => {
     const [type, id] = key.split(':')

@@ -84,7 +84,7 @@ export function DisputePage({ id }: { id: string }) {
       </div>
       <Records records={records} />
       <Section title={t('dispute.timeline')}>
-        <Timeline entries={records.timeline} />
+        <Timeline entries={records.timeline} disputeId={dispute.id} />
       </Section>
     </Page>
   )

@@ -1,0 +1,302 @@
+import t from 'tap'
+import {
+  checkAccessibility,
+  consoleGateway,
+  openConsole,
+  screenshot,
+  signIn,
+} from '../helpers/console-browser.js'
+import { backend } from '../helpers/database.js'
+import { complaintAbout } from '../helpers/dispatch.js'
+import { intakeDispute } from '../helpers/disputes.js'
+import { fakeFile } from '../helpers/files.js'
+import { as, enrolEnterprise } from '../helpers/identity.js'
+
+/** The form of one action on the dispute page: a disclosure whose summary names it. */
+function action(page: import('playwright-core').Page, title: string) {
+  return page
+    .locator('details.action')
+    .filter({ has: page.locator('summary', { hasText: new RegExp(`^${title}$`) }) })
+}
+
+t.test(
+  `a dispatcher assigns a routed complaint from the dispatch queue with one click (${backend})`,
+  async (t) => {
+    const started = Date.now()
+    const { app, base, demo, regulatorToken } = await consoleGateway(t)
+    const respondent = '北京新街口餐饮管理有限公司'
+    const intake = await as(
+      app,
+      regulatorToken,
+    )({
+      method: 'POST',
+      url: '/v1/disputes',
+      payload: complaintAbout({ name: respondent }, { problem_type: 'food_safety', category: '餐饮服务' }),
+    })
+    t.equal(intake.statusCode, 201, intake.body)
+    const dispute = intake.json()
+    t.equal(dispute.routing.matched_by, 'fallback', 'no enterprise matched at intake: it waits at the centre')
+    // The restaurant joins the ODR programme afterwards: the dispatcher would now match it by name.
+    const restaurant = await enrolEnterprise(app, regulatorToken, respondent)
+
+    const { page, problems } = await openConsole(t)
+    await signIn(page, base, demo.regulator)
+    await page.getByRole('link', { name: '分派队列' }).click()
+    const card = page.locator('article', { hasText: dispute.external_ref })
+    await card.getByText('名称匹配').waitFor()
+    t.ok(await card.getByText('理由').count(), 'the suggestion comes with its explanation')
+    await checkAccessibility(t, page, 'the dispatch queue')
+    await screenshot(page, 'console-dispatch.png')
+
+    await card.getByRole('button', { name: `分派给 企业 · ${respondent}` }).click()
+    await page.getByText(`已分派给 企业 · ${respondent}。`).waitFor()
+    const after = (await as(app, regulatorToken)({ url: `/v1/disputes/${dispute.id}` })).json()
+    t.same(
+      after.assignee,
+      { type: 'enterprise', id: restaurant.id },
+      'the dispute went to the suggested enterprise',
+    )
+    t.equal(after.status, 'assigned')
+    t.ok(after.respond_by, 'and its deadline started')
+    t.same(problems, [], 'no script error, nothing refused by the CSP')
+    t.comment(`dispatch: ${Date.now() - started} ms`)
+  },
+)
+
+t.test(
+  `an enterprise accepts, settles with a recording attached, refunds and reports the outcome (${backend})`,
+  async (t) => {
+    const started = Date.now()
+    const { app, base, demo, regulatorToken } = await consoleGateway(t)
+    const dispute = await intakeDispute(app, regulatorToken, demo.enterprise.enterpriseId)
+
+    const { page, problems } = await openConsole(t)
+    await signIn(page, base, demo.enterprise)
+    await page.getByRole('heading', { name: '待办队列' }).waitFor()
+    await page.getByRole('link', { name: dispute.external_ref }).waitFor()
+    await checkAccessibility(t, page, 'the enterprise queue')
+    await screenshot(page, 'console-enterprise-queue.png')
+
+    await page.getByRole('link', { name: dispute.external_ref }).click()
+    await action(page, '受理').getByRole('button', { name: '受理' }).click()
+    await page.getByText('操作成功：受理').waitFor()
+
+    const settle = action(page, '记录和解')
+    await settle.locator('summary').click()
+    await settle.getByLabel('和解方式').selectOption({ label: '部分退款' })
+    await settle.getByLabel('和解金额（元）').fill('27.00')
+    await settle.getByLabel('和解内容').fill('退还年度会员未使用部分的费用 27.00 元，三个工作日内原路退回。')
+    await settle.getByLabel('消费者同意方式').selectOption({ label: '电话录音' })
+    await settle.getByLabel('同意凭据编号').fill('REC-20261207-0042')
+    await settle.getByLabel('证据文件').setInputFiles({
+      name: '通话录音.amr',
+      mimeType: 'audio/amr',
+      buffer: fakeFile('amr', 8192),
+    })
+    await settle.getByRole('button', { name: '记录和解' }).click()
+    await page.getByText('操作成功：记录和解').waitFor()
+    await page.getByText('通话录音.amr').first().waitFor()
+    await checkAccessibility(t, page, 'a settled dispute')
+    await screenshot(page, 'console-dispute.png')
+
+    const refund = action(page, '记录退款')
+    await refund.locator('summary').click()
+    await refund.getByLabel('退款金额（元）').fill('27.00')
+    await refund.getByLabel('退款方式').selectOption({ label: '原路退回' })
+    await refund.getByLabel('退款流水号').fill('WX-REFUND-7731')
+    await refund.getByRole('button', { name: '记录退款' }).click()
+    await page.getByText('操作成功：记录退款').waitFor()
+
+    const outcome = action(page, '报告结果')
+    await outcome.locator('summary').click()
+    await outcome.getByLabel('结果').selectOption({ label: '已履行' })
+    await outcome.getByLabel('经过摘要').fill('已按和解协议退款，消费者电话确认收到。')
+    await outcome.getByRole('button', { name: '报告结果' }).click()
+    await page.getByText('操作成功：报告结果').waitFor()
+    await page.locator('.badge-closed').first().waitFor()
+
+    const regulator = as(app, regulatorToken)
+    const closed = (await regulator({ url: `/v1/disputes/${dispute.id}` })).json()
+    t.match(closed, { status: 'closed', resolution: 'settled', refunded: { amount: 2700, currency: 'CNY' } })
+    const [settlement] = (await regulator({ url: `/v1/disputes/${dispute.id}/settlements` })).json().data
+    t.match(settlement, { remedy: 'partial_refund', amount: { amount: 2700 } })
+    t.equal(settlement.evidence.length, 1, 'the recording is the settlement’s evidence')
+    const file = (await regulator({ url: `/v1/files/${settlement.evidence[0]}` })).json()
+    t.match(file, {
+      filename: '通话录音.amr',
+      purpose: 'consent_record',
+      content_type: 'audio/amr',
+      size: 8192,
+    })
+    t.same(problems, [], 'no script error, nothing refused by the CSP')
+    t.comment(`enterprise handling: ${Date.now() - started} ms`)
+  },
+)
+
+/** As the dashboard formats them (components/format.ts), so the page can be compared with the API. */
+const shown = {
+  count: (n: number) => String(n),
+  rate: (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`),
+  hours: (h: number | null) => (h === null ? '—' : h.toFixed(1)),
+  yuan: (m: { amount: number }) => `${(m.amount / 100).toFixed(2)} 元`,
+}
+
+t.test(
+  `the dashboard shows exactly the numbers of /v1/stats for the chosen period (${backend})`,
+  async (t) => {
+    const started = Date.now()
+    const { app, base, demo, regulatorToken } = await consoleGateway(t)
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+    const from = `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`
+    const end = new Date(`${today}T00:00:00+08:00`)
+    end.setUTCDate(end.getUTCDate() + 1)
+    const window = { from: new Date(`${from}T00:00:00+08:00`).toISOString(), to: end.toISOString() }
+
+    const { page, problems } = await openConsole(t)
+    await signIn(page, base, demo.regulator)
+    await page.goto(`${base}/console/dashboard?from=${from}&to=${today}`)
+    await page.locator('[data-indicator="received"]').waitFor()
+    await page.locator('.chart canvas').first().waitFor()
+
+    const stats = (
+      await as(
+        app,
+        regulatorToken,
+      )({ url: `/v1/stats?from=${encodeURIComponent(window.from)}&to=${encodeURIComponent(window.to)}` })
+    ).json().data[0]
+    t.ok(stats.received > 0, 'the period holds disputes')
+    const wanted: Record<string, string> = {
+      received: shown.count(stats.received),
+      settled: shown.count(stats.settled),
+      overdue: shown.count(stats.overdue),
+      urged: shown.count(stats.urged),
+      settlement_rate: shown.rate(stats.settlement_rate),
+      on_time_rate: shown.rate(stats.on_time_rate),
+      response_rate: shown.rate(stats.response_rate),
+      satisfaction_rate: shown.rate(stats.satisfaction_rate),
+      avg_handling_hours: shown.hours(stats.avg_handling_hours),
+      refunded: shown.yuan(stats.refunded),
+    }
+    for (const [indicator, text] of Object.entries(wanted)) {
+      t.equal(await page.locator(`[data-indicator="${indicator}"]`).textContent(), text, indicator)
+    }
+    const monthly = (
+      await as(
+        app,
+        regulatorToken,
+      )({
+        url: `/v1/stats?group_by=month&from=${encodeURIComponent(window.from)}&to=${encodeURIComponent(window.to)}`,
+      })
+    ).json().data as { group: string; received: number }[]
+    for (const month of monthly) {
+      const row = page.locator('tr', { has: page.locator('td', { hasText: new RegExp(`^${month.group}$`) }) })
+      t.equal(
+        await row.locator('td').nth(1).textContent(),
+        String(month.received),
+        `received in ${month.group}`,
+      )
+    }
+    await checkAccessibility(t, page, 'the dashboard')
+    await screenshot(page, 'console-dashboard.png')
+    t.same(problems, [], 'no script error, nothing refused by the CSP')
+    t.comment(`dashboard: ${Date.now() - started} ms`)
+  },
+)
+
+t.test(
+  `a supervisor urges a dispute and the enterprise sees it in its queue and timeline (${backend})`,
+  async (t) => {
+    const started = Date.now()
+    const { app, base, demo, regulatorToken } = await consoleGateway(t)
+    const dispute = await intakeDispute(app, regulatorToken, demo.enterprise.enterpriseId)
+
+    const supervisor = await openConsole(t)
+    await signIn(supervisor.page, base, demo.regulator)
+    await supervisor.page.goto(`${base}/console/disputes/${dispute.id}`)
+    const urge = action(supervisor.page, '督办')
+    await urge.locator('summary').click()
+    await urge.getByLabel('督办意见').fill('请于两个工作日内联系消费者并反馈处理进度。')
+    await urge.getByRole('button', { name: '督办' }).click()
+    await supervisor.page.getByText('操作成功：督办').waitFor()
+    await checkAccessibility(t, supervisor.page, 'the bureau’s dispute page')
+
+    const desk = await openConsole(t)
+    await signIn(desk.page, base, demo.enterprise)
+    const row = desk.page.locator('tr', { has: desk.page.getByRole('link', { name: dispute.external_ref }) })
+    await row.getByText('已督办 1 次').waitFor()
+    await row.getByRole('link', { name: dispute.external_ref }).click()
+    await desk.page.getByText('请于两个工作日内联系消费者并反馈处理进度。').waitFor()
+    t.ok(
+      await desk.page.locator('td', { hasText: /^督办$/ }).count(),
+      'the urge is in the enterprise’s timeline',
+    )
+    t.same([...supervisor.problems, ...desk.problems], [], 'no script error, nothing refused by the CSP')
+    t.comment(`urge: ${Date.now() - started} ms`)
+  },
+)
+
+t.test(
+  `an enterprise that edits the URL to another enterprise's dispute sees not found (${backend})`,
+  async (t) => {
+    const { app, base, demo, regulatorToken } = await consoleGateway(t)
+    const theirs = await intakeDispute(app, regulatorToken, demo.enterprise.enterpriseId)
+    const other = await enrolEnterprise(app, regulatorToken, '北京另一家电商有限公司')
+
+    const { page, problems } = await openConsole(t)
+    await signIn(page, base, other.credentials)
+    await page.goto(`${base}/console/disputes/${theirs.id}`)
+    await page.getByRole('heading', { name: '未找到' }).waitFor()
+    t.notOk(await page.getByText(theirs.external_ref).count(), 'nothing of the dispute is shown')
+    t.notOk(await page.getByText(theirs.consumer.name).count(), 'least of all the consumer')
+    await checkAccessibility(t, page, 'the not-found page')
+    t.same(problems, [], 'no script error, nothing refused by the CSP')
+  },
+)
+
+t.test(
+  `the sign-in page, the search, enterprises, units and bundle pages pass the accessibility check (${backend})`,
+  async (t) => {
+    const { base, demo } = await consoleGateway(t)
+    const { page, problems } = await openConsole(t)
+    await page.goto(`${base}/console`)
+    await page.getByRole('heading', { name: '登录控制台' }).waitFor()
+    await checkAccessibility(t, page, 'the sign-in page')
+    await signIn(page, base, demo.regulator)
+    for (const [link, ready] of [
+      ['纠纷查询', 'tbody tr a'],
+      ['ODR 企业', 'tbody tr a'],
+      ['承办单位与分拨规则', 'tbody tr td'],
+      ['审计包核验', 'input[type="file"]'],
+    ] as const) {
+      await page.getByRole('link', { name: link }).click()
+      await page.locator(ready).first().waitFor()
+      await checkAccessibility(t, page, link)
+    }
+    await page.getByRole('link', { name: 'ODR 企业' }).click()
+    await page.locator('tbody tr a').first().click()
+    await page.locator('[data-indicator="received"]').waitFor()
+    await checkAccessibility(t, page, 'an enterprise')
+    await page.getByRole('button', { name: '退出登录' }).click()
+    await page.getByText('您已安全退出。').waitFor()
+    await page.reload()
+    await page.getByRole('heading', { name: '登录控制台' }).waitFor()
+    t.pass('after signing out, a reload shows the sign-in page again')
+    t.same(problems, [], 'no script error, nothing refused by the CSP')
+  },
+)
+
+t.test(`the console's first load is under 300 KB of compressed JavaScript (${backend})`, async (t) => {
+  const { base } = await consoleGateway(t)
+  const { page } = await openConsole(t)
+  const scripts: Promise<number>[] = []
+  page.on('requestfinished', (request) => {
+    if (request.resourceType() === 'script') scripts.push(request.sizes().then((s) => s.responseBodySize))
+  })
+  await page.goto(`${base}/console`, { waitUntil: 'networkidle' })
+  const bytes = (await Promise.all(scripts)).reduce((sum, size) => sum + size, 0)
+  t.ok(scripts.length > 0, 'the page loads its script')
+  t.ok(bytes < 300 * 1024, `${bytes} bytes < 300 KB`)
+  t.comment(
+    `first load: ${(bytes / 1024).toFixed(1)} KiB of compressed JavaScript in ${scripts.length} file(s)`,
+  )
+})
