@@ -195,6 +195,9 @@ export const en: Record<MessageKey, string> = {
   'assigneeType.enterprise': 'Enterprise',
   'assigneeType.unit': 'Unit',
 
+  'timeline.at': 'Time',
+  'timeline.actor': 'By',
+  'timeline.details': 'Details',
   'timeline.dispute.created': 'Received',
   'timeline.dispute.accepted': 'Accepted',
   'timeline.dispute.declined': 'Declined',

@@ -192,6 +192,9 @@ export const zh = {
   'assigneeType.enterprise': '企业',
   'assigneeType.unit': '单位',
 
+  'timeline.at': '时间',
+  'timeline.actor': '操作方',
+  'timeline.details': '内容',
   'timeline.dispute.created': '登记受理',
   'timeline.dispute.accepted': '企业受理',
   'timeline.dispute.declined': '退回',

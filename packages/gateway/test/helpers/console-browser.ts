@@ -110,5 +110,7 @@ export async function checkAccessibility(t: Tap, page: Page, what: string): Prom
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true })
+  // From the top of the page, as a user first sees it, wherever the test last clicked.
+  await page.evaluate('scrollTo(0, 0)')
   writeFileSync(new URL(name, screenshotDir), await page.screenshot())
 }

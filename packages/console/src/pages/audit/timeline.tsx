@@ -58,13 +58,13 @@ export function Timeline({ entries, disputeId }: { entries: TimelineEntry[]; dis
         rows={entries}
         rowKey={(e) => String(e.audit_index)}
         columns={[
-          { header: t('dispute.received'), cell: (e) => dateTime(e.at) },
+          { header: t('timeline.at'), cell: (e) => dateTime(e.at) },
           { header: t('action.title'), cell: (e) => label('timeline', e.action) },
           {
             header: t('dispute.assignee'),
             cell: (e) => `${label('role', e.actor.role)} · ${e.actor.client_id}`,
           },
-          { header: t('action.note'), cell: (e) => summary(e.details) },
+          { header: t('timeline.details'), cell: (e) => summary(e.details) },
           { header: t('audit.verify'), cell: (e) => <Mark verdict={verdicts[e.audit_index]} /> },
         ]}
       />
