@@ -10,7 +10,7 @@ import { backend } from '../helpers/database.js'
 import { complaintAbout } from '../helpers/dispatch.js'
 import { intakeDispute } from '../helpers/disputes.js'
 import { fakeFile } from '../helpers/files.js'
-import { as, enrolEnterprise } from '../helpers/identity.js'
+import { accessToken, as, enrolEnterprise } from '../helpers/identity.js'
 
 /** The form of one action on the dispute page: a disclosure whose summary names it. */
 function action(page: import('playwright-core').Page, title: string) {
