@@ -87,6 +87,7 @@ ${below}
     TOKEN=$(curl -s -u '${enterprise.clientId}:${enterprise.clientSecret}' -d grant_type=client_credentials ${baseUrl}/v1/oauth/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
     curl -s -H "Authorization: Bearer $TOKEN" ${baseUrl}/v1/disputes
 
+  Web console (控制台): ${baseUrl}/console, sign in with any client above
   API reference: ${baseUrl}/docs
 
 `

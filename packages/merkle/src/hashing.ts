@@ -10,6 +10,9 @@ export const HASH_LENGTH = 32
 /** SHA-256 over the concatenation of `parts`. */
 export type Sha256 = (...parts: Uint8Array[]) => Uint8Array
 
+/** SHA-256 over the concatenation of `parts`, answered later: WebCrypto's `crypto.subtle.digest` is asynchronous. */
+export type AsyncSha256 = (...parts: Uint8Array[]) => Promise<Uint8Array>
+
 /** The three hashes of RFC 6962 §2.1, computed with one SHA-256. */
 export interface TreeHashes {
   /** The root hash of the empty tree: SHA-256 of no input. */
@@ -28,6 +31,30 @@ export function treeHashes(sha256: Sha256): TreeHashes {
     emptyRoot: sha256(),
     leafHash: (data) => sha256(LEAF_PREFIX, data),
     nodeHash(left, right) {
+      requireHash(left, 'the left child hash')
+      requireHash(right, 'the right child hash')
+      return sha256(NODE_PREFIX, left, right)
+    },
+  }
+}
+
+/** The same three hashes over an asynchronous SHA-256, for verifiers that have only WebCrypto. */
+export interface AsyncTreeHashes {
+  /** The root hash of the empty tree: SHA-256 of no input. */
+  emptyRoot(): Promise<Uint8Array>
+  /** The hash of a log entry: SHA-256(0x00 ‖ data). */
+  leafHash(data: Uint8Array): Promise<Uint8Array>
+  /** The hash of an interior node: SHA-256(0x01 ‖ left ‖ right). */
+  nodeHash(left: Uint8Array, right: Uint8Array): Promise<Uint8Array>
+}
+
+export function asyncTreeHashes(sha256: AsyncSha256): AsyncTreeHashes {
+  return {
+    emptyRoot: () => sha256(),
+    leafHash: (data) => sha256(LEAF_PREFIX, data),
+    // Checked before hashing, so that a bad hash is refused with the same message as in the
+    // synchronous form, as a rejection rather than a throw.
+    async nodeHash(left, right) {
       requireHash(left, 'the left child hash')
       requireHash(right, 'the right child hash')
       return sha256(NODE_PREFIX, left, right)

@@ -2,24 +2,42 @@
  * `@hejie/merkle`: the RFC 6962 / RFC 9162 Merkle tree of Hejie's audit log, for the log
  * that appends and proves (the gateway) and for everyone who verifies (the SDK, the CLI,
  * the console in a browser). It has no dependencies and no Node.js imports: SHA-256 is
- * given to `createMerkle`, which binds every function to it.
+ * given to `createMerkle`, which binds every function to it, or, when it is asynchronous
+ * (WebCrypto), to `createAsyncMerkle`, which binds the hashes and the verifiers.
  */
-import { type Sha256, type TreeHashes, treeHashes } from './hashing.js'
+import {
+  type AsyncSha256,
+  type AsyncTreeHashes,
+  asyncTreeHashes,
+  type Sha256,
+  type TreeHashes,
+  treeHashes,
+} from './hashing.js'
 import { type Base64Decoder, InclusionWalk, rootOfPrefix } from './inclusion-walk.js'
 import { consistencyProof, inclusionProof, nodesCompletedBy, rootHash, type SubtreeHashes } from './tree.js'
 import {
   type ConsistencyCheck,
   type InclusionCheck,
   isValidConsistency,
+  isValidConsistencyAsync,
   isValidInclusion,
+  isValidInclusionAsync,
   rootFromLeafHashes,
   verifyConsistency,
+  verifyConsistencyAsync,
   verifyInclusion,
+  verifyInclusionAsync,
 } from './verify.js'
 
 export { fromBase64, toBase64 } from './base64.js'
 export { MerkleProofError } from './errors.js'
-export { HASH_LENGTH, type Sha256, type TreeHashes } from './hashing.js'
+export {
+  type AsyncSha256,
+  type AsyncTreeHashes,
+  HASH_LENGTH,
+  type Sha256,
+  type TreeHashes,
+} from './hashing.js'
 export type { Base64Decoder, InclusionWalk } from './inclusion-walk.js'
 export {
   type CheckpointText,
@@ -95,5 +113,32 @@ export function createMerkle(sha256: Sha256): Merkle {
     consistencyProof: (firstSize, secondSize, nodes) =>
       consistencyProof(hashes, firstSize, secondSize, nodes),
     nodesCompletedBy: (leafIndex, leafHash, nodes) => nodesCompletedBy(hashes, leafIndex, leafHash, nodes),
+  }
+}
+
+/**
+ * Hashing and proof verification with an asynchronous SHA-256, such as WebCrypto's in a
+ * browser. The walks are the ones of `createMerkle` (see hash-steps.ts): same checks, same
+ * messages, with a promise where the synchronous form returns or throws.
+ */
+export interface AsyncMerkle extends AsyncTreeHashes {
+  /** Checks that the leaf is at `leafIndex` in the tree of `treeSize` with `rootHash`; rejects with MerkleProofError if not. */
+  verifyInclusion(check: InclusionCheck): Promise<void>
+  /** Checks that the tree of `firstSize` is a prefix of the tree of `secondSize`; rejects with MerkleProofError if not. */
+  verifyConsistency(check: ConsistencyCheck): Promise<void>
+  /** Like verifyInclusion, but answers false instead of rejecting with MerkleProofError. */
+  isValidInclusion(check: InclusionCheck): Promise<boolean>
+  /** Like verifyConsistency, but answers false instead of rejecting with MerkleProofError. */
+  isValidConsistency(check: ConsistencyCheck): Promise<boolean>
+}
+
+export function createAsyncMerkle(sha256: AsyncSha256): AsyncMerkle {
+  const hashes = asyncTreeHashes(sha256)
+  return {
+    ...hashes,
+    verifyInclusion: (check) => verifyInclusionAsync(hashes, check),
+    verifyConsistency: (check) => verifyConsistencyAsync(hashes, check),
+    isValidInclusion: (check) => isValidInclusionAsync(hashes, check),
+    isValidConsistency: (check) => isValidConsistencyAsync(hashes, check),
   }
 }

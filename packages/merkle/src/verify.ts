@@ -7,7 +7,14 @@
  * JavaScript's bitwise operators would silently truncate them to 32 bits.
  */
 import { MerkleProofError } from './errors.js'
-import { largestPowerOfTwoBelow, requireHash, sameBytes, type TreeHashes } from './hashing.js'
+import { type HashSteps, runSteps, runStepsAsync } from './hash-steps.js'
+import {
+  type AsyncTreeHashes,
+  largestPowerOfTwoBelow,
+  requireHash,
+  sameBytes,
+  type TreeHashes,
+} from './hashing.js'
 
 /** The Merkle tree hash (RFC 6962 §2.1) of the tree whose leaves have these hashes. */
 export function rootFromLeafHashes(hashes: TreeHashes, leafHashes: readonly Uint8Array[]): Uint8Array {
@@ -42,6 +49,16 @@ export interface InclusionCheck {
 
 /** Checks that the leaf is at `leafIndex` in the tree of `treeSize` with `rootHash`; throws MerkleProofError if not. */
 export function verifyInclusion(hashes: TreeHashes, check: InclusionCheck): void {
+  runSteps(inclusionSteps(check), hashes)
+}
+
+/** verifyInclusion with an asynchronous SHA-256; rejects with MerkleProofError if the leaf is not there. */
+export function verifyInclusionAsync(hashes: AsyncTreeHashes, check: InclusionCheck): Promise<void> {
+  return runStepsAsync(inclusionSteps(check), hashes)
+}
+
+/** RFC 9162 §2.1.3.2, yielding each node hash it needs. */
+function* inclusionSteps(check: InclusionCheck): HashSteps {
   const { leafHash: leaf, leafIndex, treeSize, proof, rootHash } = check
   requireCount(leafIndex, 'the leaf index')
   requireCount(treeSize, 'the tree size')
@@ -57,11 +74,10 @@ export function verifyInclusion(hashes: TreeHashes, check: InclusionCheck): void
       `the proof has ${hashCount(proof.length)}, a tree of size ${treeSize} needs ${sides.length} for leaf ${leafIndex}`,
     )
   }
-  const computed = proof.reduce(
-    (hash, sibling, step) =>
-      sides[step] === 'left' ? hashes.nodeHash(sibling, hash) : hashes.nodeHash(hash, sibling),
-    leaf,
-  )
+  let computed = leaf
+  for (const [step, sibling] of proof.entries()) {
+    computed = yield sides[step] === 'left' ? [sibling, computed] : [computed, sibling]
+  }
   if (!sameBytes(computed, rootHash)) {
     throw new MerkleProofError(
       `the proof does not lead to the root hash: leaf ${leafIndex} with this hash is not in that tree of size ${treeSize}`,
@@ -79,6 +95,16 @@ export interface ConsistencyCheck {
 
 /** Checks that the tree of `firstSize` is a prefix of the tree of `secondSize`; throws MerkleProofError if not. */
 export function verifyConsistency(hashes: TreeHashes, check: ConsistencyCheck): void {
+  runSteps(consistencySteps(check), hashes)
+}
+
+/** verifyConsistency with an asynchronous SHA-256; rejects with MerkleProofError if the proof fails. */
+export function verifyConsistencyAsync(hashes: AsyncTreeHashes, check: ConsistencyCheck): Promise<void> {
+  return runStepsAsync(consistencySteps(check), hashes)
+}
+
+/** RFC 9162 §2.1.4.2, yielding each hash it needs. */
+function* consistencySteps(check: ConsistencyCheck): HashSteps {
   const { firstSize, secondSize, proof, firstRoot, secondRoot } = check
   requireCount(firstSize, 'the first tree size')
   requireCount(secondSize, 'the second tree size')
@@ -91,7 +117,7 @@ export function verifyConsistency(hashes: TreeHashes, check: ConsistencyCheck): 
     )
   }
   if (firstSize === secondSize) {
-    verifySameSize(hashes, firstSize, proof, firstRoot, secondRoot)
+    yield* sameSizeSteps(firstSize, proof, firstRoot, secondRoot)
     return
   }
   if (firstSize === 0) {
@@ -121,15 +147,15 @@ export function verifyConsistency(hashes: TreeHashes, check: ConsistencyCheck): 
   const path = firstRootIsImplied ? [firstRoot, ...proof] : proof
   let first = path[0]!
   let second = first
-  sides.forEach((side, step) => {
+  for (const [step, side] of sides.entries()) {
     const sibling = path[step + 1]!
     if (side === 'left') {
-      first = hashes.nodeHash(sibling, first)
-      second = hashes.nodeHash(sibling, second)
+      first = yield [sibling, first]
+      second = yield [sibling, second]
     } else {
-      second = hashes.nodeHash(second, sibling)
+      second = yield [second, sibling]
     }
-  })
+  }
   if (!sameBytes(first, firstRoot)) {
     throw new MerkleProofError(
       `the proof does not lead to the first root hash: it is not the root of the first ${firstSize} leaves of the tree of size ${secondSize}`,
@@ -142,13 +168,12 @@ export function verifyConsistency(hashes: TreeHashes, check: ConsistencyCheck): 
   }
 }
 
-function verifySameSize(
-  hashes: TreeHashes,
+function* sameSizeSteps(
   size: number,
   proof: readonly Uint8Array[],
   firstRoot: Uint8Array,
   secondRoot: Uint8Array,
-): void {
+): HashSteps {
   if (proof.length !== 0) {
     throw new MerkleProofError(
       `the proof has ${hashCount(proof.length)}, trees of the same size (${size}) need an empty proof`,
@@ -159,7 +184,7 @@ function verifySameSize(
       `the two root hashes differ for the same tree size ${size}: the log has forked`,
     )
   }
-  if (size === 0 && !sameBytes(firstRoot, hashes.emptyRoot)) {
+  if (size === 0 && !sameBytes(firstRoot, yield 'empty')) {
     throw new MerkleProofError('the root hash of the empty tree must be SHA-256 of no input')
   }
 }
@@ -172,6 +197,26 @@ export function isValidInclusion(hashes: TreeHashes, check: InclusionCheck): boo
 /** Like verifyConsistency, but answers false instead of throwing MerkleProofError. */
 export function isValidConsistency(hashes: TreeHashes, check: ConsistencyCheck): boolean {
   return succeeds(() => verifyConsistency(hashes, check))
+}
+
+/** Like verifyInclusionAsync, but answers false instead of rejecting with MerkleProofError. */
+export function isValidInclusionAsync(hashes: AsyncTreeHashes, check: InclusionCheck): Promise<boolean> {
+  return succeedsAsync(() => verifyInclusionAsync(hashes, check))
+}
+
+/** Like verifyConsistencyAsync, but answers false instead of rejecting with MerkleProofError. */
+export function isValidConsistencyAsync(hashes: AsyncTreeHashes, check: ConsistencyCheck): Promise<boolean> {
+  return succeedsAsync(() => verifyConsistencyAsync(hashes, check))
+}
+
+async function succeedsAsync(verify: () => Promise<void>): Promise<boolean> {
+  try {
+    await verify()
+    return true
+  } catch (error) {
+    if (error instanceof MerkleProofError) return false
+    throw error
+  }
 }
 
 function succeeds(verify: () => void): boolean {

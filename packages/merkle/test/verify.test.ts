@@ -10,6 +10,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from './helpers/node-merkle.js'
+import { webMerkle } from './helpers/web-merkle.js'
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex')
@@ -222,4 +223,33 @@ t.test('the boolean forms answer instead of throwing, but let programming errors
   t.equal(isValidConsistency(sixToEight), true)
   t.equal(isValidConsistency({ ...sixToEight, firstSize: 5 }), false)
   t.throws(() => isValidInclusion(undefined as never), TypeError)
+})
+
+t.test('with an asynchronous SHA-256 the same checks give the same verdicts and messages', async (t) => {
+  t.same(await webMerkle.leafHash(new Uint8Array()), leafHash(new Uint8Array()), 'the leaf hash')
+  t.same(await webMerkle.emptyRoot(), EMPTY_ROOT, 'the empty root')
+  await t.resolves(webMerkle.verifyInclusion(leafFiveOfEight), 'an inclusion proof')
+  await t.resolves(webMerkle.verifyConsistency(sixToEight), 'a consistency proof')
+  const inclusions = [{ leafIndex: 4 }, { leafIndex: 8 }, { proof: leafFiveOfEight.proof.slice(1) }]
+  for (const change of inclusions) {
+    const check = { ...leafFiveOfEight, ...change }
+    const expected = (() => {
+      try {
+        verifyInclusion(check)
+      } catch (error) {
+        return (error as Error).message
+      }
+    })()
+    await t.rejects(webMerkle.verifyInclusion(check), { name: 'MerkleProofError', message: expected })
+  }
+  await t.rejects(webMerkle.verifyConsistency({ ...sixToEight, firstRoot: rootOf(5) }), {
+    message: /^the proof does not lead to the first root hash/,
+  })
+  const empty = { firstSize: 0, secondSize: 0, proof: [], firstRoot: someHash, secondRoot: someHash }
+  await t.rejects(webMerkle.verifyConsistency(empty), {
+    message: /the empty tree must be SHA-256 of no input/,
+  })
+  t.equal(await webMerkle.isValidInclusion({ ...leafFiveOfEight, rootHash: rootOf(7) }), false)
+  t.equal(await webMerkle.isValidConsistency(sixToEight), true)
+  await t.rejects(webMerkle.isValidInclusion(undefined as never), TypeError, 'programming errors go through')
 })

@@ -129,8 +129,7 @@ export const consoleSessionRoutes: FastifyPluginAsyncTypebox<{
       const { secure } = requireTransport(request)
       const signedIn = await sessions.signIn(request.body.client_id, request.body.client_secret)
       if (!signedIn) throw problem('invalid_client', 'Unknown client, wrong secret, or a revoked client.')
-      const maxAge = Math.round((Date.parse(signedIn.session.view.expires_at) - Date.now()) / 1000)
-      setCookie(reply, signedIn.secret, maxAge, secure)
+      setCookie(reply, signedIn.secret, sessions.lifetimeSeconds, secure)
       request.log.info({ client_id: signedIn.session.client.id }, 'console sign-in')
       return noStore(reply).code(201).send(signedIn.session.view)
     },

@@ -9,7 +9,12 @@ export const ConsumerConfirmation = Type.Object(
       description: 'The consumer confirmed the settlement as agreed, or rejected it.',
     }),
     rating: StringEnum(consumerRatings, { description: '满意 / 基本满意 / 不满意.' }),
-    comment: Type.Optional(Type.String({ maxLength: MAX_COMMENT_LENGTH })),
+    comment: Type.Optional(
+      Type.Union([Type.String({ maxLength: MAX_COMMENT_LENGTH }), Type.Null()], {
+        description:
+          'What the consumer wrote, as typed; absent when they wrote nothing; null once `erase-personal-data` erased it (decision, rating and `at` stay).',
+      }),
+    ),
     at: Timestamp,
   },
   { $id: 'ConsumerConfirmation' },

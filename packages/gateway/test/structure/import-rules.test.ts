@@ -164,8 +164,10 @@ t.test('the Merkle package runs in browsers: it imports nothing from Node.js or 
 t.test('nothing in the gateway reads the time from Date instead of the clock', async (t) => {
   // Real time on purpose: token lifetimes and key activation (identity), webhook signature
   // timestamps and attempt durations (send), ids' time component, process start-up, and
-  // the migration that makes the root jurisdiction (migrations run before any clock).
+  // the migration that makes the root jurisdiction (migrations run before any clock), and
+  // console sessions, which end in real time like the tokens they give.
   const realTimeOnPurpose = new Set([
+    'services/console/sessions.ts',
     'storage/migrations/0007-jurisdictions.ts',
     'services/identity/key-ring.ts',
     'services/identity/tokens.ts',

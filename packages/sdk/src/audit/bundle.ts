@@ -9,6 +9,20 @@ import { stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { JWK } from 'jose'
 import {
+  AuditBundleError,
+  type AuditBundleProgress,
+  type ConsistencyLine,
+  type EntryFailure,
+  type EntryProblem,
+  type Manifest,
+  nameOf,
+  parseEntry,
+  readConsistency,
+  readManifest,
+  type TrustedCheckpointCheck,
+  type TrustedStatus,
+} from './bundle-format.js'
+import {
   type CheckpointError,
   checkSignature,
   readTrustedCheckpoint,
@@ -17,14 +31,7 @@ import {
   type TrustedCheckpoint,
 } from './checkpoint.js'
 import { ndjsonLines } from './lines.js'
-import {
-  decodeBase64,
-  HASH_LENGTH,
-  type InclusionWalk,
-  isValidConsistency,
-  leafHash,
-  merkle,
-} from './merkle.js'
+import { decodeBase64, type InclusionWalk, isValidConsistency, leafHash, merkle } from './merkle.js'
 import {
   verifyWitnessedCheckpoint,
   type WitnessedCheckpoint,
@@ -32,20 +39,8 @@ import {
   witnessPolicy,
 } from './witness.js'
 
-/** The `format` of the bundles this verifier reads. */
-export const AUDIT_BUNDLE_FORMAT = 'hejie-audit-export/1'
-
 /** A file path, or the bundle's bytes as a stream (a `Readable`, a response body). */
 export type AuditBundleSource = string | URL | AsyncIterable<Uint8Array | string>
-
-export interface AuditBundleProgress {
-  bytesRead: number
-  /** The size of the bundle, when it is a file. */
-  totalBytes?: number
-  entries: number
-  /** How many entries the manifest's range holds, when the bundle is not filtered. */
-  expectedEntries?: number
-}
 
 export interface VerifyAuditBundleOptions {
   /**
@@ -67,53 +62,6 @@ export interface VerifyAuditBundleOptions {
    * bundle's JWKS. The verdict is the report's `witnesses`.
    */
   witnesses?: { keys: readonly string[]; threshold?: number | undefined }
-}
-
-/** Raised when the source cannot be read as an audit bundle at all. */
-export class AuditBundleError extends Error {
-  override name = 'AuditBundleError'
-}
-
-export type EntryProblem = 'leaf_hash' | 'inclusion' | 'index' | 'missing' | 'order' | 'malformed'
-
-/** An entry that did not verify, named as precisely as the bundle allows. */
-export interface EntryFailure {
-  /** The leaf index. */
-  index: number
-  problems: EntryProblem[]
-  message: string
-  /** From the entry's own bytes, when they parse. */
-  disputeId?: string
-  objectId?: string
-  action?: string
-  at?: string
-}
-
-/**
- * How the bundle's checkpoint relates to the trusted one: `consistent` (it extends it),
- * `same` (equal), `fork` (same size, another root), `inconsistent` (a proof shows it does not
- * extend it: history was rewritten), `shrunk` (it is smaller: entries were lost, or the bundle
- * is older), `other_log` (another origin), `untrusted` (the trusted checkpoint's own signature
- * fails), `unproven` (the bundle carries nothing that proves either way).
- */
-export type TrustedStatus =
-  | 'consistent'
-  | 'same'
-  | 'fork'
-  | 'inconsistent'
-  | 'shrunk'
-  | 'other_log'
-  | 'untrusted'
-  | 'unproven'
-
-export interface TrustedCheckpointCheck {
-  ok: boolean
-  status: TrustedStatus
-  /** How consistency was shown: by the bundle's consistency proof, or from its entries. */
-  method?: 'consistency_proof' | 'entries' | 'same_size'
-  treeSize: number
-  rootHash: string
-  message: string
 }
 
 export interface AuditBundleReport {
@@ -153,20 +101,6 @@ export interface AuditBundleReport {
 
 const PROGRESS_EVERY = 4096
 const MISSING_REMEMBERED = 10_000
-
-interface Manifest {
-  origin: string
-  from: number
-  to: number
-  enterpriseId: string | null
-  jurisdictionId: string | null
-}
-
-interface ConsistencyLine {
-  first: number
-  second: number
-  hashes: Buffer[]
-}
 
 /**
  * Verifies an export bundle offline and reports every check: the checkpoint's signature,
@@ -409,7 +343,7 @@ export async function verifyAuditBundle(
       else if (!Array.isArray(record.keys)) problem(`line ${number}: the JWKS has no keys`)
       else jwks = record.keys as JWK[]
     } else if (record.type === 'consistency') {
-      const read = readConsistency(record)
+      const read = readConsistency(record, decodeBase64)
       if (consistency || !read)
         problem(`line ${number}: ${read ? 'a second' : 'an unreadable'} consistency proof`)
       else consistency = read
@@ -461,72 +395,6 @@ async function open(source: AuditBundleSource) {
     throw new AuditBundleError(`cannot read ${path}: ${(error as Error).message}`)
   }
   return { chunks: createReadStream(path, { highWaterMark: 1 << 20 }), totalBytes }
-}
-
-function readManifest(line: unknown, number: number): Manifest {
-  const record = (typeof line === 'object' && line !== null ? line : {}) as Record<string, unknown>
-  if (number !== 1 || record.type !== 'manifest') {
-    throw new AuditBundleError('this is not a Hejie audit bundle: its first line is not a manifest')
-  }
-  if (record.format !== AUDIT_BUNDLE_FORMAT) {
-    throw new AuditBundleError(
-      `the bundle's format is ${JSON.stringify(record.format)}; this verifier reads ${AUDIT_BUNDLE_FORMAT}`,
-    )
-  }
-  const { origin, from, to, enterprise_id, jurisdiction_id = null } = record
-  const count = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0
-  if (typeof origin !== 'string' || !count(from) || !count(to) || (from as number) > (to as number)) {
-    throw new AuditBundleError('the manifest lacks its origin or a range from ≤ to')
-  }
-  if (enterprise_id !== null && typeof enterprise_id !== 'string') {
-    throw new AuditBundleError('the manifest has no enterprise_id (null when not filtered)')
-  }
-  // Bundles made before jurisdictions have no jurisdiction_id: the whole log, as null says.
-  if (jurisdiction_id !== null && typeof jurisdiction_id !== 'string') {
-    throw new AuditBundleError(
-      'the manifest has a jurisdiction_id that is not a string (null for the whole log)',
-    )
-  }
-  return {
-    origin,
-    from: from as number,
-    to: to as number,
-    enterpriseId: enterprise_id,
-    jurisdictionId: jurisdiction_id,
-  }
-}
-
-function readConsistency(record: Record<string, unknown>): ConsistencyLine | undefined {
-  const { first, second, hashes } = record
-  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(second) || !Array.isArray(hashes))
-    return undefined
-  const decoded = hashes.map((hash) =>
-    typeof hash === 'string' ? Buffer.from(hash, 'base64') : Buffer.alloc(0),
-  )
-  if (decoded.some((hash) => hash.length !== HASH_LENGTH)) return undefined
-  return { first: first as number, second: second as number, hashes: decoded }
-}
-
-function parseEntry(bytes: Buffer): Record<string, unknown> | undefined {
-  try {
-    const parsed = JSON.parse(bytes.toString('utf8'))
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : undefined
-  } catch {
-    return undefined
-  }
-}
-
-function nameOf(
-  entry: Record<string, unknown>,
-): Pick<EntryFailure, 'disputeId' | 'objectId' | 'action' | 'at'> {
-  const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
-  const named = {
-    disputeId: text(entry.dispute_id),
-    objectId: text(entry.object_id),
-    action: text(entry.action),
-    at: text(entry.at),
-  }
-  return Object.fromEntries(Object.entries(named).filter(([, value]) => value !== undefined))
 }
 
 async function compareWithTrusted(
@@ -627,6 +495,15 @@ async function compareWithTrusted(
   )
 }
 
+export {
+  AUDIT_BUNDLE_FORMAT,
+  AuditBundleError,
+  type AuditBundleProgress,
+  type EntryFailure,
+  type EntryProblem,
+  type TrustedCheckpointCheck,
+  type TrustedStatus,
+} from './bundle-format.js'
 export {
   CHECKPOINT_TYPE,
   CheckpointError,

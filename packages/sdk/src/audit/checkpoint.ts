@@ -3,23 +3,16 @@
  * checkpoint is kept in so that a later verification can start from it.
  */
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, type JWK, jwtVerify } from 'jose'
-import { HASH_LENGTH } from './merkle.js'
+import {
+  CHECKPOINT_TYPE,
+  checkpointFieldsProblem,
+  payloadMismatch,
+  type SignedCheckpoint,
+} from './checkpoint-format.js'
 
-/** The `typ` of a checkpoint's JWS. */
-export const CHECKPOINT_TYPE = 'audit-checkpoint+jwt'
+export { CHECKPOINT_TYPE, type SignedCheckpoint } from './checkpoint-format.js'
 /** The `format` of a saved checkpoint file. */
 export const SAVED_CHECKPOINT_FORMAT = 'hejie-audit-checkpoint/1'
-
-/** A signed tree head, as `GET /v1/audit/checkpoint` and the export bundle carry it. */
-export interface SignedCheckpoint {
-  origin: string
-  tree_size: number
-  /** SHA-256, base64. */
-  root_hash: string
-  timestamp: string
-  /** Compact JWS (EdDSA, `typ: audit-checkpoint+jwt`) over the other four fields. */
-  signature: string
-}
 
 /**
  * A checkpoint the verifier already trusts: one it verified earlier (what
@@ -88,17 +81,8 @@ export async function checkSignature(
         typ: CHECKPOINT_TYPE,
       },
     )
-    const signed = ['origin', 'tree_size', 'root_hash', 'timestamp'] as const
-    const differing = signed.filter((field) => payload[field] !== checkpoint[field])
-    if (differing.length > 0) {
-      return {
-        ok: false,
-        ...named,
-        key,
-        pinned,
-        message: `the signature is valid but signs another ${differing.join(', ')} than the checkpoint shows`,
-      }
-    }
+    const mismatch = payloadMismatch(payload, checkpoint)
+    if (mismatch) return { ok: false, ...named, key, pinned, message: mismatch }
     return { ok: true, ...named, key, pinned, message: `signed by key ${kid}${pinned ? ' (pinned)' : ''}` }
   } catch (error) {
     return {
@@ -120,16 +104,9 @@ export function readTrustedCheckpoint(value: unknown): TrustedCheckpoint {
     throw new CheckpointError('a checkpoint is a JSON object')
   }
   const record = value as Record<string, unknown>
-  const { origin, tree_size, root_hash, timestamp, signature, key } = record
-  if (typeof origin !== 'string') throw new CheckpointError('the checkpoint has no origin')
-  if (typeof tree_size !== 'number' || !Number.isSafeInteger(tree_size) || tree_size < 0) {
-    throw new CheckpointError('the checkpoint has no tree_size (a whole number)')
-  }
-  if (typeof root_hash !== 'string' || Buffer.from(root_hash, 'base64').length !== HASH_LENGTH) {
-    throw new CheckpointError('the checkpoint has no root_hash (a base64 SHA-256 hash)')
-  }
-  if (typeof timestamp !== 'string') throw new CheckpointError('the checkpoint has no timestamp')
-  if (typeof signature !== 'string') throw new CheckpointError('the checkpoint has no signature')
+  const problem = checkpointFieldsProblem(record, (text) => Buffer.from(text, 'base64'))
+  if (problem) throw new CheckpointError(problem)
+  const { origin, tree_size, root_hash, timestamp, signature, key } = record as unknown as TrustedCheckpoint
   if (key !== undefined && (typeof key !== 'object' || key === null)) {
     throw new CheckpointError('the key saved with the checkpoint is not a JWK')
   }

@@ -1,7 +1,8 @@
 /**
  * NDJSON lines from a byte stream without holding more than one chunk and one line: the
  * stream is cut at 0x0A, which never occurs inside a multi-byte UTF-8 character, so a line
- * is decoded only once it is whole.
+ * is decoded only once it is whole. Plain Uint8Array and TextDecoder, no Buffer: the
+ * browser verifier (web-audit) reads bundles through this too.
  */
 export interface Line {
   /** 1-based, as an editor numbers them. */
@@ -12,43 +13,49 @@ export interface Line {
 }
 
 const NEWLINE = 0x0a
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
 
 export async function* ndjsonLines(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<Line> {
-  let pending: Buffer | undefined
+  let pending: Uint8Array | undefined
   let number = 0
   let bytesRead = 0
   for await (const chunk of chunks) {
-    const bytes =
-      typeof chunk === 'string'
-        ? Buffer.from(chunk, 'utf8')
-        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk
     let start = 0
     let end = bytes.indexOf(NEWLINE)
     if (end === -1) {
-      pending = pending ? Buffer.concat([pending, bytes]) : Buffer.from(bytes)
+      pending = pending ? concat(pending, bytes) : new Uint8Array(bytes)
       continue
     }
     while (end !== -1) {
-      const head = pending ? Buffer.concat([pending, bytes.subarray(start, end)]) : bytes.subarray(start, end)
+      const head = pending ? concat(pending, bytes.subarray(start, end)) : bytes.subarray(start, end)
       pending = undefined
       number += 1
       bytesRead += head.length + 1
-      if (!isBlank(head)) yield { number, text: head.toString('utf8'), bytesRead }
+      if (!isBlank(head)) yield { number, text: decoder.decode(head), bytesRead }
       start = end + 1
       end = bytes.indexOf(NEWLINE, start)
     }
-    // Copied, so that the source's chunk can be reused or collected.
-    if (start < bytes.length) pending = Buffer.from(bytes.subarray(start))
+    // Copied (a Buffer's slice would not copy), so that the source's chunk can be reused or collected.
+    if (start < bytes.length) pending = new Uint8Array(bytes.subarray(start))
   }
   if (pending && !isBlank(pending)) {
     number += 1
     bytesRead += pending.length
-    yield { number, text: pending.toString('utf8'), bytesRead }
+    yield { number, text: decoder.decode(pending), bytesRead }
   }
 }
 
+function concat(head: Uint8Array, tail: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(head.length + tail.length)
+  joined.set(head)
+  joined.set(tail, head.length)
+  return joined
+}
+
 /** An empty line, or one of spaces, tabs and a carriage return (a bundle saved on Windows). */
-function isBlank(bytes: Buffer): boolean {
+function isBlank(bytes: Uint8Array): boolean {
   for (const byte of bytes) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false
   return true
 }

@@ -1340,7 +1340,8 @@ export interface components {
              * @enum {string}
              */
             rating: "satisfied" | "basically_satisfied" | "dissatisfied";
-            comment?: string;
+            /** @description What the consumer wrote, as typed; absent when they wrote nothing; null once `erase-personal-data` erased it (decision, rating and `at` stay). */
+            comment?: string | null;
             /**
              * Format: date-time
              * @example 2026-11-28T08:00:00.000Z

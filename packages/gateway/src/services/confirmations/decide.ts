@@ -1,4 +1,4 @@
-import type { ConsumerConfirmation } from '../../domain/confirmation/answers.js'
+import { type ConsumerConfirmation, withoutComment } from '../../domain/confirmation/answers.js'
 import { hashLinkToken } from '../../domain/confirmation/secrets.js'
 import type { Database } from '../../storage/database.js'
 import type { DisputeTable } from '../../storage/schema.js'
@@ -95,7 +95,10 @@ export async function decide(
         enterpriseId: current.assignee_id,
         jurisdictionId: current.jurisdiction_id,
         objectId: settlement.id,
-        state: settlement,
+        // The comment is the consumer's own words: personal data, which the log holds only
+        // as a salted commitment (the salt goes with an erasure), never in `state`'s digest.
+        state: withoutComment(settlement),
+        ...(confirmation.comment ? { personalData: { comment: confirmation.comment } } : {}),
         details: { decision: confirmation.decision, rating: confirmation.rating, request_id: request.id },
       })
       tx.emit(recordEvent(type, next, settlement))

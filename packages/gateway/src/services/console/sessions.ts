@@ -64,6 +64,11 @@ export class ConsoleSessions {
     private readonly csrfKey: Buffer,
   ) {}
 
+  /** How long the sign-in cookie is kept: the session's absolute lifetime. */
+  get lifetimeSeconds(): number {
+    return Math.round(this.settings.lifetimeMs / 1000)
+  }
+
   /** A new session for these credentials, or null when they do not name an active client. */
   async signIn(
     clientId: string,

@@ -1,3 +1,4 @@
+import { withoutComment } from '../../domain/confirmation/answers.js'
 import { isOverdue } from '../../domain/disputes/deadline-state.js'
 import { factsOf } from '../../domain/disputes/facts.js'
 import { allowedActions, type Caller } from '../../domain/disputes/lifecycle.js'
@@ -164,9 +165,11 @@ export type RegisterEntry = ReturnType<typeof presentRegisterEntry>
 /**
  * The dispute's state as the audit log commits to it: no personal data, no viewer-specific
  * parts. The phone key is personal data too: the log is never erased, and the key would
- * link the consumer's complaints after the erasure.
+ * link the consumer's complaints after the erasure. The consumer's comment on the settlement
+ * (in the dispute's copy of it) is left out as well.
  */
 export function auditState(row: DisputeTable) {
   const { consumer_name: _name, consumer_phone: _phone, consumer_phone_key: _phoneKey, ...rest } = row
-  return rest
+  if (rest.settlement === null || !rest.settlement.includes('"comment"')) return rest
+  return { ...rest, settlement: JSON.stringify(withoutComment(JSON.parse(rest.settlement) as object)) }
 }
