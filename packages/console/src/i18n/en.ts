@@ -29,8 +29,8 @@ export const en: Record<MessageKey, string> = {
   'signin.hint':
     'Sign in with the client credentials issued to your unit or enterprise. The secret is used for this sign-in only and is never stored in the browser.',
   'signin.failed': 'Wrong client ID or secret.',
-  'session.expired': 'Your session expired. Please sign in again.',
-  'session.ended': 'Your session ended (the credentials may have been revoked). Please sign in again.',
+  'session.timedOut': 'Your session timed out. Please sign in again.',
+  'session.ended': 'Your session ended (it timed out, or the credentials were revoked). Please sign in again.',
   'session.signedOut': 'You have signed out.',
 
   'common.loading': 'Loading…',

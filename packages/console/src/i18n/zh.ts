@@ -26,8 +26,8 @@ export const zh = {
   'signin.submit': '登录',
   'signin.hint': '请使用为本单位或本企业签发的客户端凭据登录。密钥只用于本次登录，不会保存在浏览器中。',
   'signin.failed': '客户端 ID 或密钥不正确。',
-  'session.expired': '会话已过期，请重新登录。',
-  'session.ended': '登录已失效（凭据可能已被吊销），请重新登录。',
+  'session.timedOut': '会话已超时，请重新登录。',
+  'session.ended': '会话已结束（已超时或凭据已被吊销），请重新登录。',
   'session.signedOut': '您已安全退出。',
 
   'common.loading': '正在加载…',

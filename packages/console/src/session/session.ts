@@ -25,7 +25,7 @@ export interface ConsoleSession {
 }
 
 /** Why a session ended, so the sign-in page can say it. */
-export type EndReason = 'expired' | 'ended' | 'signed_out'
+export type EndReason = 'timed_out' | 'ended' | 'signed_out'
 
 export class SignInError extends Error {}
 
@@ -57,7 +57,7 @@ function adopt(next: ConsoleSession): ConsoleSession {
 // next click to discover it: what an idle office PC shows should not outlive the session.
 setInterval(() => {
   if (current && (Date.now() > idleDeadline || Date.now() > Date.parse(current.expires_at)))
-    endSession('expired')
+    endSession('timed_out')
 }, 15_000)
 
 /** Forgets the session and tells the app, which shows the sign-in page with the reason. */

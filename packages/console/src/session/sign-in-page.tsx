@@ -3,8 +3,8 @@ import { TextField } from '../components/fields.js'
 import { t } from '../i18n/i18n.js'
 import { type ConsoleSession, type EndReason, SignInError, signIn } from './session.js'
 
-const reasons: Record<EndReason, 'session.expired' | 'session.ended' | 'session.signedOut'> = {
-  expired: 'session.expired',
+const reasons: Record<EndReason, 'session.timedOut' | 'session.ended' | 'session.signedOut'> = {
+  timed_out: 'session.timedOut',
   ended: 'session.ended',
   signed_out: 'session.signedOut',
 }

@@ -39,8 +39,10 @@ async function refresh(): Promise<string> {
   })
   if (response.status === 401 || response.status === 403) {
     cached = undefined
+    // Expired, unused too long, or its client revoked: the gateway does not say which to
+    // the page, and the sign-in page names them all.
     const problem = (await response.json().catch(() => ({}))) as { code?: string }
-    endSession(problem.code === 'console_session_expired' ? 'expired' : 'ended')
+    endSession('ended')
     throw new SessionEndedError(problem.code ?? 'session ended')
   }
   if (!response.ok) throw new Error(`token: ${response.status}`)

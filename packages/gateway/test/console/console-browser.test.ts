@@ -285,6 +285,100 @@ t.test(
   },
 )
 
+t.test(`revoking a client ends its console session at once (${backend})`, async (t) => {
+  const { app, base, regulatorToken } = await consoleGateway(t)
+  const shop = await enrolEnterprise(app, regulatorToken, '北京某家电维修服务有限公司')
+  const { page, problems } = await openConsole(t)
+  await signIn(page, base, shop.credentials)
+  await page.getByRole('heading', { name: '待办队列' }).waitFor()
+
+  const regulator = as(app, regulatorToken)
+  const [client] = (await regulator({ url: `/v1/enterprises/${shop.id}/clients` })).json().data
+  const revoked = await regulator({ method: 'DELETE', url: `/v1/clients/${client.id}` })
+  t.equal(revoked.statusCode, 200, revoked.body)
+
+  // A revoked client's tokens stop working within seconds (docs/authentication.md): the
+  // page's next call after that is refused, and the session with it.
+  const ended = page.getByText('会话已结束（已超时或凭据已被吊销），请重新登录。')
+  const deadline = Date.now() + 15_000
+  for (let i = 0; !(await ended.isVisible()); i++) {
+    if (Date.now() > deadline) throw new Error('the page still works 15 s after the revocation')
+    // The menu may vanish under the click as the page returns to sign-in.
+    await page
+      .getByRole('link', { name: i % 2 ? '待办队列' : '本单位指标' })
+      .click({ timeout: 1000 })
+      .catch(() => undefined)
+    await page.waitForTimeout(500)
+  }
+  t.ok(await page.getByRole('heading', { name: '登录控制台' }).count(), 'the page is back at sign-in')
+  await page.reload()
+  await page.getByRole('heading', { name: '登录控制台' }).waitFor()
+  t.pass('and a reload does not bring the session back')
+  t.same(problems, [], 'no script error, nothing refused by the CSP')
+})
+
+t.test(
+  `each timeline entry verifies in the page, and an entry altered in the database shows failed verification (${backend})`,
+  async (t) => {
+    const { app, base, database, demo, regulatorToken } = await consoleGateway(t)
+    const dispute = await intakeDispute(app, regulatorToken, demo.enterprise.enterpriseId)
+    const accepted = await as(
+      app,
+      await accessToken(app, demo.enterprise),
+    )({
+      method: 'POST',
+      url: `/v1/disputes/${dispute.id}/accept`,
+      payload: { note: '已联系消费者，正在核实。' },
+    })
+    t.equal(accepted.statusCode, 200, accepted.body)
+
+    const { page, problems } = await openConsole(t)
+    await signIn(page, base, demo.regulator)
+    await page.goto(`${base}/console/disputes/${dispute.id}`)
+    const timeline = page.locator('section', { has: page.getByRole('heading', { name: '办理过程' }) })
+    const verifyAll = async () => {
+      await timeline.getByRole('button', { name: '核验全部记录' }).click()
+      await timeline.locator('[data-verdict]').first().waitFor()
+      await page.waitForFunction('!document.body.textContent.includes("核验中…")')
+      return timeline.locator('tbody tr').count()
+    }
+    const rows = await verifyAll()
+    t.equal(rows, 2, 'intake and acceptance')
+    t.equal(await timeline.locator('[data-verdict="ok"]').count(), rows, 'every entry verifies: green marks')
+
+    // The acceptance's audit entry altered where it is stored, its bytes still valid JSON.
+    const lines = (await as(app, regulatorToken)({ url: `/v1/disputes/${dispute.id}/timeline` })).json().data
+    const acceptance = lines.find((line: { action: string }) => line.action === 'dispute.accepted')
+    const stored = await database.db
+      .selectFrom('audit_entries')
+      .select('canonical')
+      .where('leaf_index', '=', acceptance.audit_index)
+      .executeTakeFirstOrThrow()
+    const altered = Buffer.from(stored.canonical)
+      .toString('utf8')
+      .replace('"request_id":"', '"request_id":"x')
+    t.not(altered, Buffer.from(stored.canonical).toString('utf8'), 'the bytes changed')
+    await database.db
+      .updateTable('audit_entries')
+      .set({ canonical: new Uint8Array(Buffer.from(altered)) })
+      .where('leaf_index', '=', acceptance.audit_index)
+      .execute()
+
+    await page.reload()
+    await verifyAll()
+    const acceptanceRow = timeline.locator('tr', { has: page.locator('td', { hasText: /^企业受理$/ }) })
+    t.equal(
+      await acceptanceRow.locator('[data-verdict]').getAttribute('data-verdict'),
+      'failed',
+      'the altered entry fails',
+    )
+    t.ok(await acceptanceRow.getByText('核验失败').count(), 'and says so in words')
+    t.equal(await timeline.locator('[data-verdict="ok"]').count(), 1, 'the intake entry still verifies')
+    await checkAccessibility(t, page, 'a timeline with a failed verification')
+    t.same(problems, [], 'no script error, nothing refused by the CSP')
+  },
+)
+
 t.test(`the console's first load is under 300 KB of compressed JavaScript (${backend})`, async (t) => {
   const { base } = await consoleGateway(t)
   const { page } = await openConsole(t)
