@@ -16,7 +16,13 @@ export function byUrgency(disputes: Dispute[]): Dispute[] {
   )
 }
 
-export function DisputeTable(props: { caption: string; disputes: Dispute[]; hideCaption?: boolean }) {
+export function DisputeTable(props: {
+  caption: string
+  disputes: Dispute[]
+  hideCaption?: boolean
+  /** An enterprise's own queue names itself as the respondent: the column says nothing there. */
+  withoutRespondent?: boolean
+}) {
   return (
     <Table
       caption={props.caption}
@@ -29,7 +35,9 @@ export function DisputeTable(props: { caption: string; disputes: Dispute[]; hide
         { header: t('dispute.status'), cell: (d) => <StatusBadge status={d.status} /> },
         { header: t('dispute.problem'), cell: (d) => label('problem', d.problem_type) },
         { header: t('dispute.consumer'), cell: (d) => d.consumer.name ?? '—' },
-        { header: t('dispute.respondent'), cell: (d) => d.respondent?.name ?? '—' },
+        ...(props.withoutRespondent
+          ? []
+          : [{ header: t('dispute.respondent'), cell: (d: Dispute) => d.respondent?.name ?? '—' }]),
         { header: t('dispute.amount'), numeric: true, cell: (d) => money(d.claim.amount) },
         { header: t('dispute.received'), cell: (d) => date(d.received_at) },
         { header: t('dispute.respondBy'), cell: (d) => <DeadlineBadge dispute={d} /> },

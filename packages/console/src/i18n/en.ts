@@ -30,7 +30,8 @@ export const en: Record<MessageKey, string> = {
     'Sign in with the client credentials issued to your unit or enterprise. The secret is used for this sign-in only and is never stored in the browser.',
   'signin.failed': 'Wrong client ID or secret.',
   'session.timedOut': 'Your session timed out. Please sign in again.',
-  'session.ended': 'Your session ended (it timed out, or the credentials were revoked). Please sign in again.',
+  'session.ended':
+    'Your session ended (it timed out, or the credentials were revoked). Please sign in again.',
   'session.signedOut': 'You have signed out.',
 
   'common.loading': 'Loading…',
@@ -166,6 +167,8 @@ export const en: Record<MessageKey, string> = {
   'unitKind.division': 'Division',
   'unitKind.station': 'Station',
   'unitKind.task_force': 'Task force',
+  'unitStatus.active': 'Active',
+  'unitStatus.inactive': 'Inactive',
   'odr.active': 'Active',
   'odr.suspended': 'Suspended',
   'odr.exited': 'Exited',

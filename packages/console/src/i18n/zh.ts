@@ -163,6 +163,8 @@ export const zh = {
   'unitKind.division': '业务科室',
   'unitKind.station': '市场监管所',
   'unitKind.task_force': '专班',
+  'unitStatus.active': '正常',
+  'unitStatus.inactive': '停用',
   'odr.active': '正常',
   'odr.suspended': '暂停',
   'odr.exited': '已退出',

@@ -31,7 +31,18 @@ t.test(
     )({
       method: 'POST',
       url: '/v1/disputes',
-      payload: complaintAbout({ name: respondent }, { problem_type: 'food_safety', category: '餐饮服务' }),
+      payload: complaintAbout(
+        { name: respondent, address: '北京市西城区新街口北大街 21 号' },
+        {
+          problem_type: 'food_safety',
+          category: '餐饮服务',
+          claim: {
+            description: '堂食后出现腹泻，怀疑菜品变质，要求退还餐费并赔偿医药费。',
+            demands: ['refund', 'compensation'],
+            amount: { amount: 36800, currency: 'CNY' },
+          },
+        },
+      ),
     })
     t.equal(intake.statusCode, 201, intake.body)
     const dispute = intake.json()
@@ -68,7 +79,14 @@ t.test(
   async (t) => {
     const started = Date.now()
     const { app, base, demo, regulatorToken } = await consoleGateway(t)
-    const dispute = await intakeDispute(app, regulatorToken, demo.enterprise.enterpriseId)
+    const dispute = await intakeDispute(app, regulatorToken, demo.enterprise.enterpriseId, {
+      category: '网络服务 / 视频会员',
+      claim: {
+        description: '年度会员无法观看购买时承诺的影片，要求退还未使用部分的会员费。',
+        demands: ['refund'],
+        amount: { amount: 2700, currency: 'CNY' },
+      },
+    })
 
     const { page, problems } = await openConsole(t)
     await signIn(page, base, demo.enterprise)

@@ -108,10 +108,23 @@ function Mark({ verdict }: { verdict: Verdict | 'pending' | undefined }) {
   )
 }
 
-/** The readable strings of an entry's details (a note, a reason), not its ids. */
+/** Details whose values are one of the API's enums, labelled in the console's language. */
+const enumOf: Record<string, string> = {
+  channel: 'channel',
+  remedy: 'remedy',
+  consent_method: 'consent',
+  method: 'refundMethod',
+  reason: 'declineReason',
+  result: 'outcome',
+  resolution: 'resolution',
+  satisfaction: 'rating',
+  purpose: 'purpose',
+}
+
+/** The readable strings of an entry's details (a note, a reason, a remedy), not its ids. */
 function summary(details: Record<string, unknown>): string {
   return Object.entries(details)
     .filter(([key, value]) => typeof value === 'string' && !key.endsWith('_id') && value.length < 300)
-    .map(([, value]) => value as string)
+    .map(([key, value]) => (enumOf[key] ? label(enumOf[key], value as string) : (value as string)))
     .join('；')
 }

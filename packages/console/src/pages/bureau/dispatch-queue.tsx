@@ -132,8 +132,8 @@ function WaitingDispute(props: {
         <dd>{dispute.respondent?.name ?? '—'}</dd>
         <dt>{t('dispute.problem')}</dt>
         <dd>
-          {label('problem', dispute.problem_type)} · {dispute.claim.description} ·{' '}
-          {money(dispute.claim.amount)}
+          {label('problem', dispute.problem_type)} · {dispute.claim.description}
+          {dispute.claim.amount ? ` · ${money(dispute.claim.amount)}` : ''}
         </dd>
         <dt>{t('dispute.routing')}</dt>
         <dd>

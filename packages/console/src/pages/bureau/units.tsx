@@ -29,7 +29,7 @@ export function UnitsPage() {
           columns={[
             { header: t('common.name'), cell: (u) => u.name },
             { header: t('units.kind'), cell: (u) => label('unitKind', u.kind) },
-            { header: t('common.status'), cell: (u) => u.status },
+            { header: t('common.status'), cell: (u) => label('unitStatus', u.status) },
             { header: t('common.id'), cell: (u) => <code>{u.id}</code> },
           ]}
         />

@@ -5,6 +5,7 @@ import { Page, Section } from '../../components/page.js'
 import { Loading, ProblemNotice } from '../../components/problem.js'
 import { useLoad } from '../../components/use-load.js'
 import { t } from '../../i18n/i18n.js'
+import { session } from '../../session/session.js'
 
 /** The holder's work: overdue first, then new, in progress, and settled awaiting the outcome. */
 async function loadQueue() {
@@ -20,6 +21,7 @@ async function loadQueue() {
 }
 
 export function QueuePage() {
+  const enterprise = session()?.principal.role === 'enterprise'
   const queue = useLoad(loadQueue, [])
   return (
     <Page title={t('queue.title')}>
@@ -27,16 +29,36 @@ export function QueuePage() {
       {queue.data ? (
         <>
           <Section title={`${t('queue.overdue')}（${queue.data.overdue.length}）`}>
-            <DisputeTable caption={t('queue.overdue')} hideCaption disputes={queue.data.overdue} />
+            <DisputeTable
+              caption={t('queue.overdue')}
+              hideCaption
+              withoutRespondent={enterprise}
+              disputes={queue.data.overdue}
+            />
           </Section>
           <Section title={`${t('queue.new')}（${queue.data.fresh.length}）`}>
-            <DisputeTable caption={t('queue.new')} hideCaption disputes={queue.data.fresh} />
+            <DisputeTable
+              caption={t('queue.new')}
+              hideCaption
+              withoutRespondent={enterprise}
+              disputes={queue.data.fresh}
+            />
           </Section>
           <Section title={`${t('queue.inProgress')}（${queue.data.inProgress.length}）`}>
-            <DisputeTable caption={t('queue.inProgress')} hideCaption disputes={queue.data.inProgress} />
+            <DisputeTable
+              caption={t('queue.inProgress')}
+              hideCaption
+              withoutRespondent={enterprise}
+              disputes={queue.data.inProgress}
+            />
           </Section>
           <Section title={`${t('queue.settled')}（${queue.data.settled.length}）`}>
-            <DisputeTable caption={t('queue.settled')} hideCaption disputes={queue.data.settled} />
+            <DisputeTable
+              caption={t('queue.settled')}
+              hideCaption
+              withoutRespondent={enterprise}
+              disputes={queue.data.settled}
+            />
           </Section>
         </>
       ) : queue.loading ? (

@@ -29,18 +29,34 @@ interface Records {
   mediation: MediationRecord[]
 }
 
-async function loadDispute(id: string): Promise<{ dispute: Dispute; records: Records }> {
+/** The holder's name: an enterprise reads itself, a regulator reads all; otherwise its id is shown. */
+async function assigneeName(dispute: Dispute): Promise<string | undefined> {
+  const { type, id } = dispute.assignee
+  const path =
+    type === 'enterprise'
+      ? `/enterprises/${encodeURIComponent(id)}`
+      : `/handling-units/${encodeURIComponent(id)}`
+  return get<{ name: string }>(path).then(
+    (holder) => holder.name,
+    () => undefined,
+  )
+}
+
+async function loadDispute(
+  id: string,
+): Promise<{ dispute: Dispute; records: Records; holder: string | undefined }> {
   const base = `/disputes/${encodeURIComponent(id)}`
   const dispute = await get<Dispute>(base)
   const list = <T,>(path: string) => get<List<T>>(`${base}/${path}`, { limit: 100 }).then((l) => l.data)
-  const [timeline, settlements, refunds, contacts, mediation] = await Promise.all([
+  const [timeline, settlements, refunds, contacts, mediation, holder] = await Promise.all([
     list<TimelineEntry>('timeline'),
     list<Settlement>('settlements'),
     list<Refund>('refunds'),
     list<Contact>('contacts'),
     list<MediationRecord>('mediation-records'),
+    assigneeName(dispute),
   ])
-  return { dispute, records: { timeline, settlements, refunds, contacts, mediation } }
+  return { dispute, records: { timeline, settlements, refunds, contacts, mediation }, holder }
 }
 
 /** One dispute, for whoever may see it: the facts, what the caller may do now, the records, the timeline. */
@@ -50,7 +66,7 @@ export function DisputePage({ id }: { id: string }) {
   if (loaded.error instanceof ApiError && loaded.error.status === 404) return <NotFoundPage />
   if (loaded.error) return <ProblemNotice error={loaded.error} />
   if (!loaded.data) return <Loading />
-  const { dispute, records } = loaded.data
+  const { dispute, records, holder } = loaded.data
   const role = session()?.principal.role ?? 'enterprise'
   return (
     <Page title={`${t('dispute.ref')} ${dispute.external_ref}`}>
@@ -68,8 +84,8 @@ export function DisputePage({ id }: { id: string }) {
         </p>
       ) : null}
       <div class="grid">
-        <Section title={t('dispute.claim')}>
-          <Facts dispute={dispute} />
+        <Section title={t('common.details')}>
+          <Facts dispute={dispute} holder={holder} />
         </Section>
         <Section title={t('action.title')}>
           <DisputeActions
@@ -90,7 +106,7 @@ export function DisputePage({ id }: { id: string }) {
   )
 }
 
-function Facts({ dispute }: { dispute: Dispute }) {
+function Facts({ dispute, holder }: { dispute: Dispute; holder: string | undefined }) {
   const { claim, consumer, respondent, routing } = dispute
   return (
     <dl class="facts">
@@ -122,7 +138,7 @@ function Facts({ dispute }: { dispute: Dispute }) {
       ) : null}
       <dt>{t('dispute.assignee')}</dt>
       <dd>
-        {label('assigneeType', dispute.assignee.type)} · <code>{dispute.assignee.id}</code>
+        {label('assigneeType', dispute.assignee.type)} · {holder ?? <code>{dispute.assignee.id}</code>}
       </dd>
       {routing ? (
         <>
