@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import t from 'tap'
 import {
   checkAccessibility,
@@ -272,7 +273,7 @@ t.test(
 )
 
 t.test(
-  `the sign-in page, the search, enterprises, units and bundle pages pass the accessibility check (${backend})`,
+  `the sign-in page, the search and its CSV, enterprises, units and the bundle page pass the accessibility check, in Chinese and in English (${backend})`,
   async (t) => {
     const { base, demo } = await consoleGateway(t)
     const { page, problems } = await openConsole(t)
@@ -294,6 +295,25 @@ t.test(
     await page.locator('tbody tr a').first().click()
     await page.locator('[data-indicator="received"]').waitFor()
     await checkAccessibility(t, page, 'an enterprise')
+
+    await page.getByRole('link', { name: '纠纷查询' }).click()
+    await page.locator('tbody tr a').first().waitFor()
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载 CSV' }).click(),
+    ])
+    const csv = readFileSync(await download.path())
+    t.equal(csv.subarray(0, 3).toString('hex'), 'efbbbf', 'the CSV starts with a BOM, for Excel and WPS')
+    t.ok(csv.toString('utf8').split('\n').length > 2, 'and holds the register')
+
+    await page.getByRole('button', { name: 'Switch the console to English' }).click()
+    await page.getByRole('heading', { name: 'Disputes', level: 1 }).waitFor()
+    t.equal(await page.locator('html').getAttribute('lang'), 'en', 'the page says its language')
+    t.match(page.url(), /[?&]lang=en/, 'and keeps it in the address, not in storage')
+    await checkAccessibility(t, page, 'the disputes in English')
+    await page.getByRole('button', { name: '切换为中文' }).click()
+    await page.getByRole('heading', { name: '纠纷查询', level: 1 }).waitFor()
+
     await page.getByRole('button', { name: '退出登录' }).click()
     await page.getByText('您已安全退出。').waitFor()
     await page.reload()

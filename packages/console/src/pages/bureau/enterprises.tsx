@@ -1,5 +1,7 @@
-import { get } from '../../api/client.js'
+import { useState } from 'preact/hooks'
+import { call, get } from '../../api/client.js'
 import type { ApiClient, Enterprise, List, StatsReport } from '../../api/types.js'
+import { EnumSelect } from '../../components/fields.js'
 import { date } from '../../components/format.js'
 import { Page, Section } from '../../components/page.js'
 import { Loading, ProblemNotice } from '../../components/problem.js'
@@ -72,6 +74,7 @@ export function EnterprisePage({ id }: { id: string }) {
             <dt>{t('enterprises.aliases')}</dt>
             <dd>{enterprise.aliases.join('、') || '—'}</dd>
           </dl>
+          <OdrStatusForm enterprise={enterprise} onSaved={loaded.reload} />
         </Section>
         <Section title={t('enterprises.clients')}>
           <Table
@@ -94,5 +97,48 @@ export function EnterprisePage({ id }: { id: string }) {
         <Indicators group={stats} />
       </Section>
     </Page>
+  )
+}
+
+/** 动态退出: suspending or removing an enterprise from the programme stops new disputes reaching it. */
+function OdrStatusForm(props: { enterprise: Enterprise; onSaved: () => void }) {
+  const [error, setError] = useState<unknown>()
+  const [saved, setSaved] = useState(false)
+  return (
+    <form
+      class="inline"
+      onSubmit={async (event) => {
+        event.preventDefault()
+        setError(undefined)
+        setSaved(false)
+        const odrStatus = String(new FormData(event.currentTarget).get('odr_status'))
+        try {
+          await call(`/enterprises/${encodeURIComponent(props.enterprise.id)}`, {
+            method: 'PATCH',
+            body: { odr_status: odrStatus },
+          })
+          setSaved(true)
+          props.onSaved()
+        } catch (e) {
+          setError(e)
+        }
+      }}
+    >
+      <EnumSelect
+        label={t('enterprises.odr')}
+        name="odr_status"
+        required
+        group="odr"
+        values={['active', 'suspended', 'exited']}
+        value={props.enterprise.odr_status}
+      />
+      <button type="submit">{t('common.save')}</button>
+      {saved ? (
+        <span class="muted" role="status">
+          {t('common.done')}
+        </span>
+      ) : null}
+      <ProblemNotice error={error} />
+    </form>
   )
 }

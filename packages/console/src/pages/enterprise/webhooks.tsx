@@ -97,7 +97,8 @@ export function WebhookEndpointPage({ id }: { id: string }) {
             {
               header: t('common.actions'),
               cell: (d) =>
-                d.status === 'failed' ? (
+                // A delivery still retrying on its schedule may be tried now too, as one that gave up.
+                d.status !== 'succeeded' ? (
                   <button type="button" onClick={() => retry(d)}>
                     {t('webhooks.retry')} <span class="visually-hidden">{d.event_id}</span>
                   </button>
