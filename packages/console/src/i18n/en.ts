@@ -264,6 +264,7 @@ export const en: Record<MessageKey, string> = {
   'dispatch.why': 'Why',
   'dispatch.assignSuggested': 'Assign to {name}',
   'dispatch.assignTo': 'Assign to',
+  'dispatch.assignId': 'Assignee id (ent_… or hnu_…)',
   'dispatch.assign': 'Assign',
   'dispatch.noSuggestion': 'Nothing matched automatically; choose an assignee.',
   'dispatch.assigned': 'Assigned to {name}.',

@@ -260,6 +260,7 @@ export const zh = {
   'dispatch.why': '理由',
   'dispatch.assignSuggested': '分派给 {name}',
   'dispatch.assignTo': '分派给',
+  'dispatch.assignId': '承办方编号（ent_… 或 hnu_…）',
   'dispatch.assign': '分派',
   'dispatch.noSuggestion': '没有可自动匹配的承办方，请手动选择。',
   'dispatch.assigned': '已分派给 {name}。',

@@ -76,6 +76,45 @@ t.test(
 )
 
 t.test(
+  `the centre's own client dispatches a waiting complaint to a station's unit by its id, and the unit finds it in its queue (${backend})`,
+  async (t) => {
+    const { app, base, demo, regulatorToken } = await consoleGateway(t)
+    const intake = await as(
+      app,
+      regulatorToken,
+    )({
+      method: 'POST',
+      url: '/v1/disputes',
+      payload: complaintAbout(
+        { name: '卢沟桥某五金店' },
+        { problem_type: 'measurement', category: '电子秤' },
+      ),
+    })
+    t.equal(intake.statusCode, 201, intake.body)
+    const dispute = intake.json()
+    const { centre, station } = demo.dispatch
+
+    const desk = await openConsole(t)
+    await signIn(desk.page, base, centre)
+    await desk.page.getByRole('link', { name: '分派队列' }).click()
+    const card = desk.page.locator('article', { hasText: dispute.external_ref })
+    // A centre's client may assign but not list the directory: it types the id.
+    await card.getByLabel('承办方编号').fill(station.unitId)
+    await card.getByRole('button', { name: '分派', exact: true }).click()
+    await desk.page.getByText(`已分派给 ${station.unitId}。`).waitFor()
+    await checkAccessibility(t, desk.page, 'the centre’s dispatch queue')
+    const after = (await as(app, regulatorToken)({ url: `/v1/disputes/${dispute.id}` })).json()
+    t.same(after.assignee, { type: 'unit', id: station.unitId }, 'the station’s unit holds it')
+
+    const unit = await openConsole(t)
+    await signIn(unit.page, base, station)
+    await unit.page.getByRole('link', { name: dispute.external_ref }).waitFor()
+    await checkAccessibility(t, unit.page, 'a unit’s queue')
+    t.same([...desk.problems, ...unit.problems], [], 'no script error, nothing refused by the CSP')
+  },
+)
+
+t.test(
   `an enterprise accepts, settles with a recording attached, refunds and reports the outcome (${backend})`,
   async (t) => {
     const started = Date.now()

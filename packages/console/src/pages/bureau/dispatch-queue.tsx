@@ -8,7 +8,8 @@ import { Loading, ProblemNotice } from '../../components/problem.js'
 import { useLoad } from '../../components/use-load.js'
 import { label, t } from '../../i18n/i18n.js'
 import { Link } from '../../router.js'
-import { assignTargets } from '../shared/dispute-actions.js'
+import { session } from '../../session/session.js'
+import { AssigneeField, assignBody, assignTargets } from '../shared/dispute-actions.js'
 
 interface Waiting {
   dispute: Dispute
@@ -38,10 +39,13 @@ async function loadQueue(): Promise<{ waiting: Waiting[]; names: Map<string, str
   ])
   const disputes = [...awaiting.data, ...returned.data]
   // The preview is the bureau's (a centre's client may not call it): without it, choose by hand.
+  const regulator = session()?.principal.role === 'regulator'
   const waiting = await Promise.all(
     disputes.map(async (dispute) => ({
       dispute,
-      preview: await post<DispatchPreview>('/dispatch/preview', intakeOf(dispute)).catch(() => undefined),
+      preview: regulator
+        ? await post<DispatchPreview>('/dispatch/preview', intakeOf(dispute)).catch(() => undefined)
+        : undefined,
     })),
   )
   const names = new Map(targets.map((o) => [o.value, o.label]))
@@ -100,16 +104,11 @@ function WaitingDispute(props: {
       : undefined
   const suggestionKey = suggestion ? `${suggestion.type}:${suggestion.id}` : undefined
   const assign = async (key: string) => {
-    const [type, id] = key.split(':')
     setBusy(true)
     setError(undefined)
     try {
-      await post(
-        `/disputes/${encodeURIComponent(dispute.id)}/assign`,
-        type === 'unit' ? { unit_id: id } : { enterprise_id: id },
-        dispute.version,
-      )
-      props.onAssigned(props.names.get(key) ?? id ?? key)
+      await post(`/disputes/${encodeURIComponent(dispute.id)}/assign`, assignBody(key), dispute.version)
+      props.onAssigned(props.names.get(key) ?? key)
     } catch (e) {
       setError(e)
     } finally {
@@ -171,17 +170,7 @@ function WaitingDispute(props: {
             if (value) void assign(value)
           }}
         >
-          <label class="visually-hidden" for={`t-${dispute.id}`}>
-            {t('dispatch.assignTo')}
-          </label>
-          <select id={`t-${dispute.id}`} name="target" required>
-            <option value="">{t('dispatch.choose')}</option>
-            {options.map(([value, name]) => (
-              <option key={value} value={value}>
-                {name}
-              </option>
-            ))}
-          </select>
+          <AssigneeField options={options.map(([value, label]) => ({ value, label }))} />
           <button type="submit" disabled={busy}>
             {t('dispatch.assign')}
           </button>

@@ -417,19 +417,36 @@ function AssignForm(props: { dispute: Dispute; onDone: (message: string) => void
       {...props}
       action="assign"
       title="dispatch.assign"
-      build={(d) => {
-        const [kind, target] = text(d, 'target').split(':')
-        return kind === 'unit' ? { unit_id: target } : { enterprise_id: target }
-      }}
+      build={(d) => assignBody(text(d, 'target'))}
     >
-      <Select
-        label={t('dispatch.assignTo')}
-        name="target"
-        required
-        placeholder={t('dispatch.choose')}
-        options={targets.data ?? []}
-      />
+      <AssigneeField options={targets.data ?? []} />
     </ActionForm>
+  )
+}
+
+/** The assign body for "enterprise:ent_…", "unit:hnu_…", or an id typed by hand. */
+export function assignBody(target: string): { unit_id: string } | { enterprise_id: string } {
+  const [kind, id] = target.includes(':')
+    ? target.split(':')
+    : [target.startsWith('hnu_') ? 'unit' : 'enterprise', target]
+  return kind === 'unit' ? { unit_id: id ?? '' } : { enterprise_id: id ?? '' }
+}
+
+/**
+ * Whom to assign to: a list when the caller may read the directory (regulators), else the
+ * id typed in (a centre's client may assign but not list enterprises and units).
+ */
+export function AssigneeField({ options }: { options: { value: string; label: string }[] }) {
+  return options.length > 0 ? (
+    <Select
+      label={t('dispatch.assignTo')}
+      name="target"
+      required
+      placeholder={t('dispatch.choose')}
+      options={options}
+    />
+  ) : (
+    <TextField label={t('dispatch.assignId')} name="target" required pattern="(ent|hnu)_[0-9a-z]+" />
   )
 }
 
