@@ -12,6 +12,7 @@ import { complaintAbout } from '../helpers/dispatch.js'
 import { intakeDispute } from '../helpers/disputes.js'
 import { fakeFile } from '../helpers/files.js'
 import { accessToken, as, enrolEnterprise } from '../helpers/identity.js'
+import { startReceiver } from '../helpers/receiver.js'
 
 /** The form of one action on the dispute page: a disclosure whose summary names it. */
 function action(page: import('playwright-core').Page, title: string) {
@@ -358,6 +359,48 @@ t.test(
     await page.reload()
     await page.getByRole('heading', { name: '登录控制台' }).waitFor()
     t.pass('after signing out, a reload shows the sign-in page again')
+    t.same(problems, [], 'no script error, nothing refused by the CSP')
+  },
+)
+
+t.test(
+  `an enterprise reads its webhook deliveries and retries a failing one from the console (${backend})`,
+  async (t) => {
+    const { app, base, regulatorToken } = await consoleGateway(t, { webhookAllowPrivateTargets: true })
+    const shop = await enrolEnterprise(app, regulatorToken, '北京某生鲜电商有限公司')
+    let repaired = false
+    const receiver = await startReceiver(t, () => ({
+      status: repaired ? 200 : 500,
+      body: repaired ? 'ok' : 'down',
+    }))
+    const desk = as(app, shop.token)
+    const endpoint = await desk({
+      method: 'POST',
+      url: '/v1/webhook-endpoints',
+      payload: { url: receiver.url, event_types: ['*'], description: '客服系统' },
+    })
+    t.equal(endpoint.statusCode, 201, endpoint.body)
+    t.equal(
+      (await desk({ method: 'POST', url: `/v1/webhook-endpoints/${endpoint.json().id}/test` })).statusCode,
+      202,
+    )
+    await receiver.waitFor((received) => received.length >= 2)
+
+    const { page, problems } = await openConsole(t)
+    await signIn(page, base, shop.credentials)
+    await page.getByRole('link', { name: '事件推送' }).click()
+    await page.getByRole('link', { name: receiver.url }).click()
+    const row = page.locator('tbody tr').first()
+    await row.getByText('500').waitFor()
+    await checkAccessibility(t, page, 'an endpoint’s deliveries')
+
+    repaired = true
+    await row.getByRole('button', { name: /^重新投递/ }).click()
+    await page.getByText('已安排重新投递。').waitFor()
+    await receiver.waitFor((received) => received.length >= 3)
+    await page.reload()
+    await page.locator('tbody tr').first().getByText('成功').waitFor()
+    t.pass('the delivery succeeded once retried')
     t.same(problems, [], 'no script error, nothing refused by the CSP')
   },
 )

@@ -4,6 +4,7 @@ import { createServer } from 'node:net'
 import type { AxeResults } from 'axe-core'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import type { Test } from 'tap'
+import type { Config } from '../../src/config.js'
 import { seedDemo } from '../../src/demo/seed.js'
 import { DEFAULT_CONSOLE_DIR } from '../../src/http/console/assets.js'
 import { deadlinePolicyFrom } from '../../src/services/disputes/deadline-policy.js'
@@ -49,13 +50,13 @@ async function freePort(): Promise<number> {
  * A gateway listening on a real port, serving the built console, on a fresh database with
  * the demo's bureau, districts, units, enterprises and disputes in every state.
  */
-export async function consoleGateway(t: Tap) {
+export async function consoleGateway(t: Tap, config: Partial<Config> = {}) {
   if (!existsSync(new URL('index.html', `file://${DEFAULT_CONSOLE_DIR}/`))) {
     throw new Error(`the console is not built at ${DEFAULT_CONSOLE_DIR}: run pnpm run build`)
   }
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
-  const gateway = await testApp(t, { config: { publicUrl: base } })
+  const gateway = await testApp(t, { config: { publicUrl: base, ...config } })
   const demo = await seedDemo(gateway.database, deadlinePolicyFrom(gateway.config))
   await gateway.app.listen({ port, host: '127.0.0.1' })
   const regulatorToken = await accessToken(gateway.app, demo.regulator)
