@@ -1,5 +1,5 @@
 import { language } from '../i18n/i18n.js'
-import { accessToken, forgetToken, SessionEndedError } from '../session/tokens.js'
+import { accessToken, forgetToken } from '../session/tokens.js'
 
 /** The body of an RFC 9457 problem, as the gateway sends it. */
 export interface Problem {
@@ -103,8 +103,4 @@ async function problemOf(response: Response): Promise<Problem> {
   } catch {
     return { title: response.statusText || `HTTP ${response.status}`, status: response.status }
   }
-}
-
-export function isSessionEnded(error: unknown): boolean {
-  return error instanceof SessionEndedError
 }

@@ -15,7 +15,6 @@ import { fenOf, isoFromLocalInput, localInputValue } from '../../components/form
 import { ProblemNotice } from '../../components/problem.js'
 import { useLoad } from '../../components/use-load.js'
 import { type MessageKey, t } from '../../i18n/i18n.js'
-import type { Role } from '../../session/session.js'
 
 type Body = Record<string, unknown>
 
@@ -93,7 +92,7 @@ function ActionForm(props: {
   )
 }
 
-export function DisputeActions(props: { dispute: Dispute; role: Role; onDone: (message: string) => void }) {
+export function DisputeActions(props: { dispute: Dispute; onDone: (message: string) => void }) {
   const { dispute, onDone } = props
   const allowed = new Set(dispute.allowed_actions)
   const id = dispute.id

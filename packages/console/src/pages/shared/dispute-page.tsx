@@ -16,7 +16,6 @@ import { Page, Section } from '../../components/page.js'
 import { Loading, ProblemNotice } from '../../components/problem.js'
 import { useLoad } from '../../components/use-load.js'
 import { label, t } from '../../i18n/i18n.js'
-import { session } from '../../session/session.js'
 import { Timeline } from '../audit/timeline.js'
 import { DisputeActions } from './dispute-actions.js'
 import { NotFoundPage } from './not-found.js'
@@ -67,7 +66,6 @@ export function DisputePage({ id }: { id: string }) {
   if (loaded.error) return <ProblemNotice error={loaded.error} />
   if (!loaded.data) return <Loading />
   const { dispute, records, holder } = loaded.data
-  const role = session()?.principal.role ?? 'enterprise'
   return (
     <Page title={`${t('dispute.ref')} ${dispute.external_ref}`}>
       <p>
@@ -90,7 +88,6 @@ export function DisputePage({ id }: { id: string }) {
         <Section title={t('action.title')}>
           <DisputeActions
             dispute={dispute}
-            role={role}
             onDone={(message) => {
               setDone(message)
               loaded.reload()
