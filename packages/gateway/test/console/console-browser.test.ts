@@ -388,7 +388,12 @@ t.test(
 
     const { page, problems } = await openConsole(t)
     await signIn(page, base, shop.credentials)
+    await page.getByRole('link', { name: '本单位指标' }).click()
+    await page.locator('[data-indicator="received"]').waitFor()
+    await checkAccessibility(t, page, 'the enterprise’s indicators')
     await page.getByRole('link', { name: '事件推送' }).click()
+    await page.getByRole('link', { name: receiver.url }).waitFor()
+    await checkAccessibility(t, page, 'the enterprise’s webhook endpoints')
     await page.getByRole('link', { name: receiver.url }).click()
     const row = page.locator('tbody tr').first()
     await row.getByText('500').waitFor()
