@@ -116,7 +116,7 @@ t.test(
 )
 
 t.test(
-  `an enterprise accepts, settles with a recording attached, refunds and reports the outcome (${backend})`,
+  `an enterprise accepts, settles with a recording attached, asks the consumer to confirm, refunds with a receipt it previews, and reports the outcome (${backend})`,
   async (t) => {
     const started = Date.now()
     const { app, base, demo, regulatorToken } = await consoleGateway(t)
@@ -158,13 +158,34 @@ t.test(
     await checkAccessibility(t, page, 'a settled dispute')
     await screenshot(page, 'console-dispute.png')
 
+    const confirmation = action(page, '请消费者确认')
+    await confirmation.locator('summary').click()
+    await confirmation.getByRole('button', { name: '请消费者确认' }).click()
+    await confirmation.getByText('验证码只显示这一次').waitFor()
+    const code = await confirmation.locator('dd code').nth(1).textContent()
+    t.match(code, /^\d{6}$/, 'the 6-digit code is shown once, with the link')
+    t.match(await confirmation.locator('dd code').first().textContent(), `${base}/c/`)
+
     const refund = action(page, '记录退款')
     await refund.locator('summary').click()
     await refund.getByLabel('退款金额（元）').fill('27.00')
     await refund.getByLabel('退款方式').selectOption({ label: '原路退回' })
     await refund.getByLabel('退款流水号').fill('WX-REFUND-7731')
+    await refund.getByLabel('证据文件').setInputFiles({
+      name: '退款凭证.png',
+      mimeType: 'image/png',
+      buffer: fakeFile('png', 4096),
+    })
     await refund.getByRole('button', { name: '记录退款' }).click()
     await page.getByText('操作成功：记录退款').waitFor()
+    await page.getByRole('button', { name: '预览 退款凭证.png' }).click()
+    const preview = page.getByRole('img', { name: '退款凭证.png' })
+    await preview.waitFor()
+    t.match(
+      await preview.getAttribute('src'),
+      /^blob:/,
+      'the receipt is previewed from the content fetched with the token',
+    )
 
     const outcome = action(page, '报告结果')
     await outcome.locator('summary').click()
