@@ -55,6 +55,11 @@ export const en: Record<MessageKey, string> = {
   'common.details': 'Details',
   'common.actions': 'Actions',
 
+  'punct.colon': ': ',
+  'punct.enum': ', ',
+  'punct.list': '; ',
+  'units.area': 'Area code',
+
   'notFound.title': 'Not found',
   'notFound.body': 'The page or dispute does not exist, or it is not one you handle.',
   'notFound.back': 'Back to the start page',

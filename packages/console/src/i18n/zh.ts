@@ -51,6 +51,11 @@ export const zh = {
   'common.details': '基本信息',
   'common.actions': '操作',
 
+  'punct.colon': '：',
+  'punct.enum': '、',
+  'punct.list': '；',
+  'units.area': '地区代码',
+
   'notFound.title': '未找到',
   'notFound.body': '您要查看的页面或纠纷不存在，或不在您的办理范围内。',
   'notFound.back': '返回首页',

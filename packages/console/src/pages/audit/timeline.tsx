@@ -126,5 +126,5 @@ function summary(details: Record<string, unknown>): string {
   return Object.entries(details)
     .filter(([key, value]) => typeof value === 'string' && !key.endsWith('_id') && value.length < 300)
     .map(([key, value]) => (enumOf[key] ? label(enumOf[key], value as string) : (value as string)))
-    .join('；')
+    .join(t('punct.list'))
 }

@@ -137,7 +137,7 @@ function WaitingDispute(props: {
         <dt>{t('dispute.routing')}</dt>
         <dd>
           {dispute.routing
-            ? `${label('matchedBy', dispute.routing.matched_by)}：${dispute.routing.explanation}`
+            ? `${label('matchedBy', dispute.routing.matched_by)}${t('punct.colon')}${dispute.routing.explanation}`
             : '—'}
         </dd>
         <dt>{t('dispatch.suggestion')}</dt>
@@ -148,7 +148,9 @@ function WaitingDispute(props: {
               {label('matchedBy', preview.routing.matched_by)}）
               <br />
               <span class="muted">
-                {t('dispatch.why')}：{preview.routing.explanation}
+                {t('dispatch.why')}
+                {t('punct.colon')}
+                {preview.routing.explanation}
               </span>
             </>
           ) : (

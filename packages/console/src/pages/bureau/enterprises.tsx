@@ -72,7 +72,7 @@ export function EnterprisePage({ id }: { id: string }) {
               {enterprise.contact.name} · {enterprise.contact.phone}
             </dd>
             <dt>{t('enterprises.aliases')}</dt>
-            <dd>{enterprise.aliases.join('、') || '—'}</dd>
+            <dd>{enterprise.aliases.join(t('punct.enum')) || '—'}</dd>
           </dl>
           <OdrStatusForm enterprise={enterprise} onSaved={loaded.reload} />
         </Section>

@@ -54,10 +54,11 @@ export function UnitsPage() {
 
 function conditions(c: RoutingRule['conditions']): string {
   const parts: string[] = []
-  if (c.problem_type) parts.push(`${t('dispute.problem')}：${label('problem', c.problem_type)}`)
-  if (c.category) parts.push(`${t('dispute.category')}：${c.category}`)
-  if (c.area_code_prefix) parts.push(`area ${c.area_code_prefix}*`)
-  if (c.channel) parts.push(`${t('dispute.channel')}：${label('channel', c.channel)}`)
-  if (c.keywords?.length) parts.push(c.keywords.join('、'))
-  return parts.join('；') || '—'
+  if (c.problem_type)
+    parts.push(`${t('dispute.problem')}${t('punct.colon')}${label('problem', c.problem_type)}`)
+  if (c.category) parts.push(`${t('dispute.category')}${t('punct.colon')}${c.category}`)
+  if (c.area_code_prefix) parts.push(`${t('units.area')}${t('punct.colon')}${c.area_code_prefix}*`)
+  if (c.channel) parts.push(`${t('dispute.channel')}${t('punct.colon')}${label('channel', c.channel)}`)
+  if (c.keywords?.length) parts.push(c.keywords.join(t('punct.enum')))
+  return parts.join(t('punct.list')) || '—'
 }

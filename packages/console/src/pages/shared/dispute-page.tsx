@@ -78,7 +78,9 @@ export function DisputePage({ id }: { id: string }) {
       </p>
       {done ? (
         <p class="notice notice-ok" role="status">
-          {t('common.done')}：{done}
+          {t('common.done')}
+          {t('punct.colon')}
+          {done}
         </p>
       ) : null}
       <div class="grid">
@@ -121,7 +123,7 @@ function Facts({ dispute, holder }: { dispute: Dispute; holder: string | undefin
       <dt>{t('dispute.claim')}</dt>
       <dd>{claim.description}</dd>
       <dt>{t('dispute.demands')}</dt>
-      <dd>{claim.demands.map((d) => label('demand', d)).join('、') || '—'}</dd>
+      <dd>{claim.demands.map((d) => label('demand', d)).join(t('punct.enum')) || '—'}</dd>
       <dt>{t('dispute.amount')}</dt>
       <dd>{money(claim.amount)}</dd>
       {respondent ? (
@@ -141,7 +143,9 @@ function Facts({ dispute, holder }: { dispute: Dispute; holder: string | undefin
         <>
           <dt>{t('dispute.routing')}</dt>
           <dd>
-            {label('matchedBy', routing.matched_by)}：{routing.explanation}
+            {label('matchedBy', routing.matched_by)}
+            {t('punct.colon')}
+            {routing.explanation}
           </dd>
         </>
       ) : null}
@@ -163,7 +167,9 @@ function Facts({ dispute, holder }: { dispute: Dispute; holder: string | undefin
         <>
           <dt>{t('dispute.outcome')}</dt>
           <dd>
-            {label('outcome', dispute.outcome.result)}：{dispute.outcome.summary}
+            {label('outcome', dispute.outcome.result)}
+            {t('punct.colon')}
+            {dispute.outcome.summary}
           </dd>
         </>
       ) : null}
@@ -234,8 +240,8 @@ function Records({ records }: { records: Records }) {
           <ul>
             {records.mediation.map((m) => (
               <li key={m.id}>
-                {dateTime(m.held_at)} · {label('mediationMethod', m.method)} · {m.participants.join('、')} ·{' '}
-                {m.summary}
+                {dateTime(m.held_at)} · {label('mediationMethod', m.method)} ·{' '}
+                {m.participants.join(t('punct.enum'))} · {m.summary}
                 {m.agreement ? ` · ${m.agreement}` : ''}
                 <EvidenceList ids={m.evidence} />
               </li>
