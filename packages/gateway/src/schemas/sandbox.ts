@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { consumerScenarios } from '../services/sandbox/consumer.js'
+import { consumerScenarios } from '../domain/sandbox-scenarios.js'
 import { StringEnum, Timestamp } from './common.js'
 
 export const SandboxClock = Type.Object(

@@ -165,8 +165,10 @@ t.test('nothing in the gateway reads the time from Date instead of the clock', a
   // Real time on purpose: token lifetimes and key activation (identity), webhook signature
   // timestamps and attempt durations (send), ids' time component, process start-up, and
   // the migration that makes the root jurisdiction (migrations run before any clock), and
-  // console sessions, which end in real time like the tokens they give.
+  // console sessions, which end in real time like the tokens they give, and the shutdown's
+  // one second within which a repeated signal is the same request to stop.
   const realTimeOnPurpose = new Set([
+    'shutdown.ts',
     'services/console/sessions.ts',
     'services/sandbox/clock.ts',
     'storage/migrations/0007-jurisdictions.ts',

@@ -1,12 +1,6 @@
+import type { ConsumerScenario } from '../../domain/sandbox-scenarios.js'
 import type { Database } from '../../storage/database.js'
 import { type Decision, decideRequest } from '../confirmations/decide.js'
-
-/**
- * How the sandbox's simulated consumer answers a confirmation request about a generated
- * dispute: 满意, 基本满意, 不满意 (and rejects the settlement), or never (the link expires).
- */
-export const consumerScenarios = ['satisfied', 'basically_satisfied', 'dissatisfied', 'no_answer'] as const
-export type ConsumerScenario = (typeof consumerScenarios)[number]
 
 const answers: Record<ConsumerScenario, Decision | null> = {
   satisfied: { decision: 'confirmed', rating: 'satisfied' },

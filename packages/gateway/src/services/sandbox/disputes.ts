@@ -1,12 +1,12 @@
 import type { PhoneKeyer } from '../../domain/phone-key.js'
 import type { Principal } from '../../domain/principal.js'
+import type { ConsumerScenario } from '../../domain/sandbox-scenarios.js'
 import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
 import type { DeadlinePolicy } from '../disputes/deadline-policy.js'
 import { intake } from '../disputes/intake.js'
 import type { DisputeView } from '../disputes/presenter.js'
 import { type GeneratedRespondent, generatedComplaint, smallBusiness } from './complaints.js'
-import type { ConsumerScenario } from './consumer.js'
 
 export interface SandboxDisputesRequest {
   enterprise_id?: string | undefined
