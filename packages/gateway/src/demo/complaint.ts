@@ -31,9 +31,9 @@ export function sampleComplaint(enterpriseId: string, externalRef: string): Samp
     enterprise_id: enterpriseId,
     consumer: { name: '张伟', phone: '13812341234' },
     problem_type: 'contract',
-    category: 'online services / video membership',
+    category: '网络服务 / 视频会员',
     claim: {
-      description: 'The annual membership no longer plays the films promised at purchase.',
+      description: '购买年度会员时承诺可以观看的影片，现在都不能播放了。',
       demands: ['refund'],
       amount: { amount: 2700, currency: 'CNY' },
     },

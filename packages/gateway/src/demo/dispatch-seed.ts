@@ -85,10 +85,10 @@ export async function seedDispatchDemo(
     }
     return { created, principal }
   }
-  const centreClient = await client(centre.id, 'Demo: 12345 centre dispatch desk')
-  const stationClient = await client(station.id, 'Demo: 卢沟桥 station desk')
-  const foodClient = await client(food.id, 'Demo: food division desk')
-  const pricesClient = await client(prices.id, 'Demo: price division desk')
+  const centreClient = await client(centre.id, '演示：12345 中心分派席')
+  const stationClient = await client(station.id, '演示：卢沟桥所受理席')
+  const foodClient = await client(food.id, '演示：食品科受理席')
+  const pricesClient = await client(prices.id, '演示：价格科受理席')
   centreClient.principal.unitKind = 'center'
 
   const receive = async (

@@ -83,7 +83,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
   })
   const regulatorClient = (
     await createClient(database, operatorContext('demo-regulator'), {
-      name: 'Demo: 12315 intake centre',
+      name: '演示：12315 投诉受理中心',
       role: 'regulator',
       enterpriseId: null,
     })
@@ -144,7 +144,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
   const [video, shop, repair, gym, courier] = ids as [string, string, string, string, string]
   const videoClient = (
     await createClient(database, asRegulator('demo-video-client'), {
-      name: 'Demo: customer-service system',
+      name: '演示：企业客服系统',
       role: 'enterprise',
       enterpriseId: video,
     })
@@ -189,7 +189,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
         channel: 'phone',
         contacted_at: agreed(),
         reached: true,
-        summary: 'Consumer reached; a partial refund agreed.',
+        summary: '已联系上消费者，双方同意部分退款。',
       },
     })
     await step(id, by, {
@@ -197,7 +197,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
       body: {
         remedy: 'partial_refund',
         amount: { amount, currency: 'CNY' },
-        terms: `Refund of ${(amount / 100).toFixed(2)} yuan for the unused part.`,
+        terms: `退还未使用部分的费用 ${(amount / 100).toFixed(2)} 元。`,
         agreed_at: agreed(),
         consumer_consent: { method: 'phone_recording', reference: `REC-${id.slice(-8)}` },
       },
@@ -207,13 +207,13 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
   // assigned: new, waiting for the enterprise
   await open(video)
   await open(video, { problem_type: 'false_advertising', channel: 'hotline_12345' }, 'lugouqiao')
-  await open(gym, { problem_type: 'contract', category: 'prepaid card / fitness membership' }, 'wangjing')
+  await open(gym, { problem_type: 'contract', category: '预付卡 / 健身会员' }, 'wangjing')
   await open(video, { problem_type: 'after_sales', channel: 'hotline_12345' }, 'chaoyang')
   // in_progress
   const inProgress = await open(video, {}, 'xincun')
   await step(inProgress, asEnterprise(video), {
     action: 'accept',
-    body: { note: 'Assigned to the membership team.' },
+    body: { note: '已转会员业务组处理。' },
   })
   // settled, refund pending
   const settled = await open(video)
@@ -232,7 +232,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
   })
   await step(done, asEnterprise(video), {
     action: 'outcome',
-    body: { result: 'fulfilled', summary: 'Refunded 27.00 yuan.' },
+    body: { result: 'fulfilled', summary: '已退款 27.00 元。' },
   })
   await step(done, regulator, { action: 'feedback', body: { resolved: true, satisfaction: 'satisfied' } })
   // Handled over two days rather than the seconds the seed takes (backdated for the demo, like
@@ -258,18 +258,14 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
     .where('id', '=', done)
     .execute()
   // returned by one enterprise and routed to another
-  const returned = await open(
-    shop,
-    { problem_type: 'quality', category: 'household appliances / rice cooker' },
-    'lugouqiao',
-  )
+  const returned = await open(shop, { problem_type: 'quality', category: '家用电器 / 电饭煲' }, 'lugouqiao')
   await step(returned, asEnterprise(shop), {
     action: 'decline',
-    body: { reason: 'not_responsible', note: 'Sold by a third-party shop.' },
+    body: { reason: 'not_responsible', note: '该商品由第三方店铺销售。' },
   })
   const rerouted = await open(shop, {
     problem_type: 'after_sales',
-    category: 'household appliances / repair',
+    category: '家用电器 / 维修',
   })
   await step(rerouted, asEnterprise(shop), { action: 'decline', body: { reason: 'not_responsible' } })
   await step(rerouted, regulator, { action: 'assign', body: { enterprise_id: repair } })
@@ -281,7 +277,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
     body: {
       result: 'not_settled',
       reason: 'amount_disputed',
-      summary: 'The consumer asks for a full replacement.',
+      summary: '消费者要求整机更换。',
     },
   })
   // the bureau mediates (行政调解): one session recorded, the mediation deadline running
@@ -301,11 +297,11 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
   // mediated and closed: agreement reached in mediation
   const mediated = await open(repair, {
     problem_type: 'after_sales',
-    category: 'household appliances / repair',
+    category: '家用电器 / 维修',
   })
   await step(mediated, regulator, {
     action: 'escalate',
-    body: { reason: 'The consumer asked the bureau to mediate.' },
+    body: { reason: '消费者申请由市场监管局调解。' },
   })
   await step(mediated, regulator, {
     action: 'mediation-records',
@@ -331,7 +327,7 @@ export async function seedDemo(database: Database, deadlines: DeadlinePolicy): P
   const withdrawn = await open(shop)
   await step(withdrawn, regulator, {
     action: 'withdraw',
-    body: { note: 'The consumer withdrew the complaint.' },
+    body: { note: '消费者已撤回投诉。' },
   })
   // overdue: assigned 3 weeks ago (backdated for the demo), found by the deadline scanner
   const late = await open(repair)

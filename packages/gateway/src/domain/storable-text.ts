@@ -51,3 +51,17 @@ export function findUnstorable(
   }
   return undefined
 }
+
+/** Why a value cannot be stored (a reason from `unstorableTextReason` or `findUnstorable`), in Chinese. */
+export function unstorableReasonInChinese(reason: string): string {
+  const nameReason = /^has a name that (.+)$/.exec(reason)?.[1]
+  if (nameReason !== undefined) return `的属性名${unstorableReasonInChinese(nameReason)}`
+  return chineseReasons[reason] ?? '无法原样保存'
+}
+
+const chineseReasons: Record<string, string> = {
+  'contains a NUL character': '含有 NUL 字符',
+  'contains a lone surrogate': '含有不成对的代理码元',
+  'contains a Unicode noncharacter': '含有 Unicode 非字符',
+  'is a number beyond the range of JSON': '是超出 JSON 表示范围的数字',
+}

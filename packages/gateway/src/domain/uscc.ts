@@ -1,3 +1,5 @@
+import type { Localized } from './localized.js'
+
 /**
  * The unified social credit code (统一社会信用代码, GB 32100-2015) that identifies an ODR
  * enterprise. Eighteen characters:
@@ -21,7 +23,7 @@ const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY'
 const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 const LENGTH = 18
 
-export type UsccValidation = { valid: true } | { valid: false; reason: string }
+export type UsccValidation = { valid: true } | { valid: false; reason: Localized }
 
 /**
  * The check character that completes the first 17 characters of a code, e.g. for demo data.
@@ -41,26 +43,35 @@ export function usccCheckCharacter(first17: string): string {
 export function validateUscc(code: string): UsccValidation {
   const characters = Array.from(code)
   if (characters.length !== LENGTH) {
-    return invalid(`must be ${LENGTH} characters long, got ${characters.length}`)
+    return invalid({
+      en: `must be ${LENGTH} characters long, got ${characters.length}`,
+      zh: `应为 ${LENGTH} 位，实际为 ${characters.length} 位`,
+    })
   }
   for (const [index, character] of characters.entries()) {
     const position = index + 1
     if (!ALPHABET.includes(character)) {
-      return invalid(`character "${character}" is not allowed at position ${position}${hint(character)}`)
+      return invalid({
+        en: `character "${character}" is not allowed at position ${position}${hint(character)}`,
+        zh: `第 ${position} 位不能是字符“${character}”${hintZh(character)}`,
+      })
     }
     if (position >= 3 && position <= 8 && !/\d/.test(character)) {
-      return invalid(
-        `character "${character}" is not allowed at position ${position}: ` +
+      return invalid({
+        en:
+          `character "${character}" is not allowed at position ${position}: ` +
           'positions 3–8 (the administrative division code) are digits',
-      )
+        zh: `第 ${position} 位不能是字符“${character}”：第 3–8 位是行政区划码，只能是数字`,
+      })
     }
   }
   const expected = usccCheckCharacter(code.slice(0, LENGTH - 1))
   const actual = code.charAt(LENGTH - 1)
   if (actual !== expected) {
-    return invalid(
-      `check digit should be ${expected}, got ${actual}: a character is mistyped or two are swapped`,
-    )
+    return invalid({
+      en: `check digit should be ${expected}, got ${actual}: a character is mistyped or two are swapped`,
+      zh: `校验码应为 ${expected}，实际为 ${actual}：可能有字符输错，或两个字符顺序颠倒`,
+    })
   }
   return { valid: true }
 }
@@ -69,12 +80,18 @@ export function isValidUscc(code: string): boolean {
   return validateUscc(code).valid
 }
 
-function invalid(reason: string): UsccValidation {
+function invalid(reason: Localized): UsccValidation {
   return { valid: false, reason }
 }
 
 function hint(character: string): string {
   if (ALPHABET.includes(character.toUpperCase())) return ' (letters are upper case)'
   if ('IOZSV'.includes(character.toUpperCase())) return ' (the code never uses I, O, Z, S or V)'
+  return ''
+}
+
+function hintZh(character: string): string {
+  if (ALPHABET.includes(character.toUpperCase())) return '（字母须大写）'
+  if ('IOZSV'.includes(character.toUpperCase())) return '（统一社会信用代码不使用 I、O、Z、S、V）'
   return ''
 }

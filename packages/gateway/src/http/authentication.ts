@@ -52,14 +52,24 @@ export const authenticationPlugin = fp(
       const principal = await authenticate(request, options.tokens)
       request.principal = principal
       if (!access.roles.includes(principal.role)) {
-        throw problem('forbidden', `This operation is for ${access.roles.join(' or ')} clients.`)
+        throw problem('forbidden', {
+          en: `This operation is for ${access.roles.join(' or ')} clients.`,
+          zh: `此操作仅限 ${access.roles.join(' 或 ')} 客户端调用。`,
+        })
       }
       if (access.scope && !principal.scopes.has(access.scope)) {
-        throw problem('forbidden', `The access token lacks the scope ${access.scope}.`, {
-          headers: {
-            'www-authenticate': `Bearer realm="hejie", error="insufficient_scope", scope="${access.scope}"`,
+        throw problem(
+          'forbidden',
+          {
+            en: `The access token lacks the scope ${access.scope}.`,
+            zh: `访问令牌缺少权限范围 ${access.scope}。`,
           },
-        })
+          {
+            headers: {
+              'www-authenticate': `Bearer realm="hejie", error="insufficient_scope", scope="${access.scope}"`,
+            },
+          },
+        )
       }
     }
   },
@@ -69,23 +79,41 @@ export const authenticationPlugin = fp(
 async function authenticate(request: FastifyRequest, tokens: Tokens): Promise<Principal> {
   const header = request.headers.authorization
   if (!header) {
-    throw problem('unauthenticated', 'Send an access token: Authorization: Bearer <token>.', {
-      headers: { 'www-authenticate': 'Bearer realm="hejie"' },
-    })
+    throw problem(
+      'unauthenticated',
+      {
+        en: 'Send an access token: Authorization: Bearer <token>.',
+        zh: '请发送访问令牌：Authorization: Bearer <token>。',
+      },
+      {
+        headers: { 'www-authenticate': 'Bearer realm="hejie"' },
+      },
+    )
   }
   const match = BEARER.exec(header)
   if (!match?.[1]) {
-    throw problem('invalid_token', 'The Authorization header must be "Bearer" followed by an access token.', {
-      headers: { 'www-authenticate': 'Bearer realm="hejie", error="invalid_token"' },
-    })
+    throw problem(
+      'invalid_token',
+      {
+        en: 'The Authorization header must be "Bearer" followed by an access token.',
+        zh: 'Authorization 请求头应为 "Bearer" 加访问令牌。',
+      },
+      {
+        headers: { 'www-authenticate': 'Bearer realm="hejie", error="invalid_token"' },
+      },
+    )
   }
   try {
     return await tokens.verify(match[1])
   } catch (error) {
     if (!(error instanceof ProblemError)) throw error
-    throw problem(error.code, error.message, {
-      headers: { 'www-authenticate': 'Bearer realm="hejie", error="invalid_token"' },
-    })
+    throw problem(
+      error.code,
+      { en: error.detail.en, zh: error.detail.zh },
+      {
+        headers: { 'www-authenticate': 'Bearer realm="hejie", error="invalid_token"' },
+      },
+    )
   }
 }
 

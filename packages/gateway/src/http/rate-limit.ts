@@ -58,10 +58,10 @@ export const rateLimitPlugin = fp(
       ...(redis ? { redis } : {}),
       keyGenerator: subjectOf,
       errorResponseBuilder: (_request, context) =>
-        new ProblemError(
-          'rate_limited',
-          `The limit of ${context.max} requests per window is used up; retry in ${context.after}.`,
-        ),
+        new ProblemError('rate_limited', {
+          en: `The limit of ${context.max} requests per window is used up; retry in ${context.after}.`,
+          zh: `本时间窗口内 ${context.max} 次请求的额度已用完；请在 ${context.after} 后重试。`,
+        }),
     })
   },
   { name: 'hejie-rate-limit', fastify: '5.x' },

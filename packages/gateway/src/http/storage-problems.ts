@@ -1,4 +1,4 @@
-import { type ProblemError, problem } from '../errors.js'
+import { type Localized, type ProblemError, problem } from '../errors.js'
 import { storageFailure } from '../storage/failures.js'
 
 /**
@@ -10,10 +10,19 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5
 export const STORAGE_FULL_RETRY_AFTER_SECONDS = 60
 
 /** 503 `database_unavailable`, with `retry-after`. */
-export function databaseUnavailable(detail = 'The database is not reachable; retry later.'): ProblemError {
-  return problem('database_unavailable', detail, {
-    headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
-  })
+export function databaseUnavailable(
+  detail: Localized = {
+    en: 'The database is not reachable; retry later.',
+    zh: '无法连接数据库；请稍后重试。',
+  },
+): ProblemError {
+  return problem(
+    'database_unavailable',
+    { en: detail.en, zh: detail.zh },
+    {
+      headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
+    },
+  )
 }
 
 /**
@@ -26,9 +35,16 @@ export function storageProblem(error: unknown): ProblemError | undefined {
     case 'unavailable':
       return databaseUnavailable()
     case 'full':
-      return problem('storage_full', 'The database has no space left for writes; nothing was written.', {
-        headers: { 'retry-after': String(STORAGE_FULL_RETRY_AFTER_SECONDS) },
-      })
+      return problem(
+        'storage_full',
+        {
+          en: 'The database has no space left for writes; nothing was written.',
+          zh: '数据库已无写入空间；本次请求未写入任何数据。',
+        },
+        {
+          headers: { 'retry-after': String(STORAGE_FULL_RETRY_AFTER_SECONDS) },
+        },
+      )
     default:
       return undefined
   }

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { Principal } from '../domain/principal.js'
-import { unstorableTextReason } from '../domain/storable-text.js'
+import { unstorableReasonInChinese, unstorableTextReason } from '../domain/storable-text.js'
 import { problem } from '../errors.js'
 import { requestHash, type WriteContext, type WriteOutcome } from '../services/write/index.js'
 import { principalOf } from './authentication.js'
@@ -23,15 +23,27 @@ export const WriteHeaders = Type.Object({
 /** The write context of an authenticated request: its actor, its id and its idempotency key. */
 export function writeContextOf(request: FastifyRequest): WriteContext & { actor: Principal } {
   const key = request.headers['idempotency-key']
-  if (Array.isArray(key)) throw problem('validation_failed', 'Send one Idempotency-Key header, not several.')
+  if (Array.isArray(key))
+    throw problem('validation_failed', {
+      en: 'Send one Idempotency-Key header, not several.',
+      zh: '只能发送一个 Idempotency-Key 请求头。',
+    })
   if (key !== undefined && (key.length < 1 || key.length > 255)) {
-    throw problem('validation_failed', 'The Idempotency-Key must be 1–255 characters.')
+    throw problem('validation_failed', {
+      en: 'The Idempotency-Key must be 1–255 characters.',
+      zh: 'Idempotency-Key 的长度须为 1–255 个字符。',
+    })
   }
   const reason = key === undefined ? undefined : unstorableTextReason(key)
   if (reason) {
-    throw problem('validation_failed', `The Idempotency-Key ${reason}.`, {
-      errors: [{ path: 'headers/idempotency-key', message: reason }],
-    })
+    const zh = unstorableReasonInChinese(reason)
+    throw problem(
+      'validation_failed',
+      { en: `The Idempotency-Key ${reason}.`, zh: `Idempotency-Key ${zh}。` },
+      {
+        errors: [{ path: 'headers/idempotency-key', message: { en: reason, zh } }],
+      },
+    )
   }
   return {
     actor: principalOf(request),

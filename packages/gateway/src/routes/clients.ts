@@ -84,10 +84,10 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ identity: Identity }> = a
     async (request, reply) => {
       const { jurisdiction_id, unit_id, ...client } = request.body
       if (unit_id !== undefined && jurisdiction_id !== undefined) {
-        throw problem(
-          'validation_failed',
-          "A unit client belongs to its unit's jurisdiction: send unit_id or jurisdiction_id, not both.",
-        )
+        throw problem('validation_failed', {
+          en: "A unit client belongs to its unit's jurisdiction: send unit_id or jurisdiction_id, not both.",
+          zh: '承办单位客户端归属其承办单位所在的辖区：unit_id 和 jurisdiction_id 只能填写一个。',
+        })
       }
       return sendWrite(
         reply,

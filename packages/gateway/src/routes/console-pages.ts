@@ -65,7 +65,7 @@ export const consolePageRoutes: FastifyPluginAsync<{ assets: ConsoleAssets }> = 
   app.get('/console/*', pageOptions, sendIndex)
   app.get<{ Params: { name: string } }>('/console/assets/:name', options, async (request, reply) => {
     const asset = assets.asset(request.params.name)
-    if (!asset) throw problem('not_found', 'No such file of the console.')
+    if (!asset) throw problem('not_found', { en: 'No such file of the console.', zh: '控制台没有这个文件。' })
     const { encoding, body } = chooseEncoding(asset, request.headers['accept-encoding'])
     reply
       .header('cache-control', `public, max-age=${ONE_YEAR_SECONDS}, immutable`)

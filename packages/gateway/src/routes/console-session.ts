@@ -71,7 +71,10 @@ export const consoleSessionRoutes: FastifyPluginAsyncTypebox<{
   function requireTransport(request: FastifyRequest): { secure: boolean } {
     const transport = consoleTransport(request)
     if (!transport.allowed)
-      throw problem('https_required', 'The console is served over HTTPS only, except on the machine itself.')
+      throw problem('https_required', {
+        en: 'The console is served over HTTPS only, except on the machine itself.',
+        zh: '控制台只能通过 HTTPS 访问（在本机访问时除外）。',
+      })
     return transport
   }
 
@@ -128,7 +131,11 @@ export const consoleSessionRoutes: FastifyPluginAsyncTypebox<{
     async (request, reply) => {
       const { secure } = requireTransport(request)
       const signedIn = await sessions.signIn(request.body.client_id, request.body.client_secret)
-      if (!signedIn) throw problem('invalid_client', 'Unknown client, wrong secret, or a revoked client.')
+      if (!signedIn)
+        throw problem('invalid_client', {
+          en: 'Unknown client, wrong secret, or a revoked client.',
+          zh: '客户端不存在、密钥错误或客户端已被吊销。',
+        })
       setCookie(reply, signedIn.secret, sessions.lifetimeSeconds, secure)
       request.log.info({ client_id: signedIn.session.client.id }, 'console sign-in')
       return noStore(reply).code(201).send(signedIn.session.view)

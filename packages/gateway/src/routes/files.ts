@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { type FilePurpose, filePurposes } from '../domain/file-types.js'
-import { unstorableTextReason } from '../domain/storable-text.js'
+import { unstorableReasonInChinese, unstorableTextReason } from '../domain/storable-text.js'
 import { ProblemError, problem } from '../errors.js'
 import { principalOf } from '../http/authentication.js'
 import { problemResponse } from '../http/problem-schema.js'
@@ -67,7 +67,10 @@ export const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       if (!request.isMultipart()) {
-        throw problem('unsupported_media_type', 'Send the file as multipart/form-data.')
+        throw problem('unsupported_media_type', {
+          en: 'Send the file as multipart/form-data.',
+          zh: '请以 multipart/form-data 格式上传文件。',
+        })
       }
       const context = writeContextOf(request)
       const { content, fields } = await receiveUpload(request, app.database.clock.now().toISOString())
@@ -87,13 +90,25 @@ export const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (part.type === 'file') {
           if (content !== undefined) {
             part.file.resume()
-            throw problem('validation_failed', 'Send one file per upload.', {
-              errors: [{ path: `body/${part.fieldname}`, message: 'a second file' }],
-            })
+            throw problem(
+              'validation_failed',
+              { en: 'Send one file per upload.', zh: '每次只能上传一个文件。' },
+              {
+                errors: [
+                  {
+                    path: `body/${part.fieldname}`,
+                    message: { en: 'a second file', zh: '多出的第二个文件' },
+                  },
+                ],
+              },
+            )
           }
           if (part.fieldname !== 'file') {
             part.file.resume()
-            throw problem('validation_failed', `The file part must be named "file", not "${part.fieldname}".`)
+            throw problem('validation_failed', {
+              en: `The file part must be named "file", not "${part.fieldname}".`,
+              zh: `文件部分的名称应为 "file"，而不是 "${part.fieldname}"。`,
+            })
           }
           // A form may send a file without a name; it is only shown back, never trusted.
           const filename = part.filename || 'file'
@@ -108,15 +123,25 @@ export const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
           checkStorable(part.fieldname, value, 64)
           values[part.fieldname] = value
         } else {
-          throw problem('validation_failed', `Unknown field ${part.fieldname}.`, {
-            errors: [{ path: `body/${part.fieldname}`, message: 'unknown field' }],
-          })
+          throw problem(
+            'validation_failed',
+            { en: `Unknown field ${part.fieldname}.`, zh: `无法识别的字段 ${part.fieldname}。` },
+            {
+              errors: [
+                { path: `body/${part.fieldname}`, message: { en: 'unknown field', zh: '无法识别的字段' } },
+              ],
+            },
+          )
         }
       }
       if (content === undefined) {
-        throw problem('validation_failed', 'The upload has no file part named "file".', {
-          errors: [{ path: 'body/file', message: 'required' }],
-        })
+        throw problem(
+          'validation_failed',
+          { en: 'The upload has no file part named "file".', zh: '上传内容中没有名为 "file" 的文件部分。' },
+          {
+            errors: [{ path: 'body/file', message: { en: 'required', zh: '为必填项' } }],
+          },
+        )
       }
       return { content, fields: uploadFields(values) }
     } catch (error) {
@@ -191,30 +216,51 @@ function brokenBodyAsProblem(error: unknown): unknown {
     code === 'ERR_STREAM_PREMATURE_CLOSE' ||
     code === 'ECONNRESET' ||
     /unexpected end of (form|multipart)|malformed|premature close/i.test(message ?? '')
-  return broken ? problem('validation_failed', 'The multipart body ended early or does not parse.') : error
+  return broken
+    ? problem('validation_failed', {
+        en: 'The multipart body ended early or does not parse.',
+        zh: 'multipart 请求体提前结束或无法解析。',
+      })
+    : error
 }
 
 /** Text that both databases keep unchanged, as every other input (`domain/storable-text.ts`). */
 function checkStorable(field: string, value: string, maxLength: number, beforeThrow?: () => void): void {
+  const unstorable = unstorableTextReason(value)
   const reason =
     value.length < 1 || value.length > maxLength
-      ? `must be 1–${maxLength} characters`
-      : unstorableTextReason(value)
-  if (reason === undefined) return
+      ? { en: `must be 1–${maxLength} characters`, zh: `长度须为 1–${maxLength} 个字符` }
+      : unstorable && { en: unstorable, zh: unstorableReasonInChinese(unstorable) }
+  if (!reason) return
   beforeThrow?.()
-  throw problem('validation_failed', `${field} ${reason}.`, {
-    errors: [{ path: `body/${field}`, message: reason }],
-  })
+  throw problem(
+    'validation_failed',
+    { en: `${field} ${reason.en}.`, zh: `${field} ${reason.zh}。` },
+    { errors: [{ path: `body/${field}`, message: reason }] },
+  )
 }
 
 function uploadFields(values: Record<string, string>): UploadFields {
   const purpose = values.purpose
   if (!filePurposes.includes(purpose as FilePurpose)) {
-    throw problem('validation_failed', `purpose must be one of ${filePurposes.join(', ')}.`, {
-      errors: [
-        { path: 'body/purpose', message: purpose === undefined ? 'required' : 'not an accepted purpose' },
-      ],
-    })
+    throw problem(
+      'validation_failed',
+      {
+        en: `purpose must be one of ${filePurposes.join(', ')}.`,
+        zh: `purpose 必须是以下值之一：${filePurposes.join('、')}。`,
+      },
+      {
+        errors: [
+          {
+            path: 'body/purpose',
+            message:
+              purpose === undefined
+                ? { en: 'required', zh: '为必填项' }
+                : { en: 'not an accepted purpose', zh: '不是可接受的用途' },
+          },
+        ],
+      },
+    )
   }
   return { purpose: purpose as FilePurpose, dispute_id: values.dispute_id }
 }

@@ -207,10 +207,10 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{ identity: Identity; tokenR
         const attempts = await perClientLimit(request)
         if (!attempts.isAllowed && attempts.isExceeded) {
           reply.header('retry-after', String(attempts.ttlInSeconds))
-          throw problem(
-            'rate_limited',
-            `Too many token requests for this client; retry in ${attempts.ttlInSeconds} s.`,
-          )
+          throw problem('rate_limited', {
+            en: `Too many token requests for this client; retry in ${attempts.ttlInSeconds} s.`,
+            zh: `该客户端申请令牌过于频繁；请 ${attempts.ttlInSeconds} 秒后重试。`,
+          })
         }
       },
       schema: {

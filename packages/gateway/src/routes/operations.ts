@@ -47,10 +47,13 @@ export const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await app.database.ping()
         pending = await pendingMigrations(app.database)
       } catch {
-        throw databaseUnavailable('The database does not answer.')
+        throw databaseUnavailable({ en: 'The database does not answer.', zh: '数据库没有响应。' })
       }
       if (pending.length > 0) {
-        throw problem('not_ready', `Migrations not yet run: ${pending.join(', ')}.`)
+        throw problem('not_ready', {
+          en: `Migrations not yet run: ${pending.join(', ')}.`,
+          zh: `尚有数据库迁移未执行：${pending.join('、')}。`,
+        })
       }
       return { status: 'ok' as const }
     },

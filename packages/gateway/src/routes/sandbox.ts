@@ -33,7 +33,14 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{
   phoneKeyer: PhoneKeyer
 }> = async (app, { enabled, deadlines, phoneKeyer }) => {
   app.addHook('onRequest', (_request: FastifyRequest, _reply, done) => {
-    done(enabled ? undefined : problem('not_found', 'No such route: this gateway is not a sandbox.'))
+    done(
+      enabled
+        ? undefined
+        : problem('not_found', {
+            en: 'No such route: this gateway is not a sandbox.',
+            zh: '没有此路由：本网关不是沙箱环境。',
+          }),
+    )
   })
 
   app.get(

@@ -85,7 +85,11 @@ export async function findManagedEnterprise(
     .where('id', '=', id)
     .where('jurisdiction_id', 'in', regulatorSubtree(db, principal))
     .executeTakeFirst()
-  if (!row) throw problem('not_found', `No enterprise ${id} registered in your jurisdiction.`)
+  if (!row)
+    throw problem('not_found', {
+      en: `No enterprise ${id} registered in your jurisdiction.`,
+      zh: `您的辖区内没有登记企业 ${id}。`,
+    })
   return row
 }
 
@@ -95,7 +99,7 @@ export async function getEnterprise(
   id: string,
 ): Promise<EnterpriseView> {
   const row = await visibleEnterprises(db, principal).where('id', '=', id).executeTakeFirst()
-  if (!row) throw problem('not_found', `No enterprise ${id}.`)
+  if (!row) throw problem('not_found', { en: `No enterprise ${id}.`, zh: `企业 ${id} 不存在。` })
   return presentEnterprise(row)
 }
 
@@ -129,7 +133,10 @@ function assertValidUscc(uscc: string): void {
   if (!check.valid) {
     throw problem(
       'validation_failed',
-      `The uscc is not a valid unified social credit code: ${check.reason}.`,
+      {
+        en: `The uscc is not a valid unified social credit code: ${check.reason.en}.`,
+        zh: `uscc 不是有效的统一社会信用代码：${check.reason.zh}。`,
+      },
       {
         errors: [{ path: 'body/uscc', message: check.reason }],
       },
@@ -144,9 +151,16 @@ async function assertUsccFree(trx: Transaction<Schema>, uscc: string): Promise<v
     .where('uscc', '=', uscc)
     .executeTakeFirst()
   if (existing) {
-    throw problem('conflict', `An enterprise with this unified social credit code exists: ${existing.id}.`, {
-      extensions: { existing_id: existing.id },
-    })
+    throw problem(
+      'conflict',
+      {
+        en: `An enterprise with this unified social credit code exists: ${existing.id}.`,
+        zh: `已有企业使用该统一社会信用代码：${existing.id}。`,
+      },
+      {
+        extensions: { existing_id: existing.id },
+      },
+    )
   }
 }
 
@@ -209,7 +223,10 @@ async function writeNameKeys(
 /** `exited` (动态退出) is final: a returning enterprise signs up anew. */
 function assertStatusChange(from: OdrStatus, to: OdrStatus | undefined): void {
   if (to !== undefined && to !== from && from === 'exited') {
-    throw problem('conflict', 'An enterprise that has exited the ODR programme cannot change its status.')
+    throw problem('conflict', {
+      en: 'An enterprise that has exited the ODR programme cannot change its status.',
+      zh: '已退出在线纠纷解决（ODR）的企业不能再变更状态。',
+    })
   }
 }
 

@@ -46,7 +46,10 @@ export function decodeCursor<const S extends readonly CursorPart[]>(cursor: stri
   ) {
     return position as Position<S>
   }
-  throw problem('invalid_cursor', 'The cursor was not issued by this list; start again without it.')
+  throw problem('invalid_cursor', {
+    en: 'The cursor was not issued by this list; start again without it.',
+    zh: '该游标不是由此列表签发的；请去掉 cursor 重新开始。',
+  })
 }
 
 function fitsPart(part: unknown, kind: CursorPart): boolean {

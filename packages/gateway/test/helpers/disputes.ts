@@ -31,7 +31,7 @@ export async function intakeDispute(
 export const settlementOf2700 = {
   remedy: 'partial_refund',
   amount: { amount: 2700, currency: 'CNY' },
-  terms: 'Refund of the unused 27.00 yuan of the annual video membership.',
+  terms: '退还年度视频会员未使用部分的费用 27.00 元。',
   // When the settlement is sent: a reported time lies between the assignment and now.
   get agreed_at() {
     return new Date().toISOString()

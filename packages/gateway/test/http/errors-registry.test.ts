@@ -24,8 +24,11 @@ t.test('docs/errors.md documents no code the gateway does not have', async (t) =
 })
 
 t.test('a problem body names its code, status, type and request', async (t) => {
-  const body = new ProblemError('precondition_failed', 'Version 3 is not current.').toBody('req_1')
-  t.same(body, {
+  const error = new ProblemError('precondition_failed', {
+    en: 'Version 3 is not current.',
+    zh: '版本 3 已不是最新版本。',
+  })
+  t.same(error.toBody('req_1'), {
     type: 'urn:hejie:problem:precondition_failed',
     title: 'The resource has changed since it was read',
     status: 412,
@@ -33,4 +36,13 @@ t.test('a problem body names its code, status, type and request', async (t) => {
     code: 'precondition_failed',
     request_id: 'req_1',
   })
+  t.same(error.toBody('req_1', 'zh'), {
+    type: 'urn:hejie:problem:precondition_failed',
+    title: '资源在读取之后已被修改',
+    status: 412,
+    detail: '版本 3 已不是最新版本。',
+    code: 'precondition_failed',
+    request_id: 'req_1',
+  })
+  t.equal(error.message, 'Version 3 is not current.', 'the message, for logs, is the English detail')
 })

@@ -23,9 +23,13 @@ function echoRoute(app: FastifyInstance) {
     throw new Error('secret internals: connection string postgres://user:pw@db')
   })
   app.get('/test/conflict', async () => {
-    throw problem('invalid_transition', 'Cannot accept a closed dispute.', {
-      extensions: { current_status: 'closed', allowed_actions: [] },
-    })
+    throw problem(
+      'invalid_transition',
+      { en: 'Cannot accept a closed dispute.', zh: '已结案的纠纷不能受理。' },
+      {
+        extensions: { current_status: 'closed', allowed_actions: [] },
+      },
+    )
   })
 }
 

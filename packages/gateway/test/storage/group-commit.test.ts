@@ -13,7 +13,8 @@ t.test(`concurrent writes commit together, and one that fails rolls back alone (
     Array.from({ length: 40 }, (_, i) =>
       runWrite(database, { actor, requestId: `r${i}` }, async (tx) => {
         tx.audit({ action: 'test.write', objectId: `obj_${i}`, jurisdictionId: root.id, state: { i } })
-        if (i % 7 === 3) throw problem('unprocessable', `write ${i} is refused`)
+        if (i % 7 === 3)
+          throw problem('unprocessable', { en: `write ${i} is refused`, zh: `第 ${i} 次写入被拒绝` })
         return { status: 201, body: i }
       }),
     ),

@@ -1,3 +1,4 @@
+import type { Localized } from '../localized.js'
 import type { Role } from '../principal.js'
 
 /**
@@ -156,7 +157,7 @@ export type Transition =
 
 export type TransitionResult =
   | { ok: true; status: DisputeStatus; resolution: Resolution | null }
-  | { ok: false; reason: string }
+  | { ok: false; reason: Localized }
 
 /**
  * Where an action leads from a status, or why it cannot be taken. The caller has already
@@ -165,17 +166,31 @@ export type TransitionResult =
 export function transition(from: DisputeFacts, change: Transition): TransitionResult {
   const rule = rules[change.action]
   if (!rule.from.includes(from.status)) {
-    return { ok: false, reason: `A dispute in status ${from.status} does not allow ${change.action}.` }
+    return {
+      ok: false,
+      reason: {
+        en: `A dispute in status ${from.status} does not allow ${change.action}.`,
+        zh: `状态为 ${from.status} 的纠纷不能执行 ${change.action}。`,
+      },
+    }
   }
   if (change.action === 'assign' && from.status === 'assigned' && !from.awaitingDispatch) {
     return {
       ok: false,
-      reason:
-        'An assigned dispute is reassigned only while the centre holds it; its assignee declines it first.',
+      reason: {
+        en: 'An assigned dispute is reassigned only while the centre holds it; its assignee declines it first.',
+        zh: '已分派的纠纷只有在分派中心手中时才能改派；须先由承办方退回。',
+      },
     }
   }
   if (rule.role === 'assignee' && from.awaitingDispatch) {
-    return { ok: false, reason: 'The dispute is waiting at the centre to be dispatched (assign).' }
+    return {
+      ok: false,
+      reason: {
+        en: 'The dispute is waiting at the centre to be dispatched (assign).',
+        zh: '该纠纷正在分派中心等待分派（assign）。',
+      },
+    }
   }
   const stay = { ok: true as const, status: from.status, resolution: null }
   switch (change.action) {
@@ -189,7 +204,13 @@ export function transition(from: DisputeFacts, change: Transition): TransitionRe
       if (change.result === 'fulfilled') {
         return from.status === 'settled'
           ? { ok: true, status: 'closed', resolution: 'settled' }
-          : { ok: false, reason: 'An outcome of fulfilled needs a recorded settlement first.' }
+          : {
+              ok: false,
+              reason: {
+                en: 'An outcome of fulfilled needs a recorded settlement first.',
+                zh: '须先登记和解，才能报告履行结果 fulfilled。',
+              },
+            }
       }
       return { ok: true, status: 'escalated', resolution: null }
     case 'assign':
@@ -202,11 +223,23 @@ export function transition(from: DisputeFacts, change: Transition): TransitionRe
       return { ok: true, status: 'closed', resolution: change.resolution }
     case 'feedback':
       return from.hasFeedback
-        ? { ok: false, reason: 'Feedback has already been recorded for this dispute.' }
+        ? {
+            ok: false,
+            reason: {
+              en: 'Feedback has already been recorded for this dispute.',
+              zh: '该纠纷已经登记过回访反馈。',
+            },
+          }
         : stay
     case 'erase-personal-data':
       return from.personalDataErased
-        ? { ok: false, reason: 'The personal data of this dispute is already erased.' }
+        ? {
+            ok: false,
+            reason: {
+              en: 'The personal data of this dispute is already erased.',
+              zh: '该纠纷的个人信息已被清除。',
+            },
+          }
         : stay
     case 'contacts':
     case 'refunds':

@@ -28,7 +28,10 @@ export class LinkBudget {
       const seconds = Math.ceil((window.resetAt - now) / 1000)
       throw new ProblemError(
         'rate_limited',
-        `This link takes ${this.max} requests a minute; retry in ${seconds} s.`,
+        {
+          en: `This link takes ${this.max} requests a minute; retry in ${seconds} s.`,
+          zh: `此链接每分钟最多受理 ${this.max} 次请求；请 ${seconds} 秒后重试。`,
+        },
         {
           headers: { 'retry-after': String(seconds) },
         },

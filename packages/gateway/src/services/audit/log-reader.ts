@@ -41,10 +41,16 @@ export async function listEntries(
   const size = await treeSize(db)
   const end = Math.min(range.end ?? size, size)
   if (range.end !== undefined && range.start > range.end) {
-    throw problem('validation_failed', `The range starts at ${range.start}, after its end ${range.end}.`)
+    throw problem('validation_failed', {
+      en: `The range starts at ${range.start}, after its end ${range.end}.`,
+      zh: `范围的起点 ${range.start} 在终点 ${range.end} 之后。`,
+    })
   }
   if (range.start > end) {
-    throw problem('validation_failed', `The log has ${size} entries, so it has none from ${range.start}.`)
+    throw problem('validation_failed', {
+      en: `The log has ${size} entries, so it has none from ${range.start}.`,
+      zh: `审计日志共有 ${size} 条，不存在从第 ${range.start} 条起的记录。`,
+    })
   }
   const rows = await visibleEntries(db, principal)
     .selectAll()
@@ -66,10 +72,10 @@ export async function listEntries(
 async function assertSize(db: Kysely<Schema>, size: number): Promise<void> {
   const current = await treeSize(db)
   if (size > current)
-    throw problem(
-      'validation_failed',
-      `The log has ${current} entries; tree_size ${size} does not exist yet.`,
-    )
+    throw problem('validation_failed', {
+      en: `The log has ${current} entries; tree_size ${size} does not exist yet.`,
+      zh: `审计日志共有 ${current} 条；tree_size ${size} 尚不存在。`,
+    })
 }
 
 export async function proveInclusion(
@@ -78,19 +84,31 @@ export async function proveInclusion(
   leafIndex: number,
   size: number,
 ) {
-  if (leafIndex >= size) throw problem('validation_failed', `leaf_index must be below tree_size (${size}).`)
+  if (leafIndex >= size)
+    throw problem('validation_failed', {
+      en: `leaf_index must be below tree_size (${size}).`,
+      zh: `leaf_index 必须小于 tree_size（${size}）。`,
+    })
   await assertSize(db, size)
   const visible = await visibleEntries(db, principal)
     .select('leaf_index')
     .where('leaf_index', '=', leafIndex)
     .executeTakeFirst()
-  if (!visible) throw problem('not_found', `No audit entry ${leafIndex} visible to the caller.`)
+  if (!visible)
+    throw problem('not_found', {
+      en: `No audit entry ${leafIndex} visible to the caller.`,
+      zh: `调用方无权查看或不存在审计日志条目 ${leafIndex}。`,
+    })
   const hashes = await merkle.inclusionProof(leafIndex, size, storedNodes(db))
   return { leaf_index: leafIndex, tree_size: size, hashes: hashes.map(base64) }
 }
 
 export async function proveConsistency(db: Kysely<Schema>, first: number, second: number) {
-  if (first < 1 || first > second) throw problem('validation_failed', 'Consistency needs 1 ≤ first ≤ second.')
+  if (first < 1 || first > second)
+    throw problem('validation_failed', {
+      en: 'Consistency needs 1 ≤ first ≤ second.',
+      zh: '一致性证明要求 1 ≤ first ≤ second。',
+    })
   await assertSize(db, second)
   const hashes = await merkle.consistencyProof(first, second, storedNodes(db))
   return { first, second, hashes: hashes.map(base64) }
@@ -130,10 +148,10 @@ export async function exportBundle(
   )
   const consistencyFrom = query.consistency_from
   if (consistencyFrom !== undefined && consistencyFrom > checkpoint.tree_size) {
-    throw problem(
-      'validation_failed',
-      `consistency_from ${consistencyFrom} is past the checkpoint's tree_size ${checkpoint.tree_size}.`,
-    )
+    throw problem('validation_failed', {
+      en: `consistency_from ${consistencyFrom} is past the checkpoint's tree_size ${checkpoint.tree_size}.`,
+      zh: `consistency_from ${consistencyFrom} 超出了检查点的 tree_size ${checkpoint.tree_size}。`,
+    })
   }
   const from = query.from ?? 0
   const to = Math.min(query.to ?? checkpoint.tree_size, checkpoint.tree_size)

@@ -50,25 +50,28 @@ export function requestConfirmation(
   return runDisputeWrite(database, context, async (tx) => {
     const dispute = await lockDispute(tx, principal, disputeId)
     if (principal.role !== 'regulator' && holderOf(principal) !== dispute.assignee_id) {
-      throw problem(
-        'forbidden',
-        'Only the assignee holding the dispute, or a regulator, may ask the consumer.',
-      )
+      throw problem('forbidden', {
+        en: 'Only the assignee holding the dispute, or a regulator, may ask the consumer.',
+        zh: '只有正在承办该纠纷的一方或监管部门可以请消费者确认。',
+      })
     }
     const settledNow = dispute.status === 'settled'
     const closedSettled = dispute.status === 'closed' && dispute.resolution === 'settled'
     if (dispute.settlement === null || !(settledNow || closedSettled)) {
       throw problem(
         'no_settlement',
-        `The dispute is ${dispute.status}${dispute.resolution ? ` (${dispute.resolution})` : ''}: the consumer is asked to confirm a settlement once it is recorded.`,
+        {
+          en: `The dispute is ${dispute.status}${dispute.resolution ? ` (${dispute.resolution})` : ''}: the consumer is asked to confirm a settlement once it is recorded.`,
+          zh: `纠纷状态为 ${dispute.status}${dispute.resolution ? `（${dispute.resolution}）` : ''}：和解登记之后才能请消费者确认。`,
+        },
         { extensions: { current_status: dispute.status } },
       )
     }
     if (dispute.consumer_decision !== null) {
-      throw problem(
-        'consumer_already_answered',
-        `The consumer has already ${dispute.consumer_decision} the settlement; the answer is final.`,
-      )
+      throw problem('consumer_already_answered', {
+        en: `The consumer has already ${dispute.consumer_decision} the settlement; the answer is final.`,
+        zh: `消费者已${dispute.consumer_decision === 'confirmed' ? '确认' : '拒绝'}该和解，答复不可更改。`,
+      })
     }
     const settlementId = (JSON.parse(dispute.settlement) as { id: string }).id
     const at = tx.now.toISOString()

@@ -105,7 +105,11 @@ export class ConsoleSessions {
    * session past either expiry or whose client was revoked.
    */
   async resume(cookieSecret: string | undefined, options: { touch: boolean }): Promise<ResumedSession> {
-    if (!cookieSecret) throw problem('console_session_required', 'Sign in to the console first.')
+    if (!cookieSecret)
+      throw problem('console_session_required', {
+        en: 'Sign in to the console first.',
+        zh: '请先登录控制台。',
+      })
     const secretHash = hashOf(cookieSecret)
     const row = await this.database.db
       .selectFrom('console_sessions')
@@ -123,19 +127,29 @@ export class ConsoleSessions {
       ])
       .where('console_sessions.secret_hash', '=', secretHash)
       .executeTakeFirst()
-    if (!row) throw problem('console_session_required', 'This browser is not signed in; sign in again.')
+    if (!row)
+      throw problem('console_session_required', {
+        en: 'This browser is not signed in; sign in again.',
+        zh: '此浏览器未登录；请重新登录。',
+      })
     const now = Date.now()
     if (row.revoked_at) {
       await this.end(secretHash)
-      throw problem(
-        'console_session_expired',
-        'The API client of this session was revoked; the session has ended.',
-      )
+      throw problem('console_session_expired', {
+        en: 'The API client of this session was revoked; the session has ended.',
+        zh: '此会话所属的 API 客户端已被吊销，会话已结束。',
+      })
     }
     if (Date.parse(row.expires_at) <= now)
-      throw problem('console_session_expired', 'The session reached its time limit; sign in again.')
+      throw problem('console_session_expired', {
+        en: 'The session reached its time limit; sign in again.',
+        zh: '会话已到时限；请重新登录。',
+      })
     if (Date.parse(row.idle_expires_at) <= now)
-      throw problem('console_session_expired', 'The session was unused for too long; sign in again.')
+      throw problem('console_session_expired', {
+        en: 'The session was unused for too long; sign in again.',
+        zh: '会话闲置时间过长；请重新登录。',
+      })
     let session: ConsoleSessionTable = row
     if (options.touch) {
       const idleExpiresAt = new Date(
@@ -157,7 +171,10 @@ export class ConsoleSessions {
     const expected = Buffer.from(this.csrfTokenOf(secretHash))
     const given = Buffer.from(header ?? '')
     if (given.length !== expected.length || !timingSafeEqual(given, expected))
-      throw problem('csrf_failed', 'Send the session’s csrf_token in the x-csrf-token header.')
+      throw problem('csrf_failed', {
+        en: 'Send the session’s csrf_token in the x-csrf-token header.',
+        zh: '请在 x-csrf-token 请求头中发送会话的 csrf_token。',
+      })
   }
 
   async end(secretHash: string): Promise<void> {

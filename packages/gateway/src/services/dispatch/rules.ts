@@ -51,7 +51,7 @@ function visibleRules(db: Kysely<Schema>, principal: Principal) {
 
 async function findRule(db: Kysely<Schema>, principal: Principal, id: string): Promise<RoutingRuleTable> {
   const row = await visibleRules(db, principal).where('id', '=', id).executeTakeFirst()
-  if (!row) throw problem('not_found', `No routing rule ${id}.`)
+  if (!row) throw problem('not_found', { en: `No routing rule ${id}.`, zh: `分派规则 ${id} 不存在。` })
   return row
 }
 
@@ -78,9 +78,21 @@ async function assertTarget(
     .where('jurisdiction_id', 'in', regulatorSubtree(tx.db, principal))
     .executeTakeFirst()
   if (!unit) {
-    throw problem('not_found', `No handling unit ${unitId} in the rule's jurisdiction or below it.`, {
-      errors: [{ path: 'body/target/unit_id', message: 'no such unit in the rule’s subtree' }],
-    })
+    throw problem(
+      'not_found',
+      {
+        en: `No handling unit ${unitId} in the rule's jurisdiction or below it.`,
+        zh: `该规则所属辖区及其下级辖区中没有承办单位 ${unitId}。`,
+      },
+      {
+        errors: [
+          {
+            path: 'body/target/unit_id',
+            message: { en: 'no such unit in the rule’s subtree', zh: '该规则所辖范围内没有此承办单位' },
+          },
+        ],
+      },
+    )
   }
 }
 

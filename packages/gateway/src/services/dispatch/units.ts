@@ -34,7 +34,7 @@ export function visibleUnits(db: Kysely<Schema>, principal: Principal) {
 
 export async function findUnit(db: Kysely<Schema>, principal: Principal, id: string) {
   const row = await visibleUnits(db, principal).where('id', '=', id).executeTakeFirst()
-  if (!row) throw problem('not_found', `No handling unit ${id}.`)
+  if (!row) throw problem('not_found', { en: `No handling unit ${id}.`, zh: `承办单位 ${id} 不存在。` })
   return row
 }
 
@@ -53,9 +53,12 @@ export async function assignableUnit(
     .where('id', '=', id)
     .where('jurisdiction_id', 'in', subtreeIds(tx.db, principal.jurisdictionId ?? ''))
     .executeTakeFirst()
-  if (!row) throw problem('not_found', `No handling unit ${id}.`)
+  if (!row) throw problem('not_found', { en: `No handling unit ${id}.`, zh: `承办单位 ${id} 不存在。` })
   if (row.status !== 'active') {
-    throw problem('unit_not_active', `Handling unit ${id} is inactive and takes no disputes.`)
+    throw problem('unit_not_active', {
+      en: `Handling unit ${id} is inactive and takes no disputes.`,
+      zh: `承办单位 ${id} 已停用，不受理纠纷。`,
+    })
   }
   return row
 }

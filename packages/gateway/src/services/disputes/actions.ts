@@ -32,7 +32,10 @@ function parsedIfMatch(header: string | undefined): IfMatch | undefined {
   if (header === undefined) return undefined
   const parsed = parseIfMatch(header)
   if (!parsed) {
-    throw problem('precondition_failed', 'If-Match must be * or a list of the dispute’s ETags, e.g. "3".')
+    throw problem('precondition_failed', {
+      en: 'If-Match must be * or a list of the dispute’s ETags, e.g. "3".',
+      zh: 'If-Match 须为 * 或纠纷 ETag 的列表，例如 "3"。',
+    })
   }
   return parsed
 }
@@ -69,14 +72,23 @@ export function act(
       throw problem(
         'forbidden',
         request.action === 'assign'
-          ? 'Only regulators and the clients of a centre unit may assign a dispute.'
-          : `Only ${rolesOf(request.action).join(' or ')} clients may ${request.action} a dispute${rolesOf(request.action).includes('regulator') ? '' : ' they hold'}.`,
+          ? {
+              en: 'Only regulators and the clients of a centre unit may assign a dispute.',
+              zh: '只有监管部门和分派中心的客户端可以分派纠纷。',
+            }
+          : {
+              en: `Only ${rolesOf(request.action).join(' or ')} clients may ${request.action} a dispute${rolesOf(request.action).includes('regulator') ? '' : ' they hold'}.`,
+              zh: `只有 ${rolesOf(request.action).join(' 或 ')} 客户端可以对${rolesOf(request.action).includes('regulator') ? '' : '自己承办的'}纠纷执行 ${request.action}。`,
+            },
       )
     }
     if (condition !== undefined && !ifMatchAllows(condition, current.version)) {
       throw problem(
         'precondition_failed',
-        `The dispute is at version ${current.version}; If-Match does not name its ETag "${current.version}" as a strong tag.`,
+        {
+          en: `The dispute is at version ${current.version}; If-Match does not name its ETag "${current.version}" as a strong tag.`,
+          zh: `纠纷当前版本为 ${current.version}；If-Match 中没有以强标签形式写明其 ETag "${current.version}"。`,
+        },
         {
           extensions: { current_version: current.version },
         },
@@ -84,12 +96,16 @@ export function act(
     }
     const result = transition(factsOf(current), transitionOf(request))
     if (!result.ok) {
-      throw problem('invalid_transition', result.reason, {
-        extensions: {
-          current_status: current.status,
-          allowed_actions: allowedActions(factsOf(current), principal),
+      throw problem(
+        'invalid_transition',
+        { en: result.reason.en, zh: result.reason.zh },
+        {
+          extensions: {
+            current_status: current.status,
+            allowed_actions: allowedActions(factsOf(current), principal),
+          },
         },
-      })
+      )
     }
 
     assertReportedTimes(request, current, tx.now)
@@ -160,18 +176,24 @@ function assertReportedTimes(request: ActionRequest, current: DisputeTable, now:
   if (verdict.problem === 'in_future') {
     throw problem(
       'time_in_future',
-      `${verdict.field} is in the future: at most 5 minutes ahead of the gateway's clock (${verdict.latestAllowed}) is allowed.`,
       {
-        errors: [{ path, message: 'in the future' }],
+        en: `${verdict.field} is in the future: at most 5 minutes ahead of the gateway's clock (${verdict.latestAllowed}) is allowed.`,
+        zh: `${verdict.field} 晚于当前时间：最多只能比网关时钟快 5 分钟（即不晚于 ${verdict.latestAllowed}）。`,
+      },
+      {
+        errors: [{ path, message: { en: 'in the future', zh: '晚于当前时间' } }],
         extensions: { field: verdict.field, latest_allowed: verdict.latestAllowed },
       },
     )
   }
   throw problem(
     'time_before_assignment',
-    `${verdict.field} is before the dispute was assigned to this enterprise (${verdict.assignedAt}).`,
     {
-      errors: [{ path, message: 'before the assignment' }],
+      en: `${verdict.field} is before the dispute was assigned to this enterprise (${verdict.assignedAt}).`,
+      zh: `${verdict.field} 早于纠纷分派给本企业的时间（${verdict.assignedAt}）。`,
+    },
+    {
+      errors: [{ path, message: { en: 'before the assignment', zh: '早于分派时间' } }],
       extensions: { field: verdict.field, assigned_at: verdict.assignedAt },
     },
   )

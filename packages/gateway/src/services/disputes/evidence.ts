@@ -35,12 +35,23 @@ export async function checkEvidence(
       (file.dispute_id === disputeId || (file.dispute_id === null && file.uploaded_by === actor.clientId))
     return usable
       ? []
-      : [{ path: `body/evidence/${index}`, message: `${id} is not a file this request may cite` }]
+      : [
+          {
+            path: `body/evidence/${index}`,
+            message: {
+              en: `${id} is not a file this request may cite`,
+              zh: `${id} 不是本请求可以引用的文件`,
+            },
+          },
+        ]
   })
   if (refused.length > 0) {
     throw problem(
       'invalid_evidence',
-      'Evidence must name files of this dispute, or files the caller uploaded that no dispute holds yet.',
+      {
+        en: 'Evidence must name files of this dispute, or files the caller uploaded that no dispute holds yet.',
+        zh: '证据只能引用本纠纷的文件，或调用方自己上传、尚未归入任何纠纷的文件。',
+      },
       { errors: refused },
     )
   }

@@ -17,10 +17,10 @@ export const EXPORT_BATCH = 500
  */
 export function checkPersonalDataExport(principal: Principal, asked: boolean): void {
   if (asked && principal.role !== 'regulator') {
-    throw problem(
-      'forbidden',
-      'Only a regulator may export personal data (include_personal_data=true); leave it out for a masked export.',
-    )
+    throw problem('forbidden', {
+      en: 'Only a regulator may export personal data (include_personal_data=true); leave it out for a masked export.',
+      zh: '只有监管部门可以导出个人信息（include_personal_data=true）；去掉该参数即可导出脱敏数据。',
+    })
   }
 }
 

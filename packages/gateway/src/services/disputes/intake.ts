@@ -44,9 +44,16 @@ export function intake(
       .where('external_ref', '=', input.external_ref)
       .executeTakeFirst()
     if (existing) {
-      throw problem('conflict', `Intake ticket ${input.external_ref} is already dispute ${existing.id}.`, {
-        extensions: { existing_id: existing.id },
-      })
+      throw problem(
+        'conflict',
+        {
+          en: `Intake ticket ${input.external_ref} is already dispute ${existing.id}.`,
+          zh: `受理单 ${input.external_ref} 已登记为纠纷 ${existing.id}。`,
+        },
+        {
+          extensions: { existing_id: existing.id },
+        },
+      )
     }
     const jurisdiction = await findInSubtree(
       tx.db,
@@ -108,9 +115,17 @@ export function assertRespondentOrEnterprise(input: Static<typeof IntakeBody>): 
   if (input.enterprise_id === undefined && input.respondent === undefined) {
     throw problem(
       'validation_failed',
-      'Name the respondent (respondent.name), or the enterprise (enterprise_id).',
       {
-        errors: [{ path: 'body/respondent', message: 'required when enterprise_id is absent' }],
+        en: 'Name the respondent (respondent.name), or the enterprise (enterprise_id).',
+        zh: '请填写被投诉方（respondent.name）或企业（enterprise_id）。',
+      },
+      {
+        errors: [
+          {
+            path: 'body/respondent',
+            message: { en: 'required when enterprise_id is absent', zh: '未填写 enterprise_id 时为必填项' },
+          },
+        ],
       },
     )
   }
@@ -150,10 +165,10 @@ export async function routeComplaint(
     respondent: { name: respondent.name, uscc: respondent.uscc, area_code: respondent.area_code ?? null },
   })
   if (decision.assignee === null) {
-    throw problem(
-      'no_dispatch_target',
-      'No active enterprise matches the respondent, no routing rule matches the complaint, and no jurisdiction from this one up to the root has an active centre unit to dispatch it by hand.',
-    )
+    throw problem('no_dispatch_target', {
+      en: 'No active enterprise matches the respondent, no routing rule matches the complaint, and no jurisdiction from this one up to the root has an active centre unit to dispatch it by hand.',
+      zh: '没有与被投诉方匹配的在册企业，没有与该投诉匹配的分派规则，从本辖区直到根辖区也没有可供人工分派的有效分派中心。',
+    })
   }
   const awaitingDispatch = decision.assignee.type === 'unit' && (await isCenter(tx, decision.assignee.id))
   return { assignee: decision.assignee, routing: decision.routing, awaitingDispatch }

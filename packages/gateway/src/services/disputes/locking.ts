@@ -18,7 +18,7 @@ export async function lockDispute(
   let query = visibleDisputes(tx.db, principal).where('id', '=', id)
   if (tx.dialect === 'postgres') query = query.forUpdate()
   const row = await query.executeTakeFirst()
-  if (!row) throw problem('not_found', `No dispute ${id}.`)
+  if (!row) throw problem('not_found', { en: `No dispute ${id}.`, zh: `纠纷 ${id} 不存在。` })
   return row
 }
 
@@ -32,12 +32,13 @@ export async function activeEnterprise(
     .select(['id', 'name', 'odr_status'])
     .where('id', '=', enterpriseId)
     .executeTakeFirst()
-  if (!enterprise) throw problem('not_found', `No enterprise ${enterpriseId}.`)
+  if (!enterprise)
+    throw problem('not_found', { en: `No enterprise ${enterpriseId}.`, zh: `企业 ${enterpriseId} 不存在。` })
   if (enterprise.odr_status !== 'active') {
-    throw problem(
-      'enterprise_not_active',
-      `Enterprise ${enterpriseId} is ${enterprise.odr_status} and takes no new disputes.`,
-    )
+    throw problem('enterprise_not_active', {
+      en: `Enterprise ${enterpriseId} is ${enterprise.odr_status} and takes no new disputes.`,
+      zh: `企业 ${enterpriseId} 的状态为 ${enterprise.odr_status}，不再受理新纠纷。`,
+    })
   }
   return enterprise
 }

@@ -41,7 +41,7 @@ export function visibleDisputes(db: Kysely<Schema>, principal: Principal) {
 
 export async function findVisibleDispute(db: Kysely<Schema>, principal: Principal, id: string) {
   const row = await visibleDisputes(db, principal).where('id', '=', id).executeTakeFirst()
-  if (!row) throw problem('not_found', `No dispute ${id}.`)
+  if (!row) throw problem('not_found', { en: `No dispute ${id}.`, zh: `纠纷 ${id} 不存在。` })
   return row
 }
 

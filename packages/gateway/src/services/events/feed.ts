@@ -29,7 +29,10 @@ export async function readFeed(db: Kysely<Schema>, principal: Principal, query: 
       .where('id', '=', query.after)
       .executeTakeFirst()
     if (!anchor)
-      throw problem('invalid_cursor', `No event ${query.after}: pass the id of an event you received.`)
+      throw problem('invalid_cursor', {
+        en: `No event ${query.after}: pass the id of an event you received.`,
+        zh: `事件 ${query.after} 不存在：请传入您已收到的某个事件的 id。`,
+      })
     select = select.where('sequence', '>', anchor.sequence)
   }
   const types = query.types?.flatMap((value) => value.split(',')).filter(Boolean)

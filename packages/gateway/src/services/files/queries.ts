@@ -17,7 +17,7 @@ export async function findVisibleFile(
   id: string,
 ): Promise<FileTable> {
   const row = await db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst()
-  const missing = () => problem('not_found', `No file ${id}.`)
+  const missing = () => problem('not_found', { en: `No file ${id}.`, zh: `文件 ${id} 不存在。` })
   if (!row) throw missing()
   if (row.dispute_id === null) {
     if (row.uploaded_by !== principal.clientId) throw missing()
@@ -48,7 +48,10 @@ export async function openContent(
   if (file.erased_at !== null) {
     throw problem(
       'file_content_erased',
-      `The content of ${id} was erased on ${file.erased_at}; its SHA-256 is kept.`,
+      {
+        en: `The content of ${id} was erased on ${file.erased_at}; its SHA-256 is kept.`,
+        zh: `文件 ${id} 的内容已于 ${file.erased_at} 清除，仅保留其 SHA-256 哈希值。`,
+      },
       {
         extensions: { sha256: file.sha256, erased_at: file.erased_at },
       },

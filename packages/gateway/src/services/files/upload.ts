@@ -9,6 +9,7 @@ import {
   sniff,
 } from '../../domain/file-types.js'
 import { newId } from '../../domain/ids.js'
+import type { Localized } from '../../domain/localized.js'
 import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
 import type { Database } from '../../storage/database.js'
@@ -81,7 +82,11 @@ export async function storeContent(
   }
 
   try {
-    if (claim === null) throw unsupportedType(`The claimed type ${incoming.mimetype} is not accepted.`)
+    if (claim === null)
+      throw unsupportedType({
+        en: `The claimed type ${incoming.mimetype} is not accepted.`,
+        zh: `不接受声明的类型 ${incoming.mimetype}。`,
+      })
     const stored = await store.write(id, chunks(), createdAt)
     return {
       id,
@@ -105,26 +110,45 @@ export async function storeContent(
 function recognise(head: Buffer, claimed: FileKind | undefined): FileKind {
   const kind = sniff(head.subarray(0, SNIFF_BYTES))
   if (kind === null) {
-    throw unsupportedType('The content is none of the accepted types (checked by its first bytes).')
+    throw unsupportedType({
+      en: 'The content is none of the accepted types (checked by its first bytes).',
+      zh: '文件内容不属于任何可接受的类型（按文件开头的字节判断）。',
+    })
   }
   if (claimed !== undefined && claimed !== kind) {
-    throw unsupportedType(
-      `The file is sent as ${mediaTypes[claimed]} but its content is ${mediaTypes[kind]}.`,
-    )
+    throw unsupportedType({
+      en: `The file is sent as ${mediaTypes[claimed]} but its content is ${mediaTypes[kind]}.`,
+      zh: `文件声明的类型是 ${mediaTypes[claimed]}，但内容是 ${mediaTypes[kind]}。`,
+    })
   }
   return kind
 }
 
-function unsupportedType(detail: string) {
-  return problem('unsupported_file_type', `${detail} Accepted: pdf, jpeg, png, webp, mp3, m4a, amr, wav.`, {
-    extensions: { accepted_types: Object.values(mediaTypes) },
-  })
+function unsupportedType(detail: Localized) {
+  const accepted = 'pdf, jpeg, png, webp, mp3, m4a, amr, wav'
+  return problem(
+    'unsupported_file_type',
+    {
+      en: `${detail.en} Accepted: ${accepted}.`,
+      zh: `${detail.zh}可接受的类型：${accepted}。`,
+    },
+    {
+      extensions: { accepted_types: Object.values(mediaTypes) },
+    },
+  )
 }
 
 function tooLarge() {
-  return problem('file_too_large', `The file is larger than ${MAX_FILE_BYTES} bytes (10 MiB), the limit.`, {
-    extensions: { limit_bytes: MAX_FILE_BYTES },
-  })
+  return problem(
+    'file_too_large',
+    {
+      en: `The file is larger than ${MAX_FILE_BYTES} bytes (10 MiB), the limit.`,
+      zh: `文件超过了 ${MAX_FILE_BYTES} 字节（10 MiB）的上限。`,
+    },
+    {
+      extensions: { limit_bytes: MAX_FILE_BYTES },
+    },
+  )
 }
 
 /** The form fields of an upload besides the file. */

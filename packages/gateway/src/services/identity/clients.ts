@@ -78,9 +78,24 @@ function assertScopesFitRole(role: Role, scopes: readonly Scope[] | undefined): 
   const allowed = scopesByRole[role] as readonly Scope[]
   const foreign = (scopes ?? []).filter((scope) => !allowed.includes(scope))
   if (foreign.length > 0) {
-    throw problem('validation_failed', `Scopes not available to ${role} clients: ${foreign.join(', ')}.`, {
-      errors: [{ path: 'body/scopes', message: `${foreign.join(', ')} not available to ${role} clients` }],
-    })
+    throw problem(
+      'validation_failed',
+      {
+        en: `Scopes not available to ${role} clients: ${foreign.join(', ')}.`,
+        zh: `${role} 客户端不能使用以下权限范围：${foreign.join('、')}。`,
+      },
+      {
+        errors: [
+          {
+            path: 'body/scopes',
+            message: {
+              en: `${foreign.join(', ')} not available to ${role} clients`,
+              zh: `${role} 客户端不能使用 ${foreign.join('、')}`,
+            },
+          },
+        ],
+      },
+    )
   }
 }
 
@@ -93,7 +108,10 @@ export function createClient(
   assertScopesFitRole(input.role, input.scopes)
   assertWitnessKey(input)
   if ((input.role === 'unit') !== Boolean(input.unitId)) {
-    throw problem('validation_failed', 'A unit client names its handling unit, and only a unit client does.')
+    throw problem('validation_failed', {
+      en: 'A unit client names its handling unit, and only a unit client does.',
+      zh: '承办单位客户端必须指明所属承办单位，其他客户端不能指明。',
+    })
   }
   return (async () => {
     const secret = newClientSecret()
@@ -142,7 +160,11 @@ async function jurisdictionOfNewClient(tx: WriteTransaction, input: NewClient): 
       .select('jurisdiction_id')
       .where('id', '=', input.enterpriseId)
       .executeTakeFirst()
-    if (!enterprise) throw problem('not_found', `No enterprise ${input.enterpriseId}.`)
+    if (!enterprise)
+      throw problem('not_found', {
+        en: `No enterprise ${input.enterpriseId}.`,
+        zh: `企业 ${input.enterpriseId} 不存在。`,
+      })
     return enterprise.jurisdiction_id
   }
   if (input.role === 'unit') {
@@ -154,7 +176,11 @@ async function jurisdictionOfNewClient(tx: WriteTransaction, input: NewClient): 
         q.where('jurisdiction_id', 'in', regulatorSubtree(tx.db, manager as Principal)),
       )
       .executeTakeFirst()
-    if (!unit) throw problem('not_found', `No handling unit ${input.unitId ?? ''}.`)
+    if (!unit)
+      throw problem('not_found', {
+        en: `No handling unit ${input.unitId ?? ''}.`,
+        zh: `承办单位 ${input.unitId ?? ''} 不存在。`,
+      })
     return unit.jurisdiction_id
   }
   if (input.role === 'regulator') {
@@ -166,7 +192,11 @@ async function jurisdictionOfNewClient(tx: WriteTransaction, input: NewClient): 
       .select('id')
       .where('id', '=', input.jurisdictionId)
       .executeTakeFirst()
-    if (!node) throw problem('not_found', `No jurisdiction ${input.jurisdictionId}.`)
+    if (!node)
+      throw problem('not_found', {
+        en: `No jurisdiction ${input.jurisdictionId}.`,
+        zh: `辖区 ${input.jurisdictionId} 不存在。`,
+      })
     return node.id
   }
   // A witness checks the whole log, which belongs to the deployment: the root manages it.
@@ -176,23 +206,26 @@ async function jurisdictionOfNewClient(tx: WriteTransaction, input: NewClient): 
 /** A witness client comes with a verifier key for Ed25519 cosignatures, and only a witness does. */
 function assertWitnessKey(input: NewClient): void {
   if ((input.role === 'witness') !== (input.witnessKey !== undefined)) {
-    throw problem(
-      'validation_failed',
-      'A witness client needs its verifier key, and only a witness client has one.',
-    )
+    throw problem('validation_failed', {
+      en: 'A witness client needs its verifier key, and only a witness client has one.',
+      zh: '见证方客户端必须提供验证密钥，其他客户端不能提供。',
+    })
   }
   if (input.witnessKey === undefined) return
   let key: VerifierKey
   try {
     key = parseVerifierKey(nodeSha256, input.witnessKey)
   } catch (error) {
-    throw problem(
-      'validation_failed',
-      `The witness key is not a C2SP verifier key: ${asClause((error as Error).message)}.`,
-    )
+    throw problem('validation_failed', {
+      en: `The witness key is not a C2SP verifier key: ${asClause((error as Error).message)}.`,
+      zh: `见证密钥不是 C2SP 格式的验证密钥：${asClause((error as Error).message)}。`,
+    })
   }
   if (key.type !== COSIGNATURE_V1) {
-    throw problem('validation_failed', 'A witness key is an Ed25519 cosignature key (signature type 0x04).')
+    throw problem('validation_failed', {
+      en: 'A witness key is an Ed25519 cosignature key (signature type 0x04).',
+      zh: '见证密钥必须是 Ed25519 副署密钥（签名类型 0x04）。',
+    })
   }
 }
 
@@ -203,7 +236,8 @@ export async function witnessKeyOf(db: Kysely<Schema>, clientId: string): Promis
     .select('witness_key')
     .where('id', '=', clientId)
     .executeTakeFirst()
-  if (!row?.witness_key) throw problem('forbidden', 'This client has no witness key.')
+  if (!row?.witness_key)
+    throw problem('forbidden', { en: 'This client has no witness key.', zh: '该客户端没有见证密钥。' })
   return row.witness_key
 }
 
@@ -243,17 +277,17 @@ export function revokeClient(
 ): Promise<WriteOutcome<ApiClientView>> {
   return runWrite(database, context, async (tx) => {
     const row = await managedClients(tx.db, context.actor).where('id', '=', id).executeTakeFirst()
-    if (!row) throw problem('not_found', `No API client ${id}.`)
+    if (!row) throw problem('not_found', { en: `No API client ${id}.`, zh: `API 客户端 ${id} 不存在。` })
     if (row.revoked_at) return { status: 200, body: presentClient(row) }
     if (
       row.role === 'regulator' &&
       (await isRootJurisdiction(tx.db, row.jurisdiction_id)) &&
       (await remainingRegulatorClients(tx.db, tx.dialect, row)).length === 0
     ) {
-      throw problem(
-        'last_regulator_client',
-        `${id} is the last active regulator client of the root jurisdiction: create another before revoking it.`,
-      )
+      throw problem('last_regulator_client', {
+        en: `${id} is the last active regulator client of the root jurisdiction: create another before revoking it.`,
+        zh: `${id} 是根辖区最后一个有效的监管部门客户端：请先创建另一个，再吊销它。`,
+      })
     }
     const revoked = { ...row, revoked_at: tx.now.toISOString() }
     await tx.db

@@ -107,7 +107,10 @@ export class Tokens {
       cached && cached.expiresAt > Date.now() ? cached.principal : await this.verifySignature(token)
     if (this.revocations.has(principal.clientId)) {
       this.verified.delete(token)
-      throw problem('invalid_token', 'The API client of this token has been revoked.')
+      throw problem('invalid_token', {
+        en: 'The API client of this token has been revoked.',
+        zh: '该令牌所属的 API 客户端已被吊销。',
+      })
     }
     return principal
   }
@@ -143,25 +146,25 @@ export class Tokens {
     } catch (error) {
       // Looking the key up may need the database: its being out of reach says nothing of the token.
       if (storageFailure(error)) throw error
-      const reason =
-        error instanceof joseErrors.JWTExpired
-          ? 'The access token has expired.'
-          : 'The access token is not valid.'
-      throw problem('invalid_token', `${reason} Get a new one from POST /v1/oauth/token.`)
+      const expired = error instanceof joseErrors.JWTExpired
+      throw problem('invalid_token', {
+        en: `${expired ? 'The access token has expired.' : 'The access token is not valid.'} Get a new one from POST /v1/oauth/token.`,
+        zh: `${expired ? '访问令牌已过期。' : '访问令牌无效。'}请通过 POST /v1/oauth/token 重新获取。`,
+      })
     }
     const { exp = 0, iat = 0 } = payload
     // A token dated ahead would otherwise stretch its lifetime: iat a year ahead, exp 15 minutes after.
     if (exp - iat > this.settings.ttlSeconds || iat * 1000 > Date.now() + RETIREMENT_GRACE_MS) {
-      throw problem(
-        'invalid_token',
-        `The access token lives longer than the ${this.settings.ttlSeconds} s this gateway allows. Get a new one from POST /v1/oauth/token.`,
-      )
+      throw problem('invalid_token', {
+        en: `The access token lives longer than the ${this.settings.ttlSeconds} s this gateway allows. Get a new one from POST /v1/oauth/token.`,
+        zh: `访问令牌的有效期超过了本网关允许的 ${this.settings.ttlSeconds} 秒。请通过 POST /v1/oauth/token 重新获取。`,
+      })
     }
     if (retiredAt !== null && iat * 1000 > retiredAt + RETIREMENT_GRACE_MS) {
-      throw problem(
-        'invalid_token',
-        'The access token was issued after its signing key retired. Get a new one from POST /v1/oauth/token.',
-      )
+      throw problem('invalid_token', {
+        en: 'The access token was issued after its signing key retired. Get a new one from POST /v1/oauth/token.',
+        zh: '访问令牌签发于其签名密钥停用之后。请通过 POST /v1/oauth/token 重新获取。',
+      })
     }
     const principal = principalFrom(payload)
     if (this.verified.size >= CACHE_LIMIT) this.verified.delete(this.verified.keys().next().value as string)
@@ -176,16 +179,28 @@ function principalFrom(payload: AccessClaims): Principal {
     (role !== 'regulator' && role !== 'enterprise' && role !== 'witness' && role !== 'unit') ||
     typeof payload.sub !== 'string'
   ) {
-    throw problem('invalid_token', 'The access token does not name a known role.')
+    throw problem('invalid_token', {
+      en: 'The access token does not name a known role.',
+      zh: '访问令牌中的角色无法识别。',
+    })
   }
   if (role === 'enterprise' && typeof payload.ent !== 'string') {
-    throw problem('invalid_token', 'The access token does not name its enterprise.')
+    throw problem('invalid_token', {
+      en: 'The access token does not name its enterprise.',
+      zh: '访问令牌中没有写明所属企业。',
+    })
   }
   if (role === 'unit' && (typeof payload.hnu !== 'string' || typeof payload.jur !== 'string')) {
-    throw problem('invalid_token', 'The access token does not name its handling unit.')
+    throw problem('invalid_token', {
+      en: 'The access token does not name its handling unit.',
+      zh: '访问令牌中没有写明所属承办单位。',
+    })
   }
   if (role === 'regulator' && typeof payload.jur !== 'string') {
-    throw problem('invalid_token', 'The access token does not name its jurisdiction.')
+    throw problem('invalid_token', {
+      en: 'The access token does not name its jurisdiction.',
+      zh: '访问令牌中没有写明所属辖区。',
+    })
   }
   const scopes = new Set(
     String(payload.scope ?? '')

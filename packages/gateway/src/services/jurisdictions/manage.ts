@@ -16,9 +16,17 @@ function assertCodeFitsLevel(code: string, level: Level): void {
   if (level !== 'station' && !/^\d{6}$/.test(code)) {
     throw problem(
       'validation_failed',
-      `A ${level} is coded by its six-digit GB/T 2260 area code, not "${code}".`,
       {
-        errors: [{ path: 'body/code', message: 'six digits for a city or a district' }],
+        en: `A ${level} is coded by its six-digit GB/T 2260 area code, not "${code}".`,
+        zh: `${level} 级辖区应使用六位 GB/T 2260 行政区划代码，而不是“${code}”。`,
+      },
+      {
+        errors: [
+          {
+            path: 'body/code',
+            message: { en: 'six digits for a city or a district', zh: '市级和区县级辖区须为六位数字' },
+          },
+        ],
       },
     )
   }
@@ -31,18 +39,32 @@ async function assertCodeFree(tx: WriteTransaction, code: string, except?: strin
     .where('code', '=', code)
     .executeTakeFirst()
   if (existing && existing.id !== except) {
-    throw problem('conflict', `Jurisdiction ${existing.id} already has the code ${code}.`, {
-      extensions: { existing_id: existing.id },
-    })
+    throw problem(
+      'conflict',
+      {
+        en: `Jurisdiction ${existing.id} already has the code ${code}.`,
+        zh: `辖区 ${existing.id} 已使用代码 ${code}。`,
+      },
+      {
+        extensions: { existing_id: existing.id },
+      },
+    )
   }
 }
 
 /** A child sits at a lower level than its parent: a station under a district or a city. */
 function assertBelow(parent: Level, child: Level): void {
   if (rank[child] <= rank[parent]) {
-    throw problem('validation_failed', `A ${child} cannot sit under a ${parent}.`, {
-      errors: [{ path: 'body/level', message: `below ${parent}` }],
-    })
+    throw problem(
+      'validation_failed',
+      {
+        en: `A ${child} cannot sit under a ${parent}.`,
+        zh: `${child} 级辖区不能设在 ${parent} 级辖区之下。`,
+      },
+      {
+        errors: [{ path: 'body/level', message: { en: `below ${parent}`, zh: `不能在 ${parent} 级之下` } }],
+      },
+    )
   }
 }
 
@@ -114,7 +136,10 @@ export function updateJurisdiction(
   return runWrite(database, context, async (tx) => {
     const current = await findInSubtree(tx.db, context.actor, id)
     if (current.id === context.actor.jurisdictionId && current.parent_id !== null) {
-      throw problem('forbidden', "A jurisdiction is managed by its parent's regulators, not its own.")
+      throw problem('forbidden', {
+        en: "A jurisdiction is managed by its parent's regulators, not its own.",
+        zh: '辖区由上级辖区的监管部门管理，不能由本级管理。',
+      })
     }
     const next: JurisdictionTable = {
       ...current,

@@ -41,7 +41,7 @@ export async function findInSubtree(
     .where('id', '=', id)
     .where('id', 'in', regulatorSubtree(db, principal))
     .executeTakeFirst()
-  if (!row) throw problem('not_found', `No jurisdiction ${id}.`)
+  if (!row) throw problem('not_found', { en: `No jurisdiction ${id}.`, zh: `辖区 ${id} 不存在。` })
   return row
 }
 

@@ -22,7 +22,7 @@ export async function getRiskSignal(
   id: string,
 ): Promise<RiskSignalView> {
   const row = await visibleSignals(db, principal).where('id', '=', id).executeTakeFirst()
-  if (!row) throw problem('not_found', `No risk signal ${id}.`)
+  if (!row) throw problem('not_found', { en: `No risk signal ${id}.`, zh: `风险预警 ${id} 不存在。` })
   return presentRiskSignal(row)
 }
 
@@ -44,9 +44,13 @@ export async function listRiskSignals(
   const from = query.from === undefined ? undefined : utc(query.from)
   const to = query.to === undefined ? undefined : utc(query.to)
   if (from !== undefined && to !== undefined && from >= to) {
-    throw problem('validation_failed', `from (${from}) must be before to (${to}).`, {
-      errors: [{ path: 'querystring/from', message: 'must be before to' }],
-    })
+    throw problem(
+      'validation_failed',
+      { en: `from (${from}) must be before to (${to}).`, zh: `from（${from}）必须早于 to（${to}）。` },
+      {
+        errors: [{ path: 'querystring/from', message: { en: 'must be before to', zh: '必须早于 to' } }],
+      },
+    )
   }
   let select = visibleSignals(db, principal)
   if (from !== undefined) select = select.where('window_end', '>', from)

@@ -44,7 +44,10 @@ export async function generateDisputes(
     .orderBy('id')
     .execute()
   if (request.enterprise_id !== undefined && !enterprises.some((e) => e.id === request.enterprise_id))
-    throw problem('enterprise_not_active', `No active ODR enterprise ${request.enterprise_id}.`)
+    throw problem('enterprise_not_active', {
+      en: `No active ODR enterprise ${request.enterprise_id}.`,
+      zh: `没有处于在线纠纷解决（ODR）状态的企业 ${request.enterprise_id}。`,
+    })
   // Only where a unit can take them: without one, the dispatcher would find no one.
   const units = await database.db
     .selectFrom('handling_units')

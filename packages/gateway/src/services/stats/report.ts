@@ -62,13 +62,21 @@ export function statsWindow(
   const from = query.from === undefined ? null : utc(query.from)
   const to = query.to === undefined ? now.toISOString() : utc(query.to)
   if (from !== null && from >= to) {
-    const detail =
-      query.to === undefined
-        ? `from (${from}) must be before to, which is now (${to}) when not given.`
-        : `from (${from}) must be before to (${to}).`
-    throw problem('validation_failed', detail, {
-      errors: [{ path: 'querystring/from', message: 'must be before to' }],
-    })
+    const implicit = query.to === undefined
+    throw problem(
+      'validation_failed',
+      {
+        en: implicit
+          ? `from (${from}) must be before to, which is now (${to}) when not given.`
+          : `from (${from}) must be before to (${to}).`,
+        zh: implicit
+          ? `from（${from}）必须早于 to；未填写 to 时，to 为当前时间（${to}）。`
+          : `from（${from}）必须早于 to（${to}）。`,
+      },
+      {
+        errors: [{ path: 'querystring/from', message: { en: 'must be before to', zh: '必须早于 to' } }],
+      },
+    )
   }
   return { from, to }
 }

@@ -91,9 +91,10 @@ export async function retryDelivery(
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst()
-    if (!row) throw problem('not_found', `No webhook delivery ${id}.`)
+    if (!row)
+      throw problem('not_found', { en: `No webhook delivery ${id}.`, zh: `Webhook 投递记录 ${id} 不存在。` })
     const endpoint = await findEndpoint(tx.db, context.actor, row.endpoint_id).catch(() => {
-      throw problem('not_found', `No webhook delivery ${id}.`)
+      throw problem('not_found', { en: `No webhook delivery ${id}.`, zh: `Webhook 投递记录 ${id} 不存在。` })
     })
     const changes = {
       status: 'pending' as const,

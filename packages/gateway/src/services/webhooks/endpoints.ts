@@ -98,7 +98,8 @@ export async function findEndpoint(
   id: string,
 ): Promise<WebhookEndpointTable> {
   const row = await ownedEndpoints(db, principal).where('id', '=', id).executeTakeFirst()
-  if (!row) throw problem('not_found', `No webhook endpoint ${id}.`)
+  if (!row)
+    throw problem('not_found', { en: `No webhook endpoint ${id}.`, zh: `Webhook 端点 ${id} 不存在。` })
   return row
 }
 
@@ -261,7 +262,10 @@ export function pingEndpoint(
   return runWrite(database, context, async (tx) => {
     const row = await findEndpoint(tx.db, context.actor, id)
     if (row.status !== 'enabled') {
-      throw problem('unprocessable', 'The endpoint is disabled; enable it before sending a test ping.')
+      throw problem('unprocessable', {
+        en: 'The endpoint is disabled; enable it before sending a test ping.',
+        zh: '该端点已停用；请先启用，再发送测试 ping。',
+      })
     }
     const view = presentEndpoint(row)
     tx.emit({

@@ -38,25 +38,70 @@ export const WEB_PORTS: readonly number[] = [443, 80]
  * allowed; 6to4, Teredo and the local-use NAT64 prefix stay refused by their own range.
  */
 export function forbiddenAddressReason(address: string): string | null {
+  const found = forbiddenAddress(address)
+  if (found === null) return null
+  if (found.range === null) return `${address} is not an IP address`
+  if (found.carries) return `${address} is a ${found.range} address (it carries ${found.carries})`
+  return `${address} is ${rangeWords[found.range] ?? `a ${found.range}`} address`
+}
+
+/** The same reason as `forbiddenAddressReason`, in Chinese. */
+export function forbiddenAddressReasonInChinese(address: string): string | null {
+  const found = forbiddenAddress(address)
+  if (found === null) return null
+  if (found.range === null) return `${address} 不是 IP 地址`
+  const words = rangeWordsZh[found.range] ?? `${found.range} `
+  if (found.carries) return `${address} 是${words}地址（内含 ${found.carries}）`
+  return `${address} 是${words}地址`
+}
+
+/**
+ * Why an address is refused, as data: its ipaddr.js range (null when it is no IP address) and
+ * the IPv4 address an IPv6 one carries, if that is what is refused; null when it is allowed.
+ */
+function forbiddenAddress(address: string): { range: string | null; carries?: string } | null {
   let parsed: ipaddr.IPv4 | ipaddr.IPv6
   try {
     parsed = ipaddr.parse(address)
   } catch {
-    return `${address} is not an IP address`
+    return { range: null }
   }
   if (parsed.kind() === 'ipv6') {
     const v6 = parsed as ipaddr.IPv6
     const carried = embeddedIPv4(v6)
     for (const v4 of carried.addresses) {
       const range = v4.range()
-      if (range !== 'unicast') return `${address} is a ${range} address (it carries ${v4.toString()})`
+      if (range !== 'unicast') return { range, carries: v4.toString() }
     }
     if (carried.translation) return null
   }
   const range = parsed.range()
   if (range === 'unicast') return null
-  const words = rangeWords[range] ?? `a ${range}`
-  return `${address} is ${words} address`
+  return { range }
+}
+
+/** ipaddr.js's range names, in Chinese. */
+const rangeWordsZh: Record<string, string> = {
+  unspecified: '未指定',
+  broadcast: '广播',
+  multicast: '组播',
+  linkLocal: '链路本地',
+  loopback: '环回',
+  carrierGradeNat: '运营商级 NAT',
+  private: '私有',
+  reserved: '保留',
+  uniqueLocal: '唯一本地',
+  ipv4Mapped: 'IPv4 映射',
+  rfc6145: 'IPv4 转换（RFC 6145）',
+  rfc6052: 'IPv4 嵌入（RFC 6052）',
+  '6to4': ' 6to4 ',
+  teredo: ' Teredo ',
+  benchmarking: '基准测试',
+  amt: ' AMT ',
+  as112: ' AS112 ',
+  deprecated: '已弃用',
+  orchid2: ' ORCHIDv2 ',
+  discard: '仅丢弃',
 }
 
 /** ipaddr.js's range names, as a sentence says them (with their article). */
@@ -116,8 +161,11 @@ function portOf(url: { port: string; protocol: string }): number {
 
 function forbiddenPortReason(port: number, policy: TargetPolicy): string | null {
   if (policy.allowPrivate || WEB_PORTS.includes(port) || policy.extraPorts.includes(port)) return null
-  const allowed = [...WEB_PORTS, ...policy.extraPorts].join(', ')
-  return `port ${port} is not allowed (allowed: ${allowed})`
+  return `port ${port} is not allowed (allowed: ${allowedPorts(policy)})`
+}
+
+function allowedPorts(policy: TargetPolicy): string {
+  return [...WEB_PORTS, ...policy.extraPorts].join(', ')
 }
 
 /**
@@ -130,16 +178,26 @@ export function assertAllowedWebhookUrl(raw: string, policy: TargetPolicy): void
   try {
     url = new URL(raw)
   } catch {
-    throw problem('validation_failed', 'The webhook url is not a URL.', {
-      errors: [{ path: 'body/url', message: 'not a URL' }],
-    })
+    throw problem(
+      'validation_failed',
+      { en: 'The webhook url is not a URL.', zh: 'Webhook 的 url 不是有效的 URL。' },
+      {
+        errors: [{ path: 'body/url', message: { en: 'not a URL', zh: '不是 URL' } }],
+      },
+    )
   }
   if (url.username || url.password) {
-    throw problem('webhook_url_not_allowed', 'A webhook URL must not carry credentials.')
+    throw problem('webhook_url_not_allowed', {
+      en: 'A webhook URL must not carry credentials.',
+      zh: 'Webhook URL 中不能带用户名或密码。',
+    })
   }
   if (policy.allowPrivate) {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw problem('webhook_url_not_allowed', 'A webhook URL must be http or https.')
+      throw problem('webhook_url_not_allowed', {
+        en: 'A webhook URL must be http or https.',
+        zh: 'Webhook URL 必须使用 http 或 https。',
+      })
     }
     return
   }
@@ -147,13 +205,25 @@ export function assertAllowedWebhookUrl(raw: string, policy: TargetPolicy): void
   if (isIP(host)) {
     const reason = forbiddenAddressReason(host)
     if (reason)
-      throw problem('webhook_url_not_allowed', `Webhooks are sent only to public addresses, and ${reason}.`)
+      throw problem('webhook_url_not_allowed', {
+        en: `Webhooks are sent only to public addresses, and ${reason}.`,
+        zh: `Webhook 只推送到公网地址，而 ${forbiddenAddressReasonInChinese(host)}。`,
+      })
   }
   if (url.protocol !== 'https:') {
-    throw problem('webhook_url_not_allowed', 'A webhook URL must be https.')
+    throw problem('webhook_url_not_allowed', {
+      en: 'A webhook URL must be https.',
+      zh: 'Webhook URL 必须使用 https。',
+    })
   }
-  const portReason = forbiddenPortReason(portOf(url), policy)
-  if (portReason) throw problem('webhook_url_not_allowed', `Webhooks are not sent there: ${portReason}.`)
+  const port = portOf(url)
+  const portReason = forbiddenPortReason(port, policy)
+  if (portReason) {
+    throw problem('webhook_url_not_allowed', {
+      en: `Webhooks are not sent there: ${portReason}.`,
+      zh: `Webhook 不推送到该地址：不允许使用端口 ${port}（允许的端口：${allowedPorts(policy)}）。`,
+    })
+  }
 }
 
 /** Raised while connecting; recorded as the attempt's error. */

@@ -47,19 +47,19 @@ export function recordCosignature(
   const line = input.cosignature.trim()
   const signed = parseLine(line)
   if (signed.name !== key.name || signed.keyId !== key.keyId || key.type !== COSIGNATURE_V1) {
-    throw problem(
-      'cosignature_invalid',
-      `The cosignature is by ${signed.name}, key id ${hex(signed.keyId)}; this witness signs as ${key.name}, key id ${hex(key.keyId)}.`,
-    )
+    throw problem('cosignature_invalid', {
+      en: `The cosignature is by ${signed.name}, key id ${hex(signed.keyId)}; this witness signs as ${key.name}, key id ${hex(key.keyId)}.`,
+      zh: `该副署签名来自 ${signed.name}（密钥 id ${hex(signed.keyId)}），而此见证方的签名身份是 ${key.name}（密钥 id ${hex(key.keyId)}）。`,
+    })
   }
   const { timestamp, signature } = parseStamped(signed.signature)
   return runWrite(database, context, async (tx) => {
     const now = Math.floor(tx.now.getTime() / 1000)
     if (timestamp > now + FUTURE_TOLERANCE_SECONDS) {
-      throw problem(
-        'cosignature_invalid',
-        `The cosignature's time ${timestamp} is in the future (now ${now}).`,
-      )
+      throw problem('cosignature_invalid', {
+        en: `The cosignature's time ${timestamp} is in the future (now ${now}).`,
+        zh: `副署签名的时间 ${timestamp} 晚于当前时间（现在是 ${now}）。`,
+      })
     }
     const checkpoint = await tx.db
       .selectFrom('audit_checkpoints')
@@ -67,7 +67,10 @@ export function recordCosignature(
       .where('tree_size', '=', input.tree_size)
       .executeTakeFirst()
     if (!checkpoint) {
-      throw problem('not_found', `The gateway signed no checkpoint of size ${input.tree_size}.`)
+      throw problem('not_found', {
+        en: `The gateway signed no checkpoint of size ${input.tree_size}.`,
+        zh: `网关没有签发过大小为 ${input.tree_size} 的检查点。`,
+      })
     }
     const rootHash = Buffer.from(checkpoint.root_hash).toString('base64')
     const text = checkpointText({ origin, tree_size: Number(checkpoint.tree_size), root_hash: rootHash })
@@ -76,10 +79,10 @@ export function recordCosignature(
       format: 'jwk',
     })
     if (!verify(null, cosignedMessage(timestamp, text), publicKey, signature)) {
-      throw problem(
-        'cosignature_invalid',
-        `The cosignature does not verify over the checkpoint of size ${input.tree_size} at time ${timestamp}.`,
-      )
+      throw problem('cosignature_invalid', {
+        en: `The cosignature does not verify over the checkpoint of size ${input.tree_size} at time ${timestamp}.`,
+        zh: `该副署签名无法针对大小为 ${input.tree_size}、时间为 ${timestamp} 的检查点通过验证。`,
+      })
     }
     const last = await tx.db
       .selectFrom('audit_cosignatures')
@@ -89,10 +92,10 @@ export function recordCosignature(
     const lastTimestamp =
       last?.timestamp === null || last?.timestamp === undefined ? null : Number(last.timestamp)
     if (lastTimestamp !== null && timestamp <= lastTimestamp) {
-      throw problem(
-        'cosignature_stale',
-        `This witness last cosigned at time ${lastTimestamp}; a new cosignature must be later (this one is ${timestamp}).`,
-      )
+      throw problem('cosignature_stale', {
+        en: `This witness last cosigned at time ${lastTimestamp}; a new cosignature must be later (this one is ${timestamp}).`,
+        zh: `此见证方上一次副署的时间是 ${lastTimestamp}；新的副署必须晚于它（本次为 ${timestamp}）。`,
+      })
     }
     await tx.db
       .insertInto('audit_cosignatures')
@@ -119,10 +122,10 @@ function parseLine(line: string) {
     if (!signature || others.length > 0) throw new NoteError('one signature line')
     return signature
   } catch (error) {
-    throw problem(
-      'cosignature_invalid',
-      `The cosignature is not a note signature line: ${asClause((error as Error).message)}.`,
-    )
+    throw problem('cosignature_invalid', {
+      en: `The cosignature is not a note signature line: ${asClause((error as Error).message)}.`,
+      zh: `该副署签名不是有效的 note 签名行：${asClause((error as Error).message)}。`,
+    })
   }
 }
 
@@ -130,10 +133,10 @@ function parseStamped(bytes: Uint8Array) {
   try {
     return parseTimestampedSignature(bytes)
   } catch (error) {
-    throw problem(
-      'cosignature_invalid',
-      `The cosignature is not an Ed25519 cosignature: ${asClause((error as Error).message)}.`,
-    )
+    throw problem('cosignature_invalid', {
+      en: `The cosignature is not an Ed25519 cosignature: ${asClause((error as Error).message)}.`,
+      zh: `该副署签名不是 Ed25519 副署签名：${asClause((error as Error).message)}。`,
+    })
   }
 }
 

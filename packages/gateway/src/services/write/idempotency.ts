@@ -43,16 +43,16 @@ export async function claimIdempotencyKey(
   const earlier = (await readKey.execute(trx, { client_id: clientId, key: idempotency.key })).rows[0]
   if (!earlier) throw new Error(`idempotency key ${idempotency.key} neither claimed nor found`)
   if (earlier.request_hash !== idempotency.requestHash) {
-    throw problem(
-      'idempotency_key_reused',
-      'This Idempotency-Key was used with a different request; use a new key for a new request.',
-    )
+    throw problem('idempotency_key_reused', {
+      en: 'This Idempotency-Key was used with a different request; use a new key for a new request.',
+      zh: '该 Idempotency-Key 已用于另一个请求；新请求请使用新的幂等键。',
+    })
   }
   if (earlier.response_status === null || earlier.response_body === null) {
-    throw problem(
-      'idempotency_key_in_use',
-      'A request with this Idempotency-Key is still running; retry shortly.',
-    )
+    throw problem('idempotency_key_in_use', {
+      en: 'A request with this Idempotency-Key is still running; retry shortly.',
+      zh: '使用该 Idempotency-Key 的请求仍在处理中；请稍后重试。',
+    })
   }
   return { status: earlier.response_status, body: JSON.parse(earlier.response_body) }
 }

@@ -133,17 +133,20 @@ function translateStorageError(error: unknown, idempotent: boolean): unknown {
   const code = (error as { code?: string }).code
   if (code === '55P03') {
     return idempotent
-      ? problem(
-          'idempotency_key_in_use',
-          'A request with this Idempotency-Key is still running; retry shortly.',
-        )
-      : problem('conflict', 'The object is busy with another request; retry shortly.')
+      ? problem('idempotency_key_in_use', {
+          en: 'A request with this Idempotency-Key is still running; retry shortly.',
+          zh: '使用该 Idempotency-Key 的请求仍在处理中；请稍后重试。',
+        })
+      : problem('conflict', {
+          en: 'The object is busy with another request; retry shortly.',
+          zh: '该对象正在处理另一个请求；请稍后重试。',
+        })
   }
   if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-    return problem(
-      'conflict',
-      'A concurrent request created the same object; read it instead of creating it again.',
-    )
+    return problem('conflict', {
+      en: 'A concurrent request created the same object; read it instead of creating it again.',
+      zh: '另一个同时到达的请求已创建了同一对象；请直接读取，不要重复创建。',
+    })
   }
   return error
 }

@@ -23,7 +23,10 @@ export const reassign: EffectOf<'assign'> = async ({ tx, principal, deadlines, c
     await activeEnterprise(tx, body.enterprise_id)
     to = { type: 'enterprise', id: body.enterprise_id }
   } else {
-    throw problem('validation_failed', 'Send exactly one of enterprise_id or unit_id.')
+    throw problem('validation_failed', {
+      en: 'Send exactly one of enterprise_id or unit_id.',
+      zh: 'enterprise_id 和 unit_id 须且只能填写其中一个。',
+    })
   }
   const previous = assigneeOf(current)
   // Contacts count for the holder that made them (a contact keeps its holder's id): the new

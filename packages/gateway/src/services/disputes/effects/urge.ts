@@ -12,9 +12,13 @@ export const urge: EffectOf<'urge'> = ({ tx, current, body }) => {
   const at = tx.now.toISOString()
   const respondBy = body.respond_by === undefined ? undefined : utc(body.respond_by)
   if (respondBy !== undefined && respondBy <= at) {
-    throw problem('validation_failed', 'respond_by must be in the future.', {
-      errors: [{ path: 'body/respond_by', message: 'not in the future' }],
-    })
+    throw problem(
+      'validation_failed',
+      { en: 'respond_by must be in the future.', zh: 'respond_by（督办回复期限）必须晚于当前时间。' },
+      {
+        errors: [{ path: 'body/respond_by', message: { en: 'not in the future', zh: '不晚于当前时间' } }],
+      },
+    )
   }
   return {
     changes: {
