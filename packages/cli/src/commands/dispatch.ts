@@ -1,6 +1,7 @@
 import type { DispatchPreviewParams, RoutingRule, RoutingRuleCreateParams } from '@hejie/sdk'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { connect } from '../connection.js'
+import { t } from '../i18n/index.js'
 import { readJsonObject } from '../json-input.js'
 import { jurisdictionId } from '../jurisdiction-ref.js'
 import { fields, table } from '../output.js'
@@ -41,7 +42,7 @@ export function dispatchCommand(program: Command): void {
     .option('--json', 'print the preview as JSON, as the API returns it')
     .addHelpText('after', '\nExample:\n  hejie dispatch preview < intake.json')
     .action(async (options: { file?: string; json?: boolean }) => {
-      const intake = (await readJsonObject(options.file, 'the intake')) as unknown as DispatchPreviewParams
+      const intake = (await readJsonObject(options.file, t('json.intake'))) as unknown as DispatchPreviewParams
       const preview = await (await connect()).dispatch.preview(intake)
       if (options.json) return json(preview)
       console.log(
