@@ -92,9 +92,7 @@ export async function credentialsFor(gateway: string | undefined, env = process.
   }
   const credentials = await loadCredentials(env)
   if (gateway !== undefined && gatewayAddress(gateway) !== gatewayAddress(credentials.baseUrl)) {
-    throw new NotLoggedInError(
-      t('credentials.otherGateway', { saved: credentials.baseUrl, gateway }),
-    )
+    throw new NotLoggedInError(t('credentials.otherGateway', { saved: credentials.baseUrl, gateway }))
   }
   return credentials
 }

@@ -28,7 +28,8 @@ export async function disputeRecords(hejie: Hejie, id: string): Promise<DisputeR
 
 const yuan = (money: { amount: number } | null | undefined) =>
   money ? `¥${(money.amount / 100).toFixed(2)}` : ''
-const evidence = (ids: readonly string[] | undefined) => (ids?.length ? t('records.evidence', { ids: ids.join(', ') }) : '')
+const evidence = (ids: readonly string[] | undefined) =>
+  ids?.length ? t('records.evidence', { ids: ids.join(', ') }) : ''
 
 /** The records as lines under a heading per kind, oldest first; kinds without records are left out. */
 export function describeRecords(records: DisputeRecords): string {
@@ -64,6 +65,9 @@ export function describeRecords(records: DisputeRecords): string {
   const shown = sections.filter(([, lines]) => lines.length > 0)
   if (shown.length === 0) return t('records.none')
   return shown
-    .map(([title, lines]) => `${title}${locale() === 'zh' ? '：' : ':'}\n${lines.map((line) => `  ${line}`).join('\n')}`)
+    .map(
+      ([title, lines]) =>
+        `${title}${locale() === 'zh' ? '：' : ':'}\n${lines.map((line) => `  ${line}`).join('\n')}`,
+    )
     .join('\n\n')
 }

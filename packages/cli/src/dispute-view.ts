@@ -82,14 +82,20 @@ export function describeDispute(dispute: Dispute): string {
   const { claim, consumer, settlement, outcome } = dispute
   const { routing } = dispute
   return fields([
-    [t('dispute.dispute'), `${dispute.id}  ${dispute.status}${dispute.resolution ? ` (${dispute.resolution})` : ''}`],
+    [
+      t('dispute.dispute'),
+      `${dispute.id}  ${dispute.status}${dispute.resolution ? ` (${dispute.resolution})` : ''}`,
+    ],
     [t('dispute.version'), String(dispute.version)],
     [t('dispute.intakeTicket'), t('dispute.via', { ref: dispute.external_ref, channel: dispute.channel })],
     [t('dispute.jurisdiction'), dispute.jurisdiction_id],
     [t('dispute.respondent'), respondentLine(dispute)],
     [t('dispute.assignee'), assigneeLine(dispute)],
     [t('dispute.routing'), routing ? `${routing.matched_by}: ${routing.explanation}` : undefined],
-    [t('dispute.consumer'), [consumer.name, consumer.phone].filter(Boolean).join('  ') || t('dispute.erased')],
+    [
+      t('dispute.consumer'),
+      [consumer.name, consumer.phone].filter(Boolean).join('  ') || t('dispute.erased'),
+    ],
     [t('dispute.problem'), [dispute.problem_type, dispute.category].filter(Boolean).join(' / ')],
     [t('dispute.claim'), claim.description],
     [t('dispute.demands'), [claim.demands.join(', '), money(claim.amount)].filter(Boolean).join('  ')],

@@ -62,7 +62,8 @@ export function failure(error: unknown): { message?: string; code: number } {
     // Commander has printed the usage error (or the help) itself.
     return { code: error.exitCode === 0 ? exitCodes.ok : exitCodes.failure }
   }
-  if (error instanceof LogAlarm) return { message: t('failure.alarm', { message: error.message }), code: exitCodes.alarm }
+  if (error instanceof LogAlarm)
+    return { message: t('failure.alarm', { message: error.message }), code: exitCodes.alarm }
   if (error instanceof NotLoggedInError) return { message: error.message, code: exitCodes.authentication }
   if (error instanceof AuthenticationError) {
     return {

@@ -27,18 +27,15 @@ import { several } from './options.js'
  */
 export const auditExitCodes = { verified: 0, unreadable: 1, failed: 3 } as const
 
-
 function positive(value: string): number {
   const number = Number(value)
-  if (!Number.isSafeInteger(number) || number < 1)
-    throw new InvalidArgumentError(t('options.positive'))
+  if (!Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError(t('options.positive'))
   return number
 }
 
 function count(value: string): number {
   const number = Number(value)
-  if (!Number.isSafeInteger(number) || number < 0)
-    throw new InvalidArgumentError(t('options.count'))
+  if (!Number.isSafeInteger(number) || number < 0) throw new InvalidArgumentError(t('options.count'))
   return number
 }
 
@@ -69,8 +66,7 @@ async function trustedCheckpointFrom(file: string): Promise<TrustedCheckpoint> {
 
 async function trustedKeysFrom(file: string) {
   const value = (await readJson(file, t('audit.trustedKeysFile'))) as { keys?: unknown }
-  if (!Array.isArray(value?.keys))
-    throw new Error(t('audit.notJwks', { file, shape: '{ "keys": [...] }' }))
+  if (!Array.isArray(value?.keys)) throw new Error(t('audit.notJwks', { file, shape: '{ "keys": [...] }' }))
   return value.keys
 }
 
@@ -84,7 +80,9 @@ async function writeAtomically(file: string, text: string): Promise<void> {
 function named(failure: EntryFailure): string {
   const about = [
     failure.disputeId ? t('audit.entryDispute', { id: failure.disputeId }) : undefined,
-    failure.objectId && failure.objectId !== failure.disputeId ? t('audit.entryObject', { id: failure.objectId }) : undefined,
+    failure.objectId && failure.objectId !== failure.disputeId
+      ? t('audit.entryObject', { id: failure.objectId })
+      : undefined,
     failure.action,
     failure.at,
   ].filter(Boolean)
@@ -95,6 +93,11 @@ function named(failure: EntryFailure): string {
 /** `ok` or `FAILED`, in the reader's language: what one check of the report came to. */
 function verdict(ok: boolean): string {
   return ok ? t('audit.ok') : t('audit.failed')
+}
+
+/** A check's verdict and what it found: `ok: signed by key …`. */
+function checked(verdict: string, message: string): string {
+  return t('audit.checked', { verdict, message })
 }
 
 function witnessLines(check: WitnessedCheckpointCheck | undefined): [string, string | undefined][] {
@@ -114,10 +117,13 @@ function witnessLines(check: WitnessedCheckpointCheck | undefined): [string, str
     threshold: check.threshold,
   })
   return [
-    [t('audit.note'), `${verdict(check.note.ok)}: ${check.note.message}`],
+    [t('audit.note'), checked(verdict(check.note.ok), check.note.message)],
     [
       t('audit.witnesses'),
-      `${verdict(check.verified.length >= check.threshold)}: ${tally}${cosigned ? ` (${cosigned})` : ''}`,
+      checked(
+        verdict(check.verified.length >= check.threshold),
+        `${tally}${cosigned ? ` (${cosigned})` : ''}`,
+      ),
     ],
   ]
 }
@@ -155,11 +161,15 @@ export function describeReport(report: AuditBundleReport, bundle: string): strin
     ],
     [
       t('audit.signature'),
-      `${verdict(signature.ok)}: ${signature.message}${
-        signature.ok && !signature.pinned ? t('audit.keyFromBundle') : ''
-      }`,
+      checked(
+        verdict(signature.ok),
+        `${signature.message}${signature.ok && !signature.pinned ? t('audit.keyFromBundle') : ''}`,
+      ),
     ],
-    [t('audit.manifest'), manifest.ok ? verdict(true) : `${verdict(false)}: ${manifest.problems.join('; ')}`],
+    [
+      t('audit.manifest'),
+      manifest.ok ? verdict(true) : checked(verdict(false), manifest.problems.join('; ')),
+    ],
     [
       t('audit.entries'),
       t('audit.entriesVerified', {
@@ -173,7 +183,7 @@ export function describeReport(report: AuditBundleReport, bundle: string): strin
     [
       t('audit.trusted'),
       trusted
-        ? `${trusted.ok ? trusted.status : `${verdict(false)} (${trusted.status})`}: ${trusted.message}`
+        ? checked(trusted.ok ? trusted.status : `${verdict(false)} (${trusted.status})`, trusted.message)
         : undefined,
     ],
     ...witnessLines(report.witnesses),
@@ -192,7 +202,11 @@ export function describeReport(report: AuditBundleReport, bundle: string): strin
       '',
       t('audit.uncosigned'),
       ...uncosigned.map((verdict) =>
-        t('audit.uncosignedLine', { name: verdict.name, keyId: verdict.keyId, reason: String(verdict.reason) }),
+        t('audit.uncosignedLine', {
+          name: verdict.name,
+          keyId: verdict.keyId,
+          reason: String(verdict.reason),
+        }),
       ),
     )
   }
@@ -202,10 +216,7 @@ export function describeReport(report: AuditBundleReport, bundle: string): strin
     if (unlisted > 0) text.push(t('audit.more', { count: unlisted }))
   }
   if (!signature.pinned && !trusted) {
-    text.push(
-      '',
-      t('audit.selfChecked'),
-    )
+    text.push('', t('audit.selfChecked'))
   }
   return text.join('\n')
 }
@@ -228,9 +239,7 @@ interface ExportOptions {
 }
 
 export function auditCommand(program: Command): void {
-  const audit = program
-    .command('audit')
-    .description(t('audit.description'))
+  const audit = program.command('audit').description(t('audit.description'))
 
   audit
     .command('verify')
@@ -265,7 +274,8 @@ export function auditCommand(program: Command): void {
             bar.update({ bytes: bytesRead, totalBytes, entries }),
         })
       } catch (error) {
-        if (error instanceof AuditBundleError) throw new Error(t('verify.cannotVerify', { bundle, reason: error.message }))
+        if (error instanceof AuditBundleError)
+          throw new Error(t('verify.cannotVerify', { bundle, reason: error.message }))
         if (error instanceof WitnessKeyError) throw new Error(`--require-witness: ${error.message}.`)
         if (error instanceof RangeError) throw new Error(`--witness-threshold: ${error.message}.`)
         throw error

@@ -22,8 +22,7 @@ const resolutions: Record<Resolution, MessageKey> = {
 
 function version(value: string): number {
   const number = Number(value)
-  if (!Number.isInteger(number) || number < 1)
-    throw new InvalidArgumentError(t('options.version'))
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError(t('options.version'))
   return number
 }
 
@@ -56,9 +55,7 @@ function writeOptions(command: Command): Command {
 
 /** The options of an action on an existing dispute: those of every write, and `--if-version`. */
 function withActionOptions(command: Command): Command {
-  return writeOptions(
-    command.option('--if-version <version>', t('write.ifVersion'), version),
-  )
+  return writeOptions(command.option('--if-version <version>', t('write.ifVersion'), version))
 }
 
 /** An action's command on the dispute named by its argument; its own options follow. */
@@ -83,14 +80,8 @@ export function disputeActionCommands(disputes: Command): void {
     print(await hejie.disputes.create(body as DisputeCreateParams, requestOptions(options)), options)
   })
 
-  const assign = actionCommand(
-    disputes,
-    'assign',
-    t('assign.description'),
-  )
-    .addOption(
-      new Option('--enterprise <id>', t('assign.enterprise')).conflicts('unit'),
-    )
+  const assign = actionCommand(disputes, 'assign', t('assign.description'))
+    .addOption(new Option('--enterprise <id>', t('assign.enterprise')).conflicts('unit'))
     .addOption(new Option('--unit <id>', t('assign.unit')))
     .addHelpText('after', t('assign.after'))
   withActionOptions(assign).action(
@@ -106,21 +97,19 @@ export function disputeActionCommands(disputes: Command): void {
     },
   )
 
-  const escalate = actionCommand(
-    disputes,
-    'escalate',
-    t('escalate.description'),
-  ).requiredOption('--reason <text>', t('escalate.reason'))
+  const escalate = actionCommand(disputes, 'escalate', t('escalate.description')).requiredOption(
+    '--reason <text>',
+    t('escalate.reason'),
+  )
   withActionOptions(escalate).action(async (id: string, options: ActionOptions & { reason: string }) => {
     const hejie = await connect()
     print(await hejie.disputes.escalate(id, { reason: options.reason }, actionOptions(options)), options)
   })
 
-  const withdraw = actionCommand(
-    disputes,
-    'withdraw',
-    t('withdraw.description'),
-  ).option('--note <text>', t('write.note'))
+  const withdraw = actionCommand(disputes, 'withdraw', t('withdraw.description')).option(
+    '--note <text>',
+    t('write.note'),
+  )
   withActionOptions(withdraw).action(async (id: string, options: ActionOptions & { note?: string }) => {
     const hejie = await connect()
     const body = options.note === undefined ? {} : { note: options.note }

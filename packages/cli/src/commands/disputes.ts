@@ -11,15 +11,13 @@ import { several } from './options.js'
 
 function positiveInteger(value: string): number {
   const number = Number(value)
-  if (!Number.isInteger(number) || number < 1)
-    throw new InvalidArgumentError(t('options.wholeFromOne'))
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError(t('options.wholeFromOne'))
   return number
 }
 
 /** Whoever may hold a dispute, named by its id: an enterprise's or a handling unit's. */
 function assigneeRef(value: string): string {
-  if (!/^(ent|hnu)_\S+$/.test(value))
-    throw new InvalidArgumentError(t('options.assignee'))
+  if (!/^(ent|hnu)_\S+$/.test(value)) throw new InvalidArgumentError(t('options.assignee'))
   return value
 }
 
@@ -34,9 +32,7 @@ interface ListOptions {
 }
 
 export function disputesCommand(program: Command): void {
-  const disputes = program
-    .command('disputes')
-    .description(t('disputes.description'))
+  const disputes = program.command('disputes').description(t('disputes.description'))
 
   disputes
     .command('list')

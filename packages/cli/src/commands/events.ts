@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import { connect } from '../connection.js'
 import { eventTypeList, eventTypesHelp } from '../event-types.js'
 import { endOfFeed, followFeed } from '../feed.js'
+import { t } from '../i18n/index.js'
 import { eventLine } from '../output.js'
 import { stopSignal } from '../stop-signal.js'
 import { seconds } from './options.js'
@@ -17,9 +18,7 @@ interface TailOptions {
 }
 
 export function eventsCommand(program: Command): void {
-  const events = program
-    .command('events')
-    .description('read the event feed: the events webhooks deliver, pulled in commit order')
+  const events = program.command('events').description(t('events.description'))
 
   events
     .command('tail')

@@ -33,9 +33,7 @@ function describe(clock: SandboxClock): string {
 
 /** `hejie sandbox`: the sandbox's movable clock (only against a gateway started with --sandbox). */
 export function sandboxCommand(program: Command): void {
-  const sandbox = program
-    .command('sandbox')
-    .description(t('sandbox.description'))
+  const sandbox = program.command('sandbox').description(t('sandbox.description'))
   const clock = sandbox
     .command('clock')
     .description(t('sandbox.clock.description'))

@@ -11,6 +11,7 @@ import {
   newSigningSecret,
   signingSecret,
 } from '../forward.js'
+import { t } from '../i18n/index.js'
 import { eventPrefix } from '../output.js'
 import { stopSignal } from '../stop-signal.js'
 import { seconds } from './options.js'
@@ -44,9 +45,7 @@ function quoted(text: string): string {
 }
 
 export function webhooksCommand(program: Command): void {
-  const webhooks = program
-    .command('webhooks')
-    .description('develop a webhook receiver: real events, signed as the gateway signs them')
+  const webhooks = program.command('webhooks').description(t('webhooks.description'))
 
   webhooks
     .command('listen')

@@ -79,8 +79,10 @@ export const en = {
   'disputes.list.description': 'list disputes, newest first',
   'disputes.list.status': 'only disputes in these statuses (repeat, or separate with commas)',
   'disputes.list.jurisdiction': 'only disputes received in this jurisdiction or below (regulators)',
-  'disputes.list.assignee': 'only disputes held by this enterprise (ent_…) or handling unit (hnu_…) (regulators)',
-  'disputes.list.awaitingDispatch': "only disputes waiting at a centre to be assigned by hand: the centre's queue",
+  'disputes.list.assignee':
+    'only disputes held by this enterprise (ent_…) or handling unit (hnu_…) (regulators)',
+  'disputes.list.awaitingDispatch':
+    "only disputes waiting at a centre to be assigned by hand: the centre's queue",
   'disputes.list.overdue': 'only disputes past their deadline while still unanswered or unsettled',
   'disputes.list.limit': 'show at most this many',
   'disputes.list.json': 'print the disputes as JSON, as the API returns them',
@@ -90,7 +92,8 @@ export const en = {
   'disputes.list.none': 'No disputes.',
   'disputes.show.description': 'show one dispute',
   'disputes.show.json': 'print the dispute as JSON, as the API returns it',
-  'disputes.show.records': 'also list its contacts, settlements, refunds and mediation records, with their evidence',
+  'disputes.show.records':
+    'also list its contacts, settlements, refunds and mediation records, with their evidence',
   'status.assigned': 'waiting for the enterprise (or unit) to accept or decline',
   'status.in_progress': 'accepted; settle with the consumer',
   'status.settled': 'settlement recorded; refund and report the outcome',
@@ -140,7 +143,8 @@ export const en = {
   'resolution.mediated': 'agreement reached in administrative mediation',
   'resolution.terminated': 'mediation ended without agreement',
   'resolution.rejected': 'the complaint was not taken up',
-  'write.idempotencyKey': 'repeat safely: the same key with the same body answers as the first time (kept 24 h)',
+  'write.idempotencyKey':
+    'repeat safely: the same key with the same body answers as the first time (kept 24 h)',
   'write.json': 'print the dispute as JSON, as the API returns it',
   'write.ifVersion': 'act only if the dispute is still at this version (`Version` in `hejie disputes show`)',
   'create.description': 'take a complaint in (regulators): the intake body as JSON, from a file or piped',
@@ -179,7 +183,8 @@ export const en = {
     'Send the link to the consumer (Hejie sends no SMS); give the code by another way if you can.',
   'confirmation.description':
     'ask the consumer to confirm the settlement: a one-time link and a 6-digit code (assignee, regulators)',
-  'confirmation.idempotencyKey': 'repeat safely: the same key answers the same link (without the code) for 24 h',
+  'confirmation.idempotencyKey':
+    'repeat safely: the same key answers the same link (without the code) for 24 h',
   'confirmation.json': 'print the request as JSON, as the API returns it',
   'confirmation.after':
     '\nThe dispute must have a settlement (status settled, or closed as settled). A newer link\n' +
@@ -256,7 +261,8 @@ Exit codes:
     'The bundle was checked against itself and the keys it carries. Pass --trusted-checkpoint\n' +
     '(saved by an earlier run with --save-checkpoint) to know it extends what you saw before.',
   'audit.description': 'export, verify, witness and monitor the tamper-evident audit log',
-  'verify.description': 'verify an audit export bundle offline: signature, every entry and its proof, no gaps',
+  'verify.description':
+    'verify an audit export bundle offline: signature, every entry and its proof, no gaps',
   'verify.bundle': 'the NDJSON bundle from `hejie audit export` or GET /v1/audit/export',
   'verify.trustedCheckpoint': 'a checkpoint verified earlier: the bundle must extend it',
   'verify.trustedKeys': 'a JWKS to check signatures with instead of the keys in the bundle',
@@ -282,10 +288,27 @@ bytes still say them. See docs/audit.md.`,
   'export.from': 'first entry (default 0)',
   'export.to': 'end of the range, exclusive (default: the checkpoint size)',
   'export.enterprise': "regulators: only this enterprise's entries",
-  'export.consistencyFrom': 'include the proof that the log extends the tree of this size (a trusted checkpoint)',
+  'export.consistencyFrom':
+    'include the proof that the log extends the tree of this size (a trusted checkpoint)',
   'export.after':
     '\nThe bundle is written to <file>.partial and renamed when complete. Verify it with\n`hejie audit verify <file>`; pass the size of your trusted checkpoint as --consistency-from\nwhen the export does not start at entry 0.',
   'export.done': '{entries} entries ({bytes} bytes) written to {file}.',
+  'dispatch.description': 'the dispatcher (接诉即办): who handles a complaint (regulators)',
+  'routingRules.description': "the dispatcher's rules: conditions → a handling unit (regulators)",
+  'events.description': 'read the event feed: the events webhooks deliver, pulled in commit order',
+  'files.description': 'upload evidence files; verify a dispute’s files',
+  'jurisdictions.description': 'the tree of regulators below yours: city, districts, stations (regulators)',
+  'riskSignals.description':
+    'list the risk signals of your jurisdiction and below, newest first (regulators)',
+  'stats.description': "the regulator's indicators over a window: totals, or per group (docs/stats.md)",
+  'webhooks.description': 'develop a webhook receiver: real events, signed as the gateway signs them',
+  'monitor.description':
+    'follow the log: each new checkpoint verified, consistent with the last, its new entries in it',
+  'witness.description':
+    "cosign the gateway's checkpoints, each only if it extends the last one cosigned (a witness)",
+  'audit.checked': '{verdict}: {message}',
+  'export.tokenFailed': 'Getting an access token failed',
+  'export.failed': 'The export failed',
   'progress.verifying': 'Verifying',
   'progress.downloading': 'Downloading',
   'progress.line': '{verb}: {entries} entries, {done}{share}',
