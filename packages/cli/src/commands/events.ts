@@ -71,9 +71,8 @@ ${eventTypesHelp()}`,
           },
           onTrouble: (message) => console.error(`hejie: ${message}`),
         })
-        if (options.once && printed === 0 && !options.json) console.error('No events.')
-        if (!options.once)
-          console.error(last ? `Stopped. To continue from here: --after ${last}` : 'Stopped.')
+        if (options.once && printed === 0 && !options.json) console.error(t('events.none'))
+        if (!options.once) console.error(last ? t('events.stoppedAfter', { last }) : t('events.stopped'))
       } catch (error) {
         if (!stop.signal.aborted) throw error
       } finally {
