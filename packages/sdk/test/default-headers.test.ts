@@ -19,13 +19,10 @@ t.test(`the client's headers go with every request, the token request included (
   await regulator.me({ headers: { 'accept-language': 'en' } })
 
   t.same(
-    proxy.requests.map((request) => `${request.method} ${request.path} ${request.headers['accept-language']}`),
-    [
-      'POST /v1/oauth/token zh-CN',
-      'POST /v1/enterprises zh-CN',
-      'GET /v1/disputes zh-CN',
-      'GET /v1/me en',
-    ],
+    proxy.requests.map(
+      (request) => `${request.method} ${request.path} ${request.headers['accept-language']}`,
+    ),
+    ['POST /v1/oauth/token zh-CN', 'POST /v1/enterprises zh-CN', 'GET /v1/disputes zh-CN', 'GET /v1/me en'],
     "a call's own headers win over the client's",
   )
   const posted = proxy.requests.find((request) => request.path === '/v1/enterprises')
