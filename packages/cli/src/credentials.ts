@@ -1,6 +1,7 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { t } from './i18n/index.js'
 
 /** What `hejie login` saves: enough to get tokens, as the SDK does on every command. */
 export interface Credentials {
@@ -56,13 +57,13 @@ export async function loadCredentials(env = process.env): Promise<Credentials> {
     saved = JSON.parse(await readFile(credentialsFile(env), 'utf8'))
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new NotLoggedInError('Not logged in: run `hejie login` first.')
+      throw new NotLoggedInError(t('credentials.notLoggedIn'))
     }
-    throw new NotLoggedInError(`Cannot read ${credentialsFile(env)}: run \`hejie login\` again.`)
+    throw new NotLoggedInError(t('credentials.unreadable', { file: credentialsFile(env) }))
   }
   const { base_url, client_id, client_secret } = saved
   if (typeof base_url !== 'string' || typeof client_id !== 'string' || typeof client_secret !== 'string') {
-    throw new NotLoggedInError(`${credentialsFile(env)} is incomplete: run \`hejie login\` again.`)
+    throw new NotLoggedInError(t('credentials.incomplete', { file: credentialsFile(env) }))
   }
   return { baseUrl: base_url, clientId: client_id, clientSecret: client_secret }
 }
@@ -73,7 +74,7 @@ function gatewayAddress(url: string): string {
   try {
     parsed = new URL(url)
   } catch {
-    throw new Error(`${url} is not a URL (e.g. https://odr.example.gov.cn).`)
+    throw new Error(t('credentials.notUrl', { url }))
   }
   return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`
 }
@@ -91,9 +92,7 @@ export async function credentialsFor(gateway: string | undefined, env = process.
   }
   const credentials = await loadCredentials(env)
   if (gateway !== undefined && gatewayAddress(gateway) !== gatewayAddress(credentials.baseUrl)) {
-    throw new NotLoggedInError(
-      `The credentials are for ${credentials.baseUrl}, not ${gateway}: run \`hejie login --base-url ${gateway}\` (with HEJIE_CONFIG_DIR for a second set), or set HEJIE_CLIENT_ID and HEJIE_CLIENT_SECRET.`,
-    )
+    throw new NotLoggedInError(t('credentials.otherGateway', { saved: credentials.baseUrl, gateway }))
   }
   return credentials
 }

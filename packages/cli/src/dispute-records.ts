@@ -1,4 +1,5 @@
 import type { Contact, Hejie, MediationRecord, Refund, Settlement } from '@hejie/sdk'
+import { locale, t } from './i18n/index.js'
 import { shanghaiTime } from './output.js'
 
 /** A dispute's records, each kind read whole from its own list. */
@@ -27,42 +28,46 @@ export async function disputeRecords(hejie: Hejie, id: string): Promise<DisputeR
 
 const yuan = (money: { amount: number } | null | undefined) =>
   money ? `¥${(money.amount / 100).toFixed(2)}` : ''
-const evidence = (ids: readonly string[] | undefined) => (ids?.length ? `  evidence: ${ids.join(', ')}` : '')
+const evidence = (ids: readonly string[] | undefined) =>
+  ids?.length ? t('records.evidence', { ids: ids.join(', ') }) : ''
 
 /** The records as lines under a heading per kind, oldest first; kinds without records are left out. */
 export function describeRecords(records: DisputeRecords): string {
   const sections: [string, string[]][] = [
     [
-      'Contacts',
+      t('records.contacts'),
       records.contacts.map(
         (c) =>
-          `${c.id}  ${shanghaiTime(c.contacted_at)}  ${c.channel}${c.reached ? '' : ' (not reached)'}  ${c.summary}${evidence(c.evidence)}`,
+          `${c.id}  ${shanghaiTime(c.contacted_at)}  ${c.channel}${c.reached ? '' : t('records.notReached')}  ${c.summary}${evidence(c.evidence)}`,
       ),
     ],
     [
-      'Settlements',
+      t('records.settlements'),
       records.settlements.map(
         (s) =>
           `${s.id}  ${shanghaiTime(s.agreed_at)}  ${s.remedy} ${yuan(s.amount)}  ${s.terms}${evidence(s.evidence)}`,
       ),
     ],
     [
-      'Refunds',
+      t('records.refunds'),
       records.refunds.map(
         (r) =>
           `${r.id}  ${shanghaiTime(r.refunded_at)}  ${yuan(r.amount)} ${r.method} ${r.reference}${evidence(r.evidence)}`,
       ),
     ],
     [
-      'Mediation records',
+      t('records.mediation'),
       records.mediation_records.map(
         (m) => `${m.id}  ${shanghaiTime(m.held_at)}  ${m.method}  ${m.summary}${evidence(m.evidence)}`,
       ),
     ],
   ]
   const shown = sections.filter(([, lines]) => lines.length > 0)
-  if (shown.length === 0) return 'No contacts, settlements, refunds or mediation records.'
+  if (shown.length === 0) return t('records.none')
   return shown
-    .map(([title, lines]) => `${title}:\n${lines.map((line) => `  ${line}`).join('\n')}`)
+    .map(
+      ([title, lines]) =>
+        `${title}${locale() === 'zh' ? '：' : ':'}\n${lines.map((line) => `  ${line}`).join('\n')}`,
+    )
     .join('\n\n')
 }

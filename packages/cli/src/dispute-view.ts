@@ -1,14 +1,20 @@
 import type { Dispute, DisputeStatus } from '@hejie/sdk'
+import { type MessageKey, t } from './i18n/index.js'
 import { fields, money, shanghaiTime, table } from './output.js'
 
-/** Every status, with what it means for whoever holds the dispute; typed so that none can be missed. */
-export const statuses: Record<DisputeStatus, string> = {
-  assigned: 'waiting for the enterprise (or unit) to accept or decline',
-  in_progress: 'accepted; settle with the consumer',
-  settled: 'settlement recorded; refund and report the outcome',
-  returned: 'declined, back with the regulator to assign again',
-  escalated: 'gone to administrative mediation',
-  closed: 'finished',
+/** Every status, with the message of what it means for whoever holds the dispute; typed so that none can be missed. */
+export const statuses: Record<DisputeStatus, MessageKey> = {
+  assigned: 'status.assigned',
+  in_progress: 'status.in_progress',
+  settled: 'status.settled',
+  returned: 'status.returned',
+  escalated: 'status.escalated',
+  closed: 'status.closed',
+}
+
+/** What a status means, in the reader's language (the status itself is the API's value). */
+export function statusMeaning(status: DisputeStatus): string {
+  return t(statuses[status])
 }
 
 /** Who holds the dispute: `ent_…` for an enterprise, `hnu_…` for one of the bureau's units. */
@@ -44,7 +50,16 @@ export function printJson(value: unknown): void {
  * spans many assignees, an enterprise's holds its own only.
  */
 export function disputeTable(disputes: Dispute[], withAssignee: boolean): string {
-  const header = ['ID', 'STATUS', 'RESPOND BY', 'OVERDUE', 'CONSUMER', 'PROBLEM', 'CLAIM', 'INTAKE TICKET']
+  const header = [
+    t('column.id'),
+    t('column.status'),
+    t('column.respondBy'),
+    t('column.overdue'),
+    t('column.consumer'),
+    t('column.problem'),
+    t('column.claim'),
+    t('column.intakeTicket'),
+  ]
   const rows = disputes.map((dispute) => [
     dispute.id,
     dispute.status,
@@ -57,7 +72,7 @@ export function disputeTable(disputes: Dispute[], withAssignee: boolean): string
   ])
   if (!withAssignee) return table(header, rows)
   return table(
-    [...header.slice(0, 2), 'ASSIGNEE', ...header.slice(2)],
+    [...header.slice(0, 2), t('column.assignee'), ...header.slice(2)],
     rows.map((row, i) => [...row.slice(0, 2), assigneeId(disputes[i] as Dispute), ...row.slice(2)]),
   )
 }
@@ -67,30 +82,36 @@ export function describeDispute(dispute: Dispute): string {
   const { claim, consumer, settlement, outcome } = dispute
   const { routing } = dispute
   return fields([
-    ['Dispute', `${dispute.id}  ${dispute.status}${dispute.resolution ? ` (${dispute.resolution})` : ''}`],
-    ['Version', String(dispute.version)],
-    ['Intake ticket', `${dispute.external_ref} via ${dispute.channel}`],
-    ['Jurisdiction', dispute.jurisdiction_id],
-    ['Respondent', respondentLine(dispute)],
-    ['Assignee', assigneeLine(dispute)],
-    ['Routing', routing ? `${routing.matched_by}: ${routing.explanation}` : undefined],
-    ['Consumer', [consumer.name, consumer.phone].filter(Boolean).join('  ') || 'erased'],
-    ['Problem', [dispute.problem_type, dispute.category].filter(Boolean).join(' / ')],
-    ['Claim', claim.description],
-    ['Demands', [claim.demands.join(', '), money(claim.amount)].filter(Boolean).join('  ')],
-    ['Received', `${shanghaiTime(dispute.received_at)} Asia/Shanghai`],
     [
-      'Respond by',
+      t('dispute.dispute'),
+      `${dispute.id}  ${dispute.status}${dispute.resolution ? ` (${dispute.resolution})` : ''}`,
+    ],
+    [t('dispute.version'), String(dispute.version)],
+    [t('dispute.intakeTicket'), t('dispute.via', { ref: dispute.external_ref, channel: dispute.channel })],
+    [t('dispute.jurisdiction'), dispute.jurisdiction_id],
+    [t('dispute.respondent'), respondentLine(dispute)],
+    [t('dispute.assignee'), assigneeLine(dispute)],
+    [t('dispute.routing'), routing ? `${routing.matched_by}: ${routing.explanation}` : undefined],
+    [
+      t('dispute.consumer'),
+      [consumer.name, consumer.phone].filter(Boolean).join('  ') || t('dispute.erased'),
+    ],
+    [t('dispute.problem'), [dispute.problem_type, dispute.category].filter(Boolean).join(' / ')],
+    [t('dispute.claim'), claim.description],
+    [t('dispute.demands'), [claim.demands.join(', '), money(claim.amount)].filter(Boolean).join('  ')],
+    [t('dispute.received'), `${shanghaiTime(dispute.received_at)} Asia/Shanghai`],
+    [
+      t('dispute.respondBy'),
       dispute.respond_by
-        ? `${shanghaiTime(dispute.respond_by)} Asia/Shanghai${dispute.overdue ? '  OVERDUE' : ''}`
-        : 'no deadline yet: waiting at the centre to be dispatched',
+        ? `${shanghaiTime(dispute.respond_by)} Asia/Shanghai${dispute.overdue ? t('dispute.overdue') : ''}`
+        : t('dispute.noDeadline'),
     ],
     [
-      'Settlement',
+      t('dispute.settlement'),
       settlement ? `${settlement.remedy} ${money(settlement.amount)}  ${settlement.terms}` : undefined,
     ],
-    ['Refunded', money(dispute.refunded)],
-    ['Outcome', outcome ? `${outcome.result}  ${outcome.summary}` : undefined],
-    ['Next actions', dispute.allowed_actions.join(', ') || 'none'],
+    [t('dispute.refunded'), money(dispute.refunded)],
+    [t('dispute.outcome'), outcome ? `${outcome.result}  ${outcome.summary}` : undefined],
+    [t('dispute.nextActions'), dispute.allowed_actions.join(', ') || t('dispute.none')],
   ])
 }

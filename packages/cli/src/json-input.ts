@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { text } from 'node:stream/consumers'
+import { t } from './i18n/index.js'
 
 /**
  * A JSON object read from a file, or from standard input when the file is left out or is
@@ -13,27 +14,27 @@ export async function readJsonObject(
 ): Promise<Record<string, unknown>> {
   const fromStdin = file === undefined || file === '-'
   if (fromStdin && process.stdin.isTTY) {
-    throw new Error(`Give ${what} as a JSON file, or pipe it to standard input.`)
+    throw new Error(t('json.terminal', { what }))
   }
-  const source = fromStdin ? 'standard input' : file
-  const where = fromStdin ? 'on standard input' : `in ${file}`
+  const source = fromStdin ? t('json.stdin') : file
+  const where = fromStdin ? t('json.onStdin') : t('json.inFile', { file })
   let content: string
   try {
     content = fromStdin ? await text(process.stdin) : await readFile(file, 'utf8')
   } catch (error) {
     const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message
-    throw new Error(`Cannot read ${what} from ${source}: ${reason}.`)
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? t('json.noSuchFile') : (error as Error).message
+    throw new Error(t('json.unreadable', { what, source, reason }))
   }
-  if (content.trim() === '') throw new Error(`${capitalised(what)} ${where} is empty.`)
+  if (content.trim() === '') throw new Error(t('json.empty', { What: capitalised(what), where }))
   let value: unknown
   try {
     value = JSON.parse(content)
   } catch (error) {
-    throw new Error(`${capitalised(what)} ${where} is not valid JSON: ${(error as Error).message}.`)
+    throw new Error(t('json.invalid', { What: capitalised(what), where, reason: (error as Error).message }))
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error(`${capitalised(what)} ${where} must be a JSON object ({ … }).`)
+    throw new Error(t('json.notObject', { What: capitalised(what), where }))
   }
   return value as Record<string, unknown>
 }

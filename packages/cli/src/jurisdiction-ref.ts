@@ -1,4 +1,5 @@
 import type { Hejie } from '@hejie/sdk'
+import { t } from './i18n/index.js'
 
 /**
  * The id of a jurisdiction named on the command line by its id (`jur_…`) or by its code
@@ -10,5 +11,5 @@ export async function jurisdictionId(hejie: Hejie, ref: string): Promise<string>
   for await (const node of hejie.jurisdictions.list({ limit: 100 })) {
     if (node.code === ref) return node.id
   }
-  throw new Error(`No jurisdiction with the code ${ref} in your subtree (see \`hejie jurisdictions list\`).`)
+  throw new Error(t('jurisdiction.unknownCode', { code: ref }))
 }

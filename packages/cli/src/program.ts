@@ -14,24 +14,33 @@ import { sandboxCommand } from './commands/sandbox.js'
 import { statsCommand } from './commands/stats.js'
 import { webhooksCommand } from './commands/webhooks.js'
 import { NotLoggedInError } from './credentials.js'
+import { type MessageKey, t } from './i18n/index.js'
 
 /** What `hejie` exits with, so that scripts can tell a refusal of credentials from the rest. */
 export const exitCodes = { ok: 0, failure: 1, authentication: 2, alarm: 3 } as const
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 
+/** The headings of Commander's help, in the reader's language. */
+const helpTitles: Record<string, MessageKey> = {
+  'Usage:': 'help.usage',
+  'Arguments:': 'help.arguments',
+  'Options:': 'help.options',
+  'Commands:': 'help.commands',
+  'Global Options:': 'help.globalOptions',
+}
+
 export function createProgram(): Command {
+  // Set before the subcommands are made: they inherit the help option, command and titles.
   const program = new Command('hejie')
-    .description('Work with a Hejie gateway: the disputes routed to you, from the command line.')
-    .version(version)
+    .description(t('program.description'))
+    .version(version, '-V, --version', t('help.versionOption'))
+    .helpOption('-h, --help', t('help.helpOption'))
+    .helpCommand('help [command]', t('help.helpCommand'))
+    .configureHelp({ styleTitle: (title) => (helpTitles[title] ? t(helpTitles[title]) : title) })
     .showHelpAfterError()
     .exitOverride()
-    .addHelpText(
-      'after',
-      '\nStart with `hejie login`. Exit codes: 0 done, 1 a usage or API error, 2 not logged in or\n' +
-        'credentials refused, 3 `hejie audit verify` found the log does not verify, or\n' +
-        '`hejie audit witness` or `hejie audit monitor` raised an alarm (a fork, a bad signature).',
-    )
+    .addHelpText('after', t('program.after'))
   loginCommand(program)
   disputesCommand(program)
   filesCommand(program)
@@ -53,16 +62,17 @@ export function failure(error: unknown): { message?: string; code: number } {
     // Commander has printed the usage error (or the help) itself.
     return { code: error.exitCode === 0 ? exitCodes.ok : exitCodes.failure }
   }
-  if (error instanceof LogAlarm) return { message: `ALARM: ${error.message}`, code: exitCodes.alarm }
+  if (error instanceof LogAlarm)
+    return { message: t('failure.alarm', { message: error.message }), code: exitCodes.alarm }
   if (error instanceof NotLoggedInError) return { message: error.message, code: exitCodes.authentication }
   if (error instanceof AuthenticationError) {
     return {
-      message: `${error.message}\nThe credentials were refused: check them, or run \`hejie login\` again.`,
+      message: t('failure.refused', { message: error.message }),
       code: exitCodes.authentication,
     }
   }
   if (error instanceof HejieError) {
-    const requestId = error.requestId ? ` (request id ${error.requestId})` : ''
+    const requestId = error.requestId ? t('failure.requestId', { id: error.requestId }) : ''
     return { message: `${error.message}${requestId}`, code: exitCodes.failure }
   }
   return { message: error instanceof Error ? error.message : String(error), code: exitCodes.failure }

@@ -1,6 +1,10 @@
 import type { Command } from 'commander'
 import t from 'tap'
+import { setLocale } from '../src/i18n/index.js'
 import { createProgram } from '../src/program.js'
+
+// In this process, whatever the locale of the shell: the messages checked are the English ones.
+setLocale('en')
 
 /**
  * The options a command line parses to, the command's action replaced by nothing, or the

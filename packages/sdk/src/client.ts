@@ -34,6 +34,12 @@ export interface HejieOptions {
    * `ProxyAgent`, or one composed with interceptors. Default: undici's global dispatcher.
    */
   dispatcher?: Dispatcher
+  /**
+   * Headers sent with every request, the token request included: `Accept-Language: zh-CN` to
+   * have the gateway's problems in Chinese, say. A call's own `headers` win over these, and
+   * these never replace the SDK's `authorization`, `idempotency-key` or `content-type`.
+   */
+  headers?: Record<string, string>
 }
 
 /** What a call to `M path` takes besides the path: its `path`, `query` and `body`, and options. */
@@ -82,6 +88,7 @@ export class Hejie {
       timeoutMs: options.timeoutMs ?? 30_000,
       maxRetries: options.maxRetries ?? 2,
       dispatcher: options.dispatcher,
+      headers: options.headers ?? {},
     })
   }
 

@@ -4,6 +4,7 @@ import { rename, rm } from 'node:fs/promises'
 import { AuthenticationError, type ErrorCode, HejieError } from '@hejie/sdk'
 import { request } from 'undici'
 import type { Credentials } from '../credentials.js'
+import { acceptLanguage, t } from '../i18n/index.js'
 import type { Advance } from './audit-progress.js'
 
 export interface ExportRange {
@@ -52,11 +53,14 @@ export async function downloadBundle(
   const base = credentials.baseUrl.replace(/\/+$/, '')
   const token = await request(`${base}/v1/oauth/token`, {
     method: 'POST',
-    headers: { authorization: basic(credentials), 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      authorization: basic(credentials),
+      'content-type': 'application/x-www-form-urlencoded',
+      'accept-language': acceptLanguage(),
+    },
     body: 'grant_type=client_credentials',
   })
-  if (token.statusCode !== 200)
-    throw await refusal('Getting an access token failed', token.statusCode, token.body)
+  if (token.statusCode !== 200) throw await refusal(t('export.tokenFailed'), token.statusCode, token.body)
   const { access_token } = (await token.body.json()) as { access_token: string }
 
   const query = new URLSearchParams()
@@ -65,10 +69,14 @@ export async function downloadBundle(
   if (range.enterpriseId !== undefined) query.set('enterprise_id', range.enterpriseId)
   if (range.consistencyFrom !== undefined) query.set('consistency_from', String(range.consistencyFrom))
   const answer = await request(`${base}/v1/audit/export${query.size > 0 ? `?${query}` : ''}`, {
-    headers: { authorization: `Bearer ${access_token}`, accept: 'application/x-ndjson' },
+    headers: {
+      authorization: `Bearer ${access_token}`,
+      accept: 'application/x-ndjson',
+      'accept-language': acceptLanguage(),
+    },
     bodyTimeout: 0,
   })
-  if (answer.statusCode !== 200) throw await refusal('The export failed', answer.statusCode, answer.body)
+  if (answer.statusCode !== 200) throw await refusal(t('export.failed'), answer.statusCode, answer.body)
 
   const partial = `${file}.partial`
   const out = createWriteStream(partial)

@@ -2,6 +2,7 @@ import { type AuditCheckpoint, type Hejie, leafHash, MerkleProofError, verifyInc
 import { type Command, Option } from 'commander'
 import { connect } from '../connection.js'
 import { credentialsFor } from '../credentials.js'
+import { t } from '../i18n/index.js'
 import {
   bytes,
   followExitCodes,
@@ -166,9 +167,7 @@ function sameCheckpoint(checkpoint: AuditCheckpoint, head: TreeHead): void {
 export function monitorCommand(audit: Command): void {
   audit
     .command('monitor')
-    .description(
-      'follow the log: each new checkpoint verified, consistent with the last, its new entries in it',
-    )
+    .description(t('monitor.description'))
     .option('--gateway <url>', "the gateway (default: the credentials' gateway)")
     .option(
       '--state <dir>',

@@ -1,4 +1,5 @@
 import { SingleBar } from 'cli-progress'
+import { t } from '../i18n/index.js'
 
 /** What long audit work reports: bytes done, of how many when known, and entries. */
 export interface Advance {
@@ -33,14 +34,14 @@ export function progress(verb: string, stream: NodeJS.WriteStream = process.stde
         if (now - lastLine < PLAIN_EVERY_MS) return
         lastLine = now
         const share = totalBytes ? ` (${Math.floor((bytes / totalBytes) * 100)}%)` : ''
-        stream.write(`${verb}: ${entries} entries, ${megabytes(bytes)}${share}\n`)
+        stream.write(`${t('progress.line', { verb, entries, done: megabytes(bytes), share })}\n`)
       },
       stop() {},
     }
   }
   const bar = new SingleBar({
     stream,
-    format: `${verb} [{bar}] {percentage}% | {entries} entries | {done} | ETA {eta_formatted}`,
+    format: `${verb} [{bar}] {percentage}% | {entries} ${t('progress.entries')} | {done} | ${t('progress.eta')} {eta_formatted}`,
     hideCursor: true,
     clearOnComplete: true,
     fps: 5,

@@ -3,6 +3,7 @@ import { ConflictError, type Hejie, readWitnessKey, type WitnessKey, WitnessKeyE
 import { type Command, Option } from 'commander'
 import { connect } from '../connection.js'
 import { credentialsFor } from '../credentials.js'
+import { t } from '../i18n/index.js'
 import {
   followExitCodes,
   LogAlarm,
@@ -108,9 +109,7 @@ function noteWithout(note: string, key: WitnessKey): string {
 export function witnessCommand(audit: Command): void {
   const witness = audit
     .command('witness')
-    .description(
-      "cosign the gateway's checkpoints, each only if it extends the last one cosigned (a witness)",
-    )
+    .description(t('witness.description'))
     .option('--gateway <url>', "the gateway (default: the credentials' gateway)")
     .option('--key <file>', 'the private key from `hejie audit witness keygen`')
     .option(

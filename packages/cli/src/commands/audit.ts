@@ -13,6 +13,7 @@ import {
 } from '@hejie/sdk'
 import { type Command, InvalidArgumentError } from 'commander'
 import { loadCredentials } from '../credentials.js'
+import { t } from '../i18n/index.js'
 import { fields } from '../output.js'
 import { downloadBundle } from './audit-export.js'
 import { monitorCommand } from './audit-monitor.js'
@@ -26,26 +27,15 @@ import { several } from './options.js'
  */
 export const auditExitCodes = { verified: 0, unreadable: 1, failed: 3 } as const
 
-const exitCodeHelp = `
-Exit codes:
-  0  everything verified
-  1  could not verify: a usage error, or a file that cannot be read or is not an audit bundle
-     or checkpoint
-  3  verification failed: an entry altered, missing or out of place, a bad signature, a
-     checkpoint that does not extend the trusted one (a fork), or, with --require-witness,
-     too few of the witnesses required cosigned the checkpoint`
-
 function positive(value: string): number {
   const number = Number(value)
-  if (!Number.isSafeInteger(number) || number < 1)
-    throw new InvalidArgumentError('expected a whole number, 1 or more')
+  if (!Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError(t('options.positive'))
   return number
 }
 
 function count(value: string): number {
   const number = Number(value)
-  if (!Number.isSafeInteger(number) || number < 0)
-    throw new InvalidArgumentError('expected a whole number, 0 or more')
+  if (!Number.isSafeInteger(number) || number < 0) throw new InvalidArgumentError(t('options.count'))
   return number
 }
 
@@ -54,30 +44,29 @@ async function readJson(file: string, what: string): Promise<unknown> {
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
-    throw new Error(`Cannot read the ${what} ${file}: ${(error as Error).message}`)
+    throw new Error(t('audit.cannotRead', { what, file, reason: (error as Error).message }))
   }
   try {
     return JSON.parse(text)
   } catch {
-    throw new Error(`The ${what} ${file} is not JSON.`)
+    throw new Error(t('audit.notJson', { what, file }))
   }
 }
 
 async function trustedCheckpointFrom(file: string): Promise<TrustedCheckpoint> {
-  const value = await readJson(file, 'trusted checkpoint')
+  const value = await readJson(file, t('audit.trustedCheckpointFile'))
   try {
     return readTrustedCheckpoint(value)
   } catch (error) {
     if (error instanceof CheckpointError)
-      throw new Error(`The trusted checkpoint ${file} is not usable: ${error.message}.`)
+      throw new Error(t('audit.checkpointUnusable', { file, reason: error.message }))
     throw error
   }
 }
 
 async function trustedKeysFrom(file: string) {
-  const value = (await readJson(file, 'trusted keys')) as { keys?: unknown }
-  if (!Array.isArray(value?.keys))
-    throw new Error(`The trusted keys ${file} are not a JWKS ({ "keys": [...] }).`)
+  const value = (await readJson(file, t('audit.trustedKeysFile'))) as { keys?: unknown }
+  if (!Array.isArray(value?.keys)) throw new Error(t('audit.notJwks', { file, shape: '{ "keys": [...] }' }))
   return value.keys
 }
 
@@ -90,26 +79,51 @@ async function writeAtomically(file: string, text: string): Promise<void> {
 
 function named(failure: EntryFailure): string {
   const about = [
-    failure.disputeId ? `dispute ${failure.disputeId}` : undefined,
-    failure.objectId && failure.objectId !== failure.disputeId ? `object ${failure.objectId}` : undefined,
+    failure.disputeId ? t('audit.entryDispute', { id: failure.disputeId }) : undefined,
+    failure.objectId && failure.objectId !== failure.disputeId
+      ? t('audit.entryObject', { id: failure.objectId })
+      : undefined,
     failure.action,
     failure.at,
   ].filter(Boolean)
-  const where = failure.index < 0 ? 'entry ?' : `entry ${failure.index}`
+  const where = failure.index < 0 ? t('audit.entryUnknown') : t('audit.entry', { index: failure.index })
   return `${where}${about.length > 0 ? ` (${about.join(', ')})` : ''}: ${failure.message}`
+}
+
+/** `ok` or `FAILED`, in the reader's language: what one check of the report came to. */
+function verdict(ok: boolean): string {
+  return ok ? t('audit.ok') : t('audit.failed')
+}
+
+/** A check's verdict and what it found: `ok: signed by key …`. */
+function checked(verdict: string, message: string): string {
+  return t('audit.checked', { verdict, message })
 }
 
 function witnessLines(check: WitnessedCheckpointCheck | undefined): [string, string | undefined][] {
   if (!check) return []
   const required = check.verified.length + check.missing.length + check.failed.length
   const cosigned = check.verified
-    .map((verdict) => `${verdict.name} at ${new Date((verdict.timestamp ?? 0) * 1000).toISOString()}`)
+    .map((verdict) =>
+      t('audit.cosignedAt', {
+        name: verdict.name,
+        time: new Date((verdict.timestamp ?? 0) * 1000).toISOString(),
+      }),
+    )
     .join(', ')
+  const tally = t('audit.witnessCount', {
+    verified: check.verified.length,
+    required,
+    threshold: check.threshold,
+  })
   return [
-    ['Note', `${check.note.ok ? 'ok' : 'FAILED'}: ${check.note.message}`],
+    [t('audit.note'), checked(verdict(check.note.ok), check.note.message)],
     [
-      'Witnesses',
-      `${check.verified.length >= check.threshold ? 'ok' : 'FAILED'}: ${check.verified.length} of ${required} required witnesses cosigned, ${check.threshold} needed${cosigned ? ` (${cosigned})` : ''}`,
+      t('audit.witnesses'),
+      checked(
+        verdict(check.verified.length >= check.threshold),
+        `${tally}${cosigned ? ` (${cosigned})` : ''}`,
+      ),
     ],
   ]
 }
@@ -118,67 +132,91 @@ function witnessLines(check: WitnessedCheckpointCheck | undefined): [string, str
 export function describeReport(report: AuditBundleReport, bundle: string): string {
   const { manifest, checkpoint, signature, entries, trusted } = report
   const scope =
-    manifest.enterpriseId === null ? 'every enterprise' : `enterprise ${manifest.enterpriseId ?? '?'} only`
+    manifest.enterpriseId === null
+      ? t('audit.everyEnterprise')
+      : t('audit.enterpriseOnly', { id: manifest.enterpriseId ?? '?' })
   const expected =
     manifest.to !== undefined && manifest.from !== undefined ? manifest.to - manifest.from : undefined
   const lines: [string, string | undefined][] = [
-    ['Bundle', `${bundle}: log ${manifest.origin}, entries ${manifest.from}–${manifest.to} (${scope})`],
-    ['Exported', manifest.generatedAt],
     [
-      'Checkpoint',
+      t('audit.bundle'),
+      t('audit.bundleLine', {
+        bundle,
+        origin: String(manifest.origin),
+        from: String(manifest.from),
+        to: String(manifest.to),
+        scope,
+      }),
+    ],
+    [t('audit.exported'), manifest.generatedAt],
+    [
+      t('audit.checkpoint'),
       checkpoint
-        ? `size ${checkpoint.tree_size}, root ${checkpoint.root_hash}, ${checkpoint.timestamp}`
-        : 'none',
+        ? t('audit.checkpointLine', {
+            size: checkpoint.tree_size,
+            root: checkpoint.root_hash,
+            time: checkpoint.timestamp,
+          })
+        : t('audit.none'),
     ],
     [
-      'Signature',
-      `${signature.ok ? 'ok' : 'FAILED'}: ${signature.message}${
-        signature.ok && !signature.pinned ? ' (with a key from the bundle itself)' : ''
-      }`,
-    ],
-    ['Manifest', manifest.ok ? 'ok' : `FAILED: ${manifest.problems.join('; ')}`],
-    [
-      'Entries',
-      `${entries.verified} of ${entries.contiguous && expected !== undefined ? expected : entries.read} verified` +
-        (entries.failed > 0 ? `, ${entries.failed} failed` : '') +
-        (entries.missing > 0 ? `, ${entries.missing} missing` : '') +
-        (entries.contiguous ? '' : ' (a filtered export: the entries between are not in it)'),
+      t('audit.signature'),
+      checked(
+        verdict(signature.ok),
+        `${signature.message}${signature.ok && !signature.pinned ? t('audit.keyFromBundle') : ''}`,
+      ),
     ],
     [
-      'Trusted',
+      t('audit.manifest'),
+      manifest.ok ? verdict(true) : checked(verdict(false), manifest.problems.join('; ')),
+    ],
+    [
+      t('audit.entries'),
+      t('audit.entriesVerified', {
+        verified: entries.verified,
+        total: entries.contiguous && expected !== undefined ? expected : entries.read,
+      }) +
+        (entries.failed > 0 ? t('audit.entriesFailed', { count: entries.failed }) : '') +
+        (entries.missing > 0 ? t('audit.entriesMissing', { count: entries.missing }) : '') +
+        (entries.contiguous ? '' : t('audit.filtered')),
+    ],
+    [
+      t('audit.trusted'),
       trusted
-        ? `${trusted.ok ? trusted.status : `FAILED (${trusted.status})`}: ${trusted.message}`
+        ? checked(trusted.ok ? trusted.status : `${verdict(false)} (${trusted.status})`, trusted.message)
         : undefined,
     ],
     ...witnessLines(report.witnesses),
-    ['Result', report.ok ? 'VERIFIED' : 'VERIFICATION FAILED'],
+    [t('audit.result'), report.ok ? t('audit.verified') : t('audit.verificationFailed')],
   ]
   const text = [fields(lines)]
   const uncosigned = [
     ...(report.witnesses?.failed ?? []),
     ...(report.witnesses?.missing ?? []).map((verdict) => ({
       ...verdict,
-      reason: verdict.reason ?? 'no cosignature of this checkpoint',
+      reason: verdict.reason ?? t('audit.noCosignature'),
     })),
   ]
   if (uncosigned.length > 0) {
     text.push(
       '',
-      'Witnesses without a valid cosignature:',
-      ...uncosigned.map((verdict) => `  ${verdict.name} (key ${verdict.keyId}): ${verdict.reason}`),
+      t('audit.uncosigned'),
+      ...uncosigned.map((verdict) =>
+        t('audit.uncosignedLine', {
+          name: verdict.name,
+          keyId: verdict.keyId,
+          reason: String(verdict.reason),
+        }),
+      ),
     )
   }
   if (entries.failures.length > 0) {
-    text.push('', 'Entries that failed:', ...entries.failures.map((failure) => `  ${named(failure)}`))
+    text.push('', t('audit.failedEntries'), ...entries.failures.map((failure) => `  ${named(failure)}`))
     const unlisted = entries.failed + entries.missing - entries.failures.length
-    if (unlisted > 0) text.push(`  … and ${unlisted} more`)
+    if (unlisted > 0) text.push(t('audit.more', { count: unlisted }))
   }
   if (!signature.pinned && !trusted) {
-    text.push(
-      '',
-      'The bundle was checked against itself and the keys it carries. Pass --trusted-checkpoint\n' +
-        '(saved by an earlier run with --save-checkpoint) to know it extends what you saw before.',
-    )
+    text.push('', t('audit.selfChecked'))
   }
   return text.join('\n')
 }
@@ -201,46 +239,22 @@ interface ExportOptions {
 }
 
 export function auditCommand(program: Command): void {
-  const audit = program
-    .command('audit')
-    .description('export, verify, witness and monitor the tamper-evident audit log')
+  const audit = program.command('audit').description(t('audit.description'))
 
   audit
     .command('verify')
-    .description('verify an audit export bundle offline: signature, every entry and its proof, no gaps')
-    .argument('<bundle>', 'the NDJSON bundle from `hejie audit export` or GET /v1/audit/export')
-    .option('--trusted-checkpoint <file>', 'a checkpoint verified earlier: the bundle must extend it')
-    .option('--trusted-keys <file>', 'a JWKS to check signatures with instead of the keys in the bundle')
-    .option(
-      '--save-checkpoint <file>',
-      "when everything verifies, save the bundle's checkpoint for next time",
-    )
-    .option(
-      '--require-witness <vkey>',
-      "a witness's verifier key (repeat, or separate with commas): the checkpoint must carry its cosignature",
-      several(),
-    )
-    .option(
-      '--witness-threshold <n>',
-      'how many of the required witnesses must have cosigned (default: all)',
-      positive,
-    )
-    .option('--json', 'print the report as JSON')
-    .addHelpText(
-      'after',
-      `
-With --require-witness, the bundle's checkpoint line must also carry the checkpoint as a
-signed note, signed by the key that the JWS is checked with (the trusted keys, else the
-bundle's JWKS), and cosignatures by at least --witness-threshold of the witnesses named.
-
-The report goes to standard output; progress to standard error, as a bar in a terminal.
-A failing entry is named by its leaf index, with its dispute, action and time when its
-bytes still say them. See docs/audit.md.
-${exitCodeHelp}`,
-    )
+    .description(t('verify.description'))
+    .argument('<bundle>', t('verify.bundle'))
+    .option('--trusted-checkpoint <file>', t('verify.trustedCheckpoint'))
+    .option('--trusted-keys <file>', t('verify.trustedKeys'))
+    .option('--save-checkpoint <file>', t('verify.saveCheckpoint'))
+    .option('--require-witness <vkey>', t('verify.requireWitness'), several())
+    .option('--witness-threshold <n>', t('verify.witnessThreshold'), positive)
+    .option('--json', t('verify.json'))
+    .addHelpText('after', `${t('verify.after')}\n${t('audit.exitCodes')}`)
     .action(async (bundle: string, options: VerifyOptions) => {
       if (options.witnessThreshold !== undefined && !options.requireWitness) {
-        throw new Error('--witness-threshold counts the witnesses of --require-witness: name them.')
+        throw new Error(t('verify.thresholdAlone'))
       }
       const witnesses = options.requireWitness
         ? { keys: options.requireWitness, threshold: options.witnessThreshold }
@@ -249,7 +263,7 @@ ${exitCodeHelp}`,
         ? await trustedCheckpointFrom(options.trustedCheckpoint)
         : undefined
       const trustedKeys = options.trustedKeys ? await trustedKeysFrom(options.trustedKeys) : undefined
-      const bar = progress('Verifying')
+      const bar = progress(t('progress.verifying'))
       let report: AuditBundleReport
       try {
         report = await verifyAuditBundle(bundle, {
@@ -260,7 +274,8 @@ ${exitCodeHelp}`,
             bar.update({ bytes: bytesRead, totalBytes, entries }),
         })
       } catch (error) {
-        if (error instanceof AuditBundleError) throw new Error(`Cannot verify ${bundle}: ${error.message}.`)
+        if (error instanceof AuditBundleError)
+          throw new Error(t('verify.cannotVerify', { bundle, reason: error.message }))
         if (error instanceof WitnessKeyError) throw new Error(`--require-witness: ${error.message}.`)
         if (error instanceof RangeError) throw new Error(`--witness-threshold: ${error.message}.`)
         throw error
@@ -272,9 +287,9 @@ ${exitCodeHelp}`,
         if (report.ok && report.checkpoint) {
           const saved = savedCheckpoint(report.checkpoint, report.signature)
           await writeAtomically(options.saveCheckpoint, `${JSON.stringify(saved, null, 2)}\n`)
-          console.error(`Checkpoint of size ${saved.tree_size} saved to ${options.saveCheckpoint}.`)
+          console.error(t('verify.saved', { size: saved.tree_size, file: options.saveCheckpoint }))
         } else {
-          console.error(`Checkpoint not saved to ${options.saveCheckpoint}: the bundle did not verify.`)
+          console.error(t('verify.notSaved', { file: options.saveCheckpoint }))
         }
       }
       process.exitCode = report.ok ? auditExitCodes.verified : auditExitCodes.failed
@@ -282,23 +297,16 @@ ${exitCodeHelp}`,
 
   audit
     .command('export')
-    .description('download an audit export bundle to a file, with the saved credentials')
-    .requiredOption('-o, --output <file>', 'where to write the bundle')
-    .option('--from <index>', 'first entry (default 0)', count)
-    .option('--to <index>', 'end of the range, exclusive (default: the checkpoint size)', count)
-    .option('--enterprise <id>', "regulators: only this enterprise's entries")
-    .option(
-      '--consistency-from <size>',
-      'include the proof that the log extends the tree of this size (a trusted checkpoint)',
-      count,
-    )
-    .addHelpText(
-      'after',
-      '\nThe bundle is written to <file>.partial and renamed when complete. Verify it with\n`hejie audit verify <file>`; pass the size of your trusted checkpoint as --consistency-from\nwhen the export does not start at entry 0.',
-    )
+    .description(t('export.description'))
+    .requiredOption('-o, --output <file>', t('export.output'))
+    .option('--from <index>', t('export.from'), count)
+    .option('--to <index>', t('export.to'), count)
+    .option('--enterprise <id>', t('export.enterprise'))
+    .option('--consistency-from <size>', t('export.consistencyFrom'), count)
+    .addHelpText('after', t('export.after'))
     .action(async (options: ExportOptions) => {
       const credentials = await loadCredentials()
-      const bar = progress('Downloading')
+      const bar = progress(t('progress.downloading'))
       try {
         const { bytes, entries } = await downloadBundle(
           credentials,
@@ -312,7 +320,7 @@ ${exitCodeHelp}`,
           (advance) => bar.update(advance),
         )
         bar.stop()
-        console.log(`${entries} entries (${bytes} bytes) written to ${options.output}.`)
+        console.log(t('export.done', { entries, bytes, file: options.output }))
       } finally {
         bar.stop()
       }

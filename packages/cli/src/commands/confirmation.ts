@@ -1,16 +1,19 @@
 import type { ConfirmationRequest } from '@hejie/sdk'
 import type { Command } from 'commander'
 import { connect } from '../connection.js'
-import { shanghaiClock } from '../output.js'
+import { t } from '../i18n/index.js'
+import { fields, shanghaiClock } from '../output.js'
 
 function describe(request: ConfirmationRequest): string {
   return [
-    `Link     ${request.url}`,
-    `Code     ${request.code ?? '(shown only when the link was made)'}`,
-    `Expires  ${shanghaiClock(request.expires_at)} (Asia/Shanghai)`,
-    `Request  ${request.id}`,
+    fields([
+      [t('confirmation.link'), request.url],
+      [t('confirmation.code'), request.code ?? t('confirmation.codeHidden')],
+      [t('confirmation.expires'), `${shanghaiClock(request.expires_at)} (Asia/Shanghai)`],
+      [t('confirmation.request'), request.id],
+    ]),
     '',
-    'Send the link to the consumer (Hejie sends no SMS); give the code by another way if you can.',
+    t('confirmation.send'),
   ].join('\n')
 }
 
@@ -18,22 +21,11 @@ function describe(request: ConfirmationRequest): string {
 export function confirmationCommand(disputes: Command): void {
   disputes
     .command('request-confirmation')
-    .description(
-      'ask the consumer to confirm the settlement: a one-time link and a 6-digit code (assignee, regulators)',
-    )
-    .argument('<id>', 'the dispute id (dsp_…)')
-    .option(
-      '--idempotency-key <key>',
-      'repeat safely: the same key answers the same link (without the code) for 24 h',
-    )
-    .option('--json', 'print the request as JSON, as the API returns it')
-    .addHelpText(
-      'after',
-      '\nThe dispute must have a settlement (status settled, or closed as settled). A newer link\n' +
-        'voids the older one. The consumer opens the link, enters the code, and confirms or rejects\n' +
-        'the settlement with a rating; settlement.confirmed or settlement.rejected follows.\n' +
-        'See docs/confirmation.md.',
-    )
+    .description(t('confirmation.description'))
+    .argument('<id>', t('disputes.id'))
+    .option('--idempotency-key <key>', t('confirmation.idempotencyKey'))
+    .option('--json', t('confirmation.json'))
+    .addHelpText('after', t('confirmation.after'))
     .action(async (id: string, options: { idempotencyKey?: string; json?: boolean }) => {
       const hejie = await connect()
       const request = await hejie.disputes.requestConfirmation(

@@ -1,6 +1,7 @@
 import type { DispatchPreviewParams, RoutingRule, RoutingRuleCreateParams } from '@hejie/sdk'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { connect } from '../connection.js'
+import { t } from '../i18n/index.js'
 import { readJsonObject } from '../json-input.js'
 import { jurisdictionId } from '../jurisdiction-ref.js'
 import { fields, table } from '../output.js'
@@ -31,9 +32,7 @@ export function conditionsText(conditions: RoutingRule['conditions']): string {
 
 /** `hejie dispatch preview`: what intake would do with a complaint, and why. */
 export function dispatchCommand(program: Command): void {
-  const dispatch = program
-    .command('dispatch')
-    .description('the dispatcher (接诉即办): who handles a complaint (regulators)')
+  const dispatch = program.command('dispatch').description(t('dispatch.description'))
   dispatch
     .command('preview')
     .description('show whom intake would route a complaint to, and why, changing nothing')
@@ -41,7 +40,10 @@ export function dispatchCommand(program: Command): void {
     .option('--json', 'print the preview as JSON, as the API returns it')
     .addHelpText('after', '\nExample:\n  hejie dispatch preview < intake.json')
     .action(async (options: { file?: string; json?: boolean }) => {
-      const intake = (await readJsonObject(options.file, 'the intake')) as unknown as DispatchPreviewParams
+      const intake = (await readJsonObject(
+        options.file,
+        t('json.intake'),
+      )) as unknown as DispatchPreviewParams
       const preview = await (await connect()).dispatch.preview(intake)
       if (options.json) return json(preview)
       console.log(
@@ -70,9 +72,7 @@ interface CreateOptions {
 
 /** `hejie routing-rules list|create`: the dispatcher's rules of your subtree. */
 export function routingRulesCommand(program: Command): void {
-  const rules = program
-    .command('routing-rules')
-    .description("the dispatcher's rules: conditions → a handling unit (regulators)")
+  const rules = program.command('routing-rules').description(t('routingRules.description'))
 
   rules
     .command('list')

@@ -2,7 +2,8 @@ import type { Dispute, DisputeStatus } from '@hejie/sdk'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { connect } from '../connection.js'
 import { describeRecords, disputeRecords } from '../dispute-records.js'
-import { describeDispute, disputeTable, printJson, statuses } from '../dispute-view.js'
+import { describeDispute, disputeTable, printJson, statuses, statusMeaning } from '../dispute-view.js'
+import { t } from '../i18n/index.js'
 import { jurisdictionId } from '../jurisdiction-ref.js'
 import { confirmationCommand } from './confirmation.js'
 import { disputeActionCommands } from './dispute-actions.js'
@@ -10,15 +11,13 @@ import { several } from './options.js'
 
 function positiveInteger(value: string): number {
   const number = Number(value)
-  if (!Number.isInteger(number) || number < 1)
-    throw new InvalidArgumentError('expected a whole number of 1 or more')
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError(t('options.wholeFromOne'))
   return number
 }
 
 /** Whoever may hold a dispute, named by its id: an enterprise's or a handling unit's. */
 function assigneeRef(value: string): string {
-  if (!/^(ent|hnu)_\S+$/.test(value))
-    throw new InvalidArgumentError('expected an enterprise id (ent_…) or a handling unit id (hnu_…)')
+  if (!/^(ent|hnu)_\S+$/.test(value)) throw new InvalidArgumentError(t('options.assignee'))
   return value
 }
 
@@ -33,39 +32,27 @@ interface ListOptions {
 }
 
 export function disputesCommand(program: Command): void {
-  const disputes = program
-    .command('disputes')
-    .description('read the disputes routed to you; regulators: take complaints in and route them')
+  const disputes = program.command('disputes').description(t('disputes.description'))
 
   disputes
     .command('list')
-    .description('list disputes, newest first')
+    .description(t('disputes.list.description'))
     .addOption(
-      new Option('--status <status...>', 'only disputes in these statuses (repeat, or separate with commas)')
+      new Option('--status <status...>', t('disputes.list.status'))
         .choices(Object.keys(statuses))
         .argParser(several(Object.keys(statuses) as DisputeStatus[])),
     )
-    .option(
-      '--jurisdiction <id or code>',
-      'only disputes received in this jurisdiction or below (regulators)',
-    )
-    .option(
-      '--assignee <id>',
-      'only disputes held by this enterprise (ent_…) or handling unit (hnu_…) (regulators)',
-      assigneeRef,
-    )
-    .option(
-      '--awaiting-dispatch',
-      "only disputes waiting at a centre to be assigned by hand: the centre's queue",
-    )
-    .option('--overdue', 'only disputes past their deadline while still unanswered or unsettled')
-    .option('--limit <count>', 'show at most this many', positiveInteger, 20)
-    .option('--json', 'print the disputes as JSON, as the API returns them')
+    .option('--jurisdiction <id or code>', t('disputes.list.jurisdiction'))
+    .option('--assignee <id>', t('disputes.list.assignee'), assigneeRef)
+    .option('--awaiting-dispatch', t('disputes.list.awaitingDispatch'))
+    .option('--overdue', t('disputes.list.overdue'))
+    .option('--limit <count>', t('disputes.list.limit'), positiveInteger, 20)
+    .option('--json', t('disputes.list.json'))
     .addHelpText(
       'after',
-      `\nStatuses:\n${Object.entries(statuses)
-        .map(([status, meaning]) => `  ${status.padEnd(12)} ${meaning}`)
-        .join('\n')}\n\nA regulator's table has an ASSIGNEE column: who holds each dispute (ent_… or hnu_…).`,
+      `\n${t('disputes.list.statuses')}\n${Object.keys(statuses)
+        .map((status) => `  ${status.padEnd(12)} ${statusMeaning(status as DisputeStatus)}`)
+        .join('\n')}\n\n${t('disputes.list.assigneeColumn')}`,
     )
     .action(async (options: ListOptions) => {
       const hejie = await connect()
@@ -85,7 +72,7 @@ export function disputesCommand(program: Command): void {
         if (shown.length >= options.limit) break
       }
       if (options.json) return printJson(shown)
-      if (shown.length === 0) return console.log('No disputes.')
+      if (shown.length === 0) return console.log(t('disputes.list.none'))
       // An enterprise holds every dispute it sees: the column would repeat its own id.
       const { role } = await hejie.me()
       console.log(disputeTable(shown, role !== 'enterprise'))
@@ -93,13 +80,10 @@ export function disputesCommand(program: Command): void {
 
   disputes
     .command('show')
-    .description('show one dispute')
-    .argument('<id>', 'the dispute id (dsp_…)')
-    .option('--json', 'print the dispute as JSON, as the API returns it')
-    .option(
-      '--records',
-      'also list its contacts, settlements, refunds and mediation records, with their evidence',
-    )
+    .description(t('disputes.show.description'))
+    .argument('<id>', t('disputes.id'))
+    .option('--json', t('disputes.show.json'))
+    .option('--records', t('disputes.show.records'))
     .action(async (id: string, options: { json?: boolean; records?: boolean }) => {
       const hejie = await connect()
       const dispute = await hejie.disputes.retrieve(id)

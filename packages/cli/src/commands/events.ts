@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import { connect } from '../connection.js'
 import { eventTypeList, eventTypesHelp } from '../event-types.js'
 import { endOfFeed, followFeed } from '../feed.js'
+import { t } from '../i18n/index.js'
 import { eventLine } from '../output.js'
 import { stopSignal } from '../stop-signal.js'
 import { seconds } from './options.js'
@@ -17,9 +18,7 @@ interface TailOptions {
 }
 
 export function eventsCommand(program: Command): void {
-  const events = program
-    .command('events')
-    .description('read the event feed: the events webhooks deliver, pulled in commit order')
+  const events = program.command('events').description(t('events.description'))
 
   events
     .command('tail')
@@ -72,9 +71,8 @@ ${eventTypesHelp()}`,
           },
           onTrouble: (message) => console.error(`hejie: ${message}`),
         })
-        if (options.once && printed === 0 && !options.json) console.error('No events.')
-        if (!options.once)
-          console.error(last ? `Stopped. To continue from here: --after ${last}` : 'Stopped.')
+        if (options.once && printed === 0 && !options.json) console.error(t('events.none'))
+        if (!options.once) console.error(last ? t('events.stoppedAfter', { last }) : t('events.stopped'))
       } catch (error) {
         if (!stop.signal.aborted) throw error
       } finally {

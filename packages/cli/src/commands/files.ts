@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { type Hejie, isValidInclusion, leafHash } from '@hejie/sdk'
 import { type Command, Option } from 'commander'
 import { connect } from '../connection.js'
+import { t } from '../i18n/index.js'
 
 /** What `hejie files verify` exits with: 3, as `hejie audit verify`, when a file does not match the log. */
 export const filesExitCodes = { verified: 0, failed: 3 } as const
@@ -119,7 +120,7 @@ async function checkpointCovering(hejie: Hejie, index: number) {
 
 /** `hejie files`: upload evidence, and check a dispute's files against the audit log. */
 export function filesCommand(program: Command): void {
-  const files = program.command('files').description('upload evidence files; verify a dispute’s files')
+  const files = program.command('files').description(t('files.description'))
 
   files
     .command('upload <path>')

@@ -1,6 +1,7 @@
 import type { Jurisdiction, JurisdictionLevel } from '@hejie/sdk'
 import { type Command, Option } from 'commander'
 import { connect } from '../connection.js'
+import { t } from '../i18n/index.js'
 import { jurisdictionId } from '../jurisdiction-ref.js'
 import { fields, table } from '../output.js'
 
@@ -48,9 +49,7 @@ function describe(node: Jurisdiction): string {
 }
 
 export function jurisdictionsCommand(program: Command): void {
-  const jurisdictions = program
-    .command('jurisdictions')
-    .description('the tree of regulators below yours: city, districts, stations (regulators)')
+  const jurisdictions = program.command('jurisdictions').description(t('jurisdictions.description'))
 
   jurisdictions
     .command('list')

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline'
 import type { Command } from 'commander'
 import { connect } from '../connection.js'
 import { saveCredentials } from '../credentials.js'
+import { t } from '../i18n/index.js'
 
 interface LoginOptions {
   baseUrl?: string
@@ -31,7 +32,7 @@ async function ask(questions: { name: keyof LoginOptions; label: string; secret?
       const { value, done } = await iterator.next()
       muted = false
       if (terminal && secret) process.stderr.write('\n')
-      if (done || !value?.trim()) throw new Error(`${label} is required.`)
+      if (done || !value?.trim()) throw new Error(t('login.required', { label }))
       answers[name] = value.trim()
     }
   } finally {
@@ -43,32 +44,27 @@ async function ask(questions: { name: keyof LoginOptions; label: string; secret?
 export function loginCommand(program: Command): void {
   program
     .command('login')
-    .description('save the API client credentials that the other commands use, after checking them')
-    .option('--base-url <url>', 'where the gateway is, e.g. https://odr.example.gov.cn')
-    .option('--client-id <id>', 'the API client id (cli_…)')
-    .option('--client-secret <secret>', 'its secret (asked for when left out, without echo)')
-    .addHelpText(
-      'after',
-      '\nValues left out are asked for; piped, they are read one per line from standard input.\n' +
-        'The credentials are checked by getting an access token, then saved with mode 0600 to\n' +
-        '$HEJIE_CONFIG_DIR/credentials.json (default ~/.config/hejie/credentials.json).',
-    )
+    .description(t('login.description'))
+    .option('--base-url <url>', t('login.baseUrl'))
+    .option('--client-id <id>', t('login.clientId'))
+    .option('--client-secret <secret>', t('login.clientSecret'))
+    .addHelpText('after', t('login.after'))
     .action(async (options: LoginOptions) => {
       const missing = [
-        { name: 'baseUrl', label: 'Gateway URL' },
-        { name: 'clientId', label: 'Client id' },
-        { name: 'clientSecret', label: 'Client secret', secret: true },
+        { name: 'baseUrl', label: t('login.askBaseUrl') },
+        { name: 'clientId', label: t('login.askClientId') },
+        { name: 'clientSecret', label: t('login.askClientSecret'), secret: true },
       ] as const
       const credentials = { ...options, ...(await ask(missing.filter(({ name }) => !options[name]))) }
       const { baseUrl, clientId, clientSecret } = credentials as Required<LoginOptions>
       const me = await (await connect({ baseUrl, clientId, clientSecret })).me()
       const file = await saveCredentials({ baseUrl, clientId, clientSecret })
       const who = me.enterprise
-        ? `enterprise ${me.enterprise.name} (${me.enterprise.id})`
+        ? t('login.enterprise', { name: me.enterprise.name, id: me.enterprise.id })
         : me.jurisdiction
-          ? `${me.role} of ${me.jurisdiction.name} (${me.jurisdiction.code})`
+          ? t('login.regulator', { role: me.role, name: me.jurisdiction.name, code: me.jurisdiction.code })
           : me.role
-      console.log(`Logged in to ${baseUrl} as ${me.client_id}, ${who}.`)
-      console.log(`Credentials saved to ${file}.`)
+      console.log(t('login.done', { baseUrl, clientId: me.client_id, who }))
+      console.log(t('login.saved', { file }))
     })
 }

@@ -1,10 +1,11 @@
 import { InvalidArgumentError } from 'commander'
+import { t } from '../i18n/index.js'
 
 /** A poll interval in seconds (decimals allowed), from a tenth of a second to an hour. */
 export function seconds(value: string): number {
   const number = Number(value)
   if (!Number.isFinite(number) || number < 0.1 || number > 3600)
-    throw new InvalidArgumentError('expected a number of seconds from 0.1 to 3600')
+    throw new InvalidArgumentError(t('options.seconds'))
   return number
 }
 
@@ -15,7 +16,7 @@ export function duration(value: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(value.trim())
   const number = match ? Number(match[1]) * (units[match[2] ?? 's'] ?? 1) : Number.NaN
   if (!Number.isFinite(number) || number < 0.1 || number > 86_400)
-    throw new InvalidArgumentError('expected a duration such as 30s, 5m or 1h, from 0.1 s to a day')
+    throw new InvalidArgumentError(t('options.duration'))
   return number
 }
 
@@ -30,11 +31,11 @@ export function several<T extends string = string>(choices?: readonly T[]) {
       .split(',')
       .map((item) => item.trim())
       .filter(Boolean)
-    if (values.length === 0) throw new InvalidArgumentError('expected a value')
+    if (values.length === 0) throw new InvalidArgumentError(t('options.value'))
     if (choices) {
       const unknown = values.filter((item) => !(choices as readonly string[]).includes(item))
       if (unknown.length > 0) {
-        throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.`)
+        throw new InvalidArgumentError(t('options.choices', { choices: choices.join(', ') }))
       }
     }
     return [...(previous ?? []), ...(values as T[])]

@@ -1,6 +1,7 @@
 import type { RiskSignal, RiskSignalKind, RiskSignalListParams } from '@hejie/sdk'
 import { type Command, Option } from 'commander'
 import { connect } from '../connection.js'
+import { t } from '../i18n/index.js'
 import { shanghaiTime, table } from '../output.js'
 
 const kinds: RiskSignalKind[] = [
@@ -38,7 +39,7 @@ interface ListOptions {
 export function riskSignalsCommand(program: Command): void {
   program
     .command('risk-signals')
-    .description('list the risk signals of your jurisdiction and below, newest first (regulators)')
+    .description(t('riskSignals.description'))
     .option('--from <time>', 'signals whose week ends after this time (RFC 3339)')
     .option('--to <time>', 'signals whose week starts before this time (RFC 3339)')
     .addOption(new Option('--kind <kind>', 'only signals of this kind').choices(kinds))

@@ -1,6 +1,7 @@
 import type { ClockAdvance, SandboxClock } from '@hejie/sdk'
 import { type Command, InvalidArgumentError } from 'commander'
 import { connect } from '../connection.js'
+import { t } from '../i18n/index.js'
 import { shanghaiTime } from '../output.js'
 
 /**
@@ -12,7 +13,7 @@ export function parseAdvance(text: string): ClockAdvance {
   const workingDays = match?.[1] === undefined ? undefined : Number(match[1])
   const hours = match?.[2] === undefined ? undefined : Number(match[2])
   if (!match || (workingDays === undefined && hours === undefined) || workingDays === 0 || hours === 0)
-    throw new InvalidArgumentError('write it as working days and/or hours, e.g. 3wd, 4h or 2wd4h')
+    throw new InvalidArgumentError(t('sandbox.advanceFormat'))
   return { ...(workingDays ? { working_days: workingDays } : {}), ...(hours ? { hours } : {}) }
 }
 
@@ -20,20 +21,23 @@ function describe(clock: SandboxClock): string {
   const hours = clock.offset_ms / 3_600_000
   const ahead =
     clock.offset_ms === 0
-      ? 'real time (never moved)'
-      : `${hours >= 48 ? `${(hours / 24).toFixed(1)} days` : `${hours.toFixed(1)} h`} ahead of real time`
-  return `Sandbox clock: ${shanghaiTime(clock.now)} (Asia/Shanghai), ${ahead}`
+      ? t('sandbox.realTime')
+      : t('sandbox.ahead', {
+          amount:
+            hours >= 48
+              ? t('sandbox.days', { days: (hours / 24).toFixed(1) })
+              : t('sandbox.hours', { hours: hours.toFixed(1) }),
+        })
+  return t('sandbox.clock', { time: shanghaiTime(clock.now), ahead })
 }
 
 /** `hejie sandbox`: the sandbox's movable clock (only against a gateway started with --sandbox). */
 export function sandboxCommand(program: Command): void {
-  const sandbox = program
-    .command('sandbox')
-    .description('the sandbox of a gateway started with --sandbox (pnpm start): its movable clock')
+  const sandbox = program.command('sandbox').description(t('sandbox.description'))
   const clock = sandbox
     .command('clock')
-    .description('show the sandbox clock')
-    .option('--json', 'print the clock as JSON, as the API returns it')
+    .description(t('sandbox.clock.description'))
+    .option('--json', t('sandbox.clock.json'))
     .action(async (options: { json?: boolean }) => {
       const hejie = await connect()
       const shown = await hejie.sandbox.clock.retrieve()
@@ -41,12 +45,9 @@ export function sandboxCommand(program: Command): void {
     })
   clock
     .command('advance <amount>')
-    .description('move the clock forward for every instance: 3wd (working days), 4h (hours), or 2wd4h')
-    .option('--json', 'print the clock as JSON, as the API returns it')
-    .addHelpText(
-      'after',
-      '\nDeadlines, scanners and timestamps follow; the deadline scan runs before the answer, so\nthe events of deadlines passed are in the feed (hejie events tail) when it returns.\n\nExample:\n  hejie sandbox clock advance 11wd',
-    )
+    .description(t('sandbox.advance.description'))
+    .option('--json', t('sandbox.clock.json'))
+    .addHelpText('after', t('sandbox.advance.after'))
     .action(async (amount: string, options: { json?: boolean }) => {
       const advance = parseAdvance(amount)
       const hejie = await connect()

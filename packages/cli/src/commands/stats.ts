@@ -1,6 +1,7 @@
 import type { RankingMetric, StatsGroup } from '@hejie/sdk'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { connect } from '../connection.js'
+import { t } from '../i18n/index.js'
 import { jurisdictionId } from '../jurisdiction-ref.js'
 import { money, table } from '../output.js'
 
@@ -63,7 +64,7 @@ export function statsCommand(program: Command): void {
   const stats = windowOptions(
     program
       .command('stats')
-      .description("the regulator's indicators over a window: totals, or per group (docs/stats.md)")
+      .description(t('stats.description'))
       .addOption(new Option('--group-by <group>', 'one line per group').choices(groupings))
       .option('--enterprise <id>', 'regulators: only this enterprise'),
   ).action(async (options: WindowOptions & { groupBy?: (typeof groupings)[number]; enterprise?: string }) => {

@@ -11,6 +11,7 @@ import {
   newSigningSecret,
   signingSecret,
 } from '../forward.js'
+import { t } from '../i18n/index.js'
 import { eventPrefix } from '../output.js'
 import { stopSignal } from '../stop-signal.js'
 import { seconds } from './options.js'
@@ -44,9 +45,7 @@ function quoted(text: string): string {
 }
 
 export function webhooksCommand(program: Command): void {
-  const webhooks = program
-    .command('webhooks')
-    .description('develop a webhook receiver: real events, signed as the gateway signs them')
+  const webhooks = program.command('webhooks').description(t('webhooks.description'))
 
   webhooks
     .command('listen')
@@ -163,15 +162,17 @@ ${eventTypesHelp()}`,
         stop.release()
         await forwarder.close()
       }
-      const failed = counts.failed > 0 ? `, ${counts.failed} not accepted` : ''
-      console.log(`${options.once ? 'Done' : 'Stopped'}: ${counts.delivered} forwarded${failed}.`)
+      const failed = counts.failed > 0 ? t('listen.notAccepted', { count: counts.failed }) : ''
+      console.log(t(options.once ? 'listen.done' : 'listen.stopped', { delivered: counts.delivered, failed }))
       if (!options.once && settledAfter) {
-        const from = firstFailed ? `, from ${firstFailed}, the first event not accepted` : ''
+        const command = `hejie webhooks listen --forward-to ${quoted(target.href)} --after ${settledAfter}`
         console.log(
-          `To continue from here${from}: hejie webhooks listen --forward-to ${quoted(target.href)} --after ${settledAfter}`,
+          firstFailed
+            ? t('listen.continueFromFailed', { failed: firstFailed, command })
+            : t('listen.continue', { command }),
         )
       } else if (!options.once && firstFailed) {
-        console.log(`${firstFailed} was not accepted, and the feed has no event before it to continue after.`)
+        console.log(t('listen.noEventBefore', { failed: firstFailed }))
       }
       if (options.once && counts.failed > 0) process.exitCode = 1
     })

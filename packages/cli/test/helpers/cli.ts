@@ -26,6 +26,8 @@ export interface CliProcess {
  * Runs the built `hejie` as a real process, with an empty configuration folder of its own
  * and only the environment given (credentials as `HEJIE_BASE_URL` and friends), `input` (or
  * nothing) piped to its standard input. Killed when the test ends if it is still running.
+ * Its messages are in English (`LANG=C`) unless `env` sets `LANG`, `LC_ALL` or `HEJIE_LANG`:
+ * a Chinese locale of the shell that runs the tests is not inherited.
  */
 export function runCli(
   t: Teardown,
@@ -35,7 +37,7 @@ export function runCli(
 ): CliProcess {
   const configDir = mkdtempSync(join(tmpdir(), 'hejie-cli-config-'))
   const child = spawn(process.execPath, [cliBin, ...args], {
-    env: { PATH: process.env.PATH, HEJIE_CONFIG_DIR: configDir, ...env },
+    env: { PATH: process.env.PATH, HEJIE_CONFIG_DIR: configDir, LANG: 'C', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
   child.stdin.end(options.input ?? '')

@@ -32,6 +32,8 @@ export interface TransportConfig {
   timeoutMs: number
   maxRetries: number
   dispatcher?: Dispatcher | undefined
+  /** Sent with every request, under the SDK's own headers and a call's. */
+  headers: Record<string, string>
 }
 
 export interface CallParts {
@@ -78,7 +80,11 @@ export class Transport {
 
   async call(method: HttpRequest['method'], path: string, parts: CallParts): Promise<unknown> {
     const options = parts.options ?? {}
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent }
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': userAgent,
+      ...this.config.headers,
+    }
     if (parts.body !== undefined) headers['content-type'] = 'application/json'
     // Made once, before the first attempt, so that every retry of this call carries it.
     if (method === 'POST') headers['idempotency-key'] = options.idempotencyKey ?? randomUUID()
@@ -109,6 +115,7 @@ export class Transport {
     const token = await this.#tokens.get()
     const headers: Record<string, string> = {
       'user-agent': userAgent,
+      ...this.config.headers,
       authorization: `Bearer ${token}`,
       ...(method === 'POST' ? { 'idempotency-key': options.idempotencyKey ?? randomUUID() } : {}),
       ...parts.headers,
@@ -169,6 +176,7 @@ export class Transport {
         headers: {
           accept: 'application/json',
           'user-agent': userAgent,
+          ...this.config.headers,
           authorization: basicCredentials(this.config.clientId, this.config.clientSecret),
           'content-type': 'application/x-www-form-urlencoded',
         },
