@@ -114,13 +114,16 @@ t.test('a module past the exports map is refused, so no one reaches into dist', 
   }
 })
 
-t.test('package.json is exported and its command is a committed file that runs the built cli.js', async (t) => {
-  const exported = createRequire(import.meta.url)('@hejie/gateway/package.json') as typeof packageJson
-  t.equal(exported.bin['hejie-gateway'], 'bin/hejie-gateway.js')
-  const command = new URL(`../../${exported.bin['hejie-gateway']}`, import.meta.url)
-  t.match(readFileSync(command, 'utf8'), /^#!\/usr\/bin\/env node\n[\s\S]*^import '\.\.\/dist\/cli\.js'$/m)
-  t.ok(existsSync(new URL('../../dist/cli.js', import.meta.url)), 'and the program it loads is built')
-})
+t.test(
+  'package.json is exported and its command is a committed file that runs the built cli.js',
+  async (t) => {
+    const exported = createRequire(import.meta.url)('@hejie/gateway/package.json') as typeof packageJson
+    t.equal(exported.bin['hejie-gateway'], 'bin/hejie-gateway.js')
+    const command = new URL(`../../${exported.bin['hejie-gateway']}`, import.meta.url)
+    t.match(readFileSync(command, 'utf8'), /^#!\/usr\/bin\/env node\n[\s\S]*^import '\.\.\/dist\/cli\.js'$/m)
+    t.ok(existsSync(new URL('../../dist/cli.js', import.meta.url)), 'and the program it loads is built')
+  },
+)
 
 t.test('no benchmark imports the gateway other than through its exports map', async (t) => {
   const bench = new URL('../../../../bench/', import.meta.url)
