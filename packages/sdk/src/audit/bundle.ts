@@ -20,7 +20,6 @@ import {
   readConsistency,
   readManifest,
   type TrustedCheckpointCheck,
-  type TrustedStatus,
 } from './bundle-format.js'
 import {
   type CheckpointError,
@@ -32,6 +31,7 @@ import {
 } from './checkpoint.js'
 import { ndjsonLines } from './lines.js'
 import { decodeBase64, type InclusionWalk, isValidConsistency, leafHash, merkle } from './merkle.js'
+import { extensionMessages, verdictsAbout, verdictWithoutProof } from './trusted-comparison.js'
 import {
   verifyWitnessedCheckpoint,
   type WitnessedCheckpoint,
@@ -408,19 +408,7 @@ async function compareWithTrusted(
   },
 ): Promise<TrustedCheckpointCheck> {
   const { checkpoint, jwks, consistency, prefixRoot, options } = found
-  const base = { treeSize: trusted.tree_size, rootHash: trusted.root_hash }
-  const result = (
-    ok: boolean,
-    status: TrustedStatus,
-    message: string,
-    method?: TrustedCheckpointCheck['method'],
-  ) => ({
-    ok,
-    status,
-    ...(method ? { method } : {}),
-    ...base,
-    message,
-  })
+  const result = verdictsAbout(trusted)
   const own = await checkSignature(trusted, {
     pinned: options.trustedKeys ?? (trusted.key ? [trusted.key] : undefined),
     ...(options.trustedKeys ? {} : { published: jwks ?? [] }),
@@ -431,36 +419,13 @@ async function compareWithTrusted(
   if (!own.ok && !unverifiable) {
     return result(false, 'untrusted', `the trusted checkpoint's own signature fails: ${own.message}`)
   }
-  if (!checkpoint) return result(false, 'unproven', 'the bundle has no checkpoint to compare with it')
-  if (trusted.origin !== checkpoint.origin) {
-    return result(
-      false,
-      'other_log',
-      `the trusted checkpoint is of log "${trusted.origin}", the bundle of "${checkpoint.origin}"`,
-    )
-  }
+  const settled = verdictWithoutProof(trusted, checkpoint, result)
+  if (settled || !checkpoint) return settled ?? result(false, 'unproven', 'the bundle has no checkpoint')
   const m = trusted.tree_size
   const n = checkpoint.tree_size
-  if (m > n) {
-    return result(
-      false,
-      'shrunk',
-      `the bundle's checkpoint has ${n} entries, fewer than the ${m} of the trusted checkpoint: the log lost entries, or the bundle is older than the trusted checkpoint`,
-    )
-  }
-  if (m === n) {
-    return checkpoint.root_hash === trusted.root_hash
-      ? result(true, 'same', `the bundle's checkpoint is the trusted checkpoint (size ${n})`, 'same_size')
-      : result(
-          false,
-          'fork',
-          `FORK: two checkpoints of size ${n} with different roots (trusted ${trusted.root_hash}, bundle ${checkpoint.root_hash}): the log was rewritten, or shows different histories to different readers`,
-          'same_size',
-        )
-  }
-  if (m === 0) return result(true, 'consistent', `every log extends the empty one`, 'same_size')
+  const messages = extensionMessages(m, n)
   const trustedRoot = Buffer.from(trusted.root_hash, 'base64')
-  const rewritten = `the log was rewritten: the bundle's checkpoint (size ${n}) does not extend the trusted checkpoint (size ${m})`
+  const { rewritten } = messages
   if (consistency && consistency.first === m && consistency.second === n) {
     const consistent = isValidConsistency({
       firstSize: m,
@@ -470,22 +435,12 @@ async function compareWithTrusted(
       secondRoot: Buffer.from(checkpoint.root_hash, 'base64'),
     })
     return consistent
-      ? result(
-          true,
-          'consistent',
-          `the bundle's checkpoint (size ${n}) extends the trusted checkpoint (size ${m})`,
-          'consistency_proof',
-        )
+      ? result(true, 'consistent', messages.extends, 'consistency_proof')
       : result(false, 'inconsistent', `${rewritten} (its consistency proof fails)`, 'consistency_proof')
   }
   if (prefixRoot) {
     return Buffer.from(prefixRoot).equals(trustedRoot)
-      ? result(
-          true,
-          'consistent',
-          `the bundle's checkpoint (size ${n}) extends the trusted checkpoint (size ${m})`,
-          'entries',
-        )
+      ? result(true, 'consistent', messages.extends, 'entries')
       : result(false, 'inconsistent', `${rewritten} (its first ${m} entries have another root)`, 'entries')
   }
   return result(
