@@ -4,6 +4,7 @@
  * vocabulary. Shared by the Node.js verifier (bundle.ts) and the browser one (web-audit).
  */
 import { fromBase64, HASH_LENGTH } from '@hejie/merkle'
+import type { SignedCheckpoint } from './checkpoint-format.js'
 
 /** The `format` of the bundles this verifier reads. */
 export const AUDIT_BUNDLE_FORMAT = 'hejie-audit-export/1'
@@ -79,6 +80,28 @@ export interface ConsistencyLine {
 }
 
 const utf8 = new TextDecoder()
+
+/**
+ * What is wrong with a bundle's header (its manifest, checkpoint and keys) before any entry
+ * is read; an empty list when nothing is. `hasKeys`: the bundle carries a JWKS, or the
+ * verifier was given keys.
+ */
+export function headerProblems(
+  manifest: Manifest,
+  checkpoint: Pick<SignedCheckpoint, 'origin' | 'tree_size'> | undefined,
+  hasKeys: boolean,
+): string[] {
+  if (!checkpoint) return ['the bundle has no checkpoint before its entries: no proof can be checked']
+  const problems: string[] = []
+  if (checkpoint.origin !== manifest.origin)
+    problems.push(`the manifest is of log "${manifest.origin}", the checkpoint of "${checkpoint.origin}"`)
+  if (manifest.to > checkpoint.tree_size)
+    problems.push(
+      `the manifest's range ends at ${manifest.to}, past the checkpoint's tree size ${checkpoint.tree_size}`,
+    )
+  if (!hasKeys) problems.push('the bundle has no JWKS to check the checkpoint signature with')
+  return problems
+}
 
 /** The manifest line (line 1); throws AuditBundleError when the source is not a bundle this verifier reads. */
 export function readManifest(line: unknown, number: number): Manifest {

@@ -16,6 +16,7 @@ import {
   type ConsistencyLine,
   type EntryFailure,
   type EntryProblem,
+  headerProblems,
   type Manifest,
   nameOf,
   parseEntry,
@@ -121,20 +122,9 @@ export async function verifyAuditBundle(
   const finishHeader = async () => {
     headerDone = true
     if (!manifest) return
-    if (!checkpoint) {
-      problem('the bundle has no checkpoint before its entries: no proof can be checked')
-      return
-    }
-    if (checkpoint.origin !== manifest.origin) {
-      problem(`the manifest is of log "${manifest.origin}", the checkpoint of "${checkpoint.origin}"`)
-    }
-    if (manifest.to > checkpoint.tree_size) {
-      problem(
-        `the manifest's range ends at ${manifest.to}, past the checkpoint's tree size ${checkpoint.tree_size}`,
-      )
-    }
-    if (!jwks && !options.trustedKeys)
-      problem('the bundle has no JWKS to check the checkpoint signature with')
+    for (const text of headerProblems(manifest, checkpoint, Boolean(jwks || options.trustedKeys)))
+      problem(text)
+    if (!checkpoint) return
     report.signature = await verifyCheckpointSignature(checkpoint, {
       keys: options.trustedKeys ?? jwks ?? [],
     })
