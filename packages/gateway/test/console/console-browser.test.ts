@@ -431,37 +431,50 @@ t.test(
   },
 )
 
-t.test(`revoking a client ends its console session at once (${backend})`, async (t) => {
-  const { app, base, regulatorToken } = await consoleGateway(t)
-  const shop = await enrolEnterprise(app, regulatorToken, '北京某家电维修服务有限公司')
-  const { page, problems } = await openConsole(t)
-  await signIn(page, base, shop.credentials)
-  await page.getByRole('heading', { name: '待办队列' }).waitFor()
+t.test(
+  `a signed-in page keeps nothing in browser storage, and revoking the client ends its session at once (${backend})`,
+  async (t) => {
+    const { app, base, regulatorToken } = await consoleGateway(t)
+    const shop = await enrolEnterprise(app, regulatorToken, '北京某家电维修服务有限公司')
+    const { page, problems } = await openConsole(t)
+    await signIn(page, base, shop.credentials)
+    await page.getByRole('heading', { name: '待办队列' }).waitFor()
+    // Signed in and working: the secret, the tokens and the session cookie are nowhere a
+    // script in the page could read them.
+    const stored = await page.evaluate(
+      '({ local: JSON.stringify(localStorage), session: JSON.stringify(sessionStorage), cookie: document.cookie })',
+    )
+    t.same(
+      stored,
+      { local: '{}', session: '{}', cookie: '' },
+      'nothing in local or session storage, no readable cookie',
+    )
 
-  const regulator = as(app, regulatorToken)
-  const [client] = (await regulator({ url: `/v1/enterprises/${shop.id}/clients` })).json().data
-  const revoked = await regulator({ method: 'DELETE', url: `/v1/clients/${client.id}` })
-  t.equal(revoked.statusCode, 200, revoked.body)
+    const regulator = as(app, regulatorToken)
+    const [client] = (await regulator({ url: `/v1/enterprises/${shop.id}/clients` })).json().data
+    const revoked = await regulator({ method: 'DELETE', url: `/v1/clients/${client.id}` })
+    t.equal(revoked.statusCode, 200, revoked.body)
 
-  // A revoked client's tokens stop working within seconds (docs/authentication.md): the
-  // page's next call after that is refused, and the session with it.
-  const ended = page.getByText('会话已结束（已超时或凭据已被吊销），请重新登录。')
-  const deadline = Date.now() + 15_000
-  for (let i = 0; !(await ended.isVisible()); i++) {
-    if (Date.now() > deadline) throw new Error('the page still works 15 s after the revocation')
-    // The menu may vanish under the click as the page returns to sign-in.
-    await page
-      .getByRole('link', { name: i % 2 ? '待办队列' : '本单位指标' })
-      .click({ timeout: 1000 })
-      .catch(() => undefined)
-    await page.waitForTimeout(500)
-  }
-  t.ok(await page.getByRole('heading', { name: '登录控制台' }).count(), 'the page is back at sign-in')
-  await page.reload()
-  await page.getByRole('heading', { name: '登录控制台' }).waitFor()
-  t.pass('and a reload does not bring the session back')
-  t.same(problems, [], 'no script error, nothing refused by the CSP')
-})
+    // A revoked client's tokens stop working within seconds (docs/authentication.md): the
+    // page's next call after that is refused, and the session with it.
+    const ended = page.getByText('会话已结束（已超时或凭据已被吊销），请重新登录。')
+    const deadline = Date.now() + 15_000
+    for (let i = 0; !(await ended.isVisible()); i++) {
+      if (Date.now() > deadline) throw new Error('the page still works 15 s after the revocation')
+      // The menu may vanish under the click as the page returns to sign-in.
+      await page
+        .getByRole('link', { name: i % 2 ? '待办队列' : '本单位指标' })
+        .click({ timeout: 1000 })
+        .catch(() => undefined)
+      await page.waitForTimeout(500)
+    }
+    t.ok(await page.getByRole('heading', { name: '登录控制台' }).count(), 'the page is back at sign-in')
+    await page.reload()
+    await page.getByRole('heading', { name: '登录控制台' }).waitFor()
+    t.pass('and a reload does not bring the session back')
+    t.same(problems, [], 'no script error, nothing refused by the CSP')
+  },
+)
 
 t.test(
   `each timeline entry verifies in the page, and an entry altered in the database shows failed verification (${backend})`,
