@@ -252,18 +252,14 @@ export type GeneratedRespondent =
   | { enterprise: { id: string; name: string; uscc: string } }
   | { business: { name: string; address: string } }
 
-export interface GeneratedComplaint {
-  body: Intake
-}
-
 type Random = () => number
 
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
 
 /**
  * A realistic complaint, in Chinese, drawn from the templates: a consumer with a name and a
- * mobile number, a claim in fen, a purchase some weeks before. `sequence` makes the ticket
- * number unique within one request; `random` is Math.random unless a test fixes it.
+ * mobile number, a claim in fen, a purchase some weeks before. `ticket` is its intake ticket
+ * number, unique per complaint; `random` is Math.random unless a test fixes it.
  */
 export function generatedComplaint(
   now: Date,
