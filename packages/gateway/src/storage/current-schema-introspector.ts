@@ -2,7 +2,6 @@ import {
   type DatabaseIntrospector,
   type DatabaseMetadata,
   type Kysely,
-  PostgresDialect,
   type SchemaMetadata,
   sql,
   type TableMetadata,
@@ -63,12 +62,5 @@ export class CurrentSchemaIntrospector implements DatabaseIntrospector {
 
   async getMetadata(): Promise<DatabaseMetadata> {
     return { tables: await this.getTables() }
-  }
-}
-
-/** PostgreSQL as Kysely speaks it, introspecting only the gateway's own schema. */
-export class CurrentSchemaPostgresDialect extends PostgresDialect {
-  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
-    return new CurrentSchemaIntrospector(db)
   }
 }

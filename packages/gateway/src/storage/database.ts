@@ -4,9 +4,10 @@ import SQLite from 'better-sqlite3'
 import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
 import { type Clock, systemClock } from '../domain/clock.js'
-import { CurrentSchemaPostgresDialect } from './current-schema-introspector.js'
 import type { DialectName } from './dialect.js'
 import { ConnectionUnavailableError } from './failures.js'
+import { CurrentSchemaPostgresDialect } from './postgres-dialect.js'
+import { preparingOnce as preparingOnceOnPostgres } from './postgres-prepared.js'
 import type { Schema } from './schema.js'
 import { preparingOnce } from './statement-cache.js'
 
@@ -136,7 +137,7 @@ function openPostgres(url: string, options: DatabaseOptions, clock: Clock): Data
   // Failing to get a connection means the database is unavailable, whatever the server said.
   const connections = {
     connect: () =>
-      pool.connect().catch((error: unknown) => {
+      pool.connect().then(preparingOnceOnPostgres, (error: unknown) => {
         throw new ConnectionUnavailableError(error)
       }),
     end: () => pool.end(),

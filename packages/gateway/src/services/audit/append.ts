@@ -3,6 +3,7 @@ import type { SubtreeHashes } from '@hejie/merkle'
 import { canonicalBytes } from '../../domain/canonical-json.js'
 import type { Actor } from '../../domain/principal.js'
 import { compiled, type StatementTarget } from '../../storage/compiled-statement.js'
+import type { Placeholder } from '../../storage/placeholder.js'
 import { merkle } from './merkle.js'
 
 /** What a write asks the audit log to commit to. */
@@ -61,6 +62,52 @@ function sha256Hex(...parts: Uint8Array[]): string {
   return hash.digest('hex')
 }
 
+/** The actor as an entry names it: role and client, and the enterprise or unit acted for. */
+export function entryActor(actor: Actor): AuditEntryActor {
+  return {
+    role: actor.role,
+    client_id: actor.clientId,
+    ...(actor.enterpriseId ? { enterprise_id: actor.enterpriseId } : {}),
+    ...(actor.unitId ? { unit_id: actor.unitId } : {}),
+  }
+}
+
+/**
+ * A record's personal data committed to with a fresh salt: the salt is stored beside the
+ * entry (and deleted by erasure), the commitment goes into the entry.
+ */
+export function commitToPersonalData(record: AuditRecord): { salt: Buffer; commitment: string } | undefined {
+  if (record.personalData === undefined) return undefined
+  const salt = randomBytes(32)
+  return { salt, commitment: sha256Hex(salt, canonicalBytes(record.personalData)) }
+}
+
+/**
+ * The entry a record becomes at `index`: what its leaf hash commits to, as RFC 8785 JSON.
+ * `index` is a placeholder when the database gives the entry its place (see
+ * `write/server-append.ts`).
+ */
+export function auditEntry(
+  record: AuditRecord,
+  context: { actor: AuditEntryActor; requestId: string; at: string },
+  index: number | Placeholder,
+  personalDataCommitment: string | undefined,
+) {
+  return {
+    v: 1,
+    index,
+    at: context.at,
+    actor: context.actor,
+    action: record.action,
+    ...(record.disputeId ? { dispute_id: record.disputeId } : {}),
+    object_id: record.objectId,
+    digest: sha256Hex(canonicalBytes(record.state)),
+    ...(personalDataCommitment ? { personal_data_commitment: personalDataCommitment } : {}),
+    ...(record.evidence?.length ? { evidence: record.evidence } : {}),
+    request_id: context.requestId,
+  }
+}
+
 /**
  * Reads stored subtree hashes inside the writing transaction, remembering the ones this
  * transaction adds, so that several entries appended together see each other's nodes.
@@ -95,37 +142,23 @@ export async function appendAuditEntries(
 ): Promise<AppendedEntry[]> {
   const nodes = transactionNodes(trx)
   const appended: AppendedEntry[] = []
-  const actor: AuditEntryActor = {
-    role: context.actor.role,
-    client_id: context.actor.clientId,
-    ...(context.actor.enterpriseId ? { enterprise_id: context.actor.enterpriseId } : {}),
-    ...(context.actor.unitId ? { unit_id: context.actor.unitId } : {}),
-  }
+  const actor = entryActor(context.actor)
   let index = firstIndex
   for (const record of records) {
-    let commitment: string | undefined
-    if (record.personalData !== undefined) {
-      const salt = randomBytes(32)
-      commitment = sha256Hex(salt, canonicalBytes(record.personalData))
+    const personal = commitToPersonalData(record)
+    if (personal) {
       await insertSalt.execute(trx, {
         leaf_index: index,
         dispute_id: record.disputeId ?? record.objectId,
-        salt,
+        salt: personal.salt,
       })
     }
-    const entry = {
-      v: 1,
+    const entry = auditEntry(
+      record,
+      { actor, requestId: context.requestId, at: context.at },
       index,
-      at: context.at,
-      actor,
-      action: record.action,
-      ...(record.disputeId ? { dispute_id: record.disputeId } : {}),
-      object_id: record.objectId,
-      digest: sha256Hex(canonicalBytes(record.state)),
-      ...(commitment ? { personal_data_commitment: commitment } : {}),
-      ...(record.evidence?.length ? { evidence: record.evidence } : {}),
-      request_id: context.requestId,
-    }
+      personal?.commitment,
+    )
     const canonical = canonicalBytes(entry)
     const hash = merkle.leafHash(canonical)
     await insertEntry.execute(trx, {

@@ -9,7 +9,10 @@ export {
   type AuditEntryActor,
   type AuditRecord,
   appendAuditEntries,
+  auditEntry,
+  commitToPersonalData,
   type EvidenceDigest,
+  entryActor,
 } from './append.js'
 export {
   type Checkpoint,

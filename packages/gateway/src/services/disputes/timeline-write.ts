@@ -1,9 +1,11 @@
-import { compiled } from '../../storage/compiled-statement.js'
+import { compiled, type StatementTarget } from '../../storage/compiled-statement.js'
 import type { Database } from '../../storage/database.js'
 import type { TimelineTable } from '../../storage/schema.js'
+import type { AppendedEntry, AuditEntryActor, AuditRecord } from '../audit/index.js'
 import {
   type AppendedProjection,
   runWrite,
+  type TimelineLine,
   type WriteContext,
   type WriteOutcome,
   type WriteResponse,
@@ -15,19 +17,27 @@ import {
  * the actor, what changed, no personal data), keyed by the entry's index in the log so
  * each line can be proved.
  */
-export const recordTimeline: AppendedProjection = async (trx, entries) => {
-  const rows = entries
-    .filter((entry) => entry.record.disputeId)
-    .map(({ index, at, actor, record }) => ({
-      leaf_index: index,
-      dispute_id: record.disputeId as string,
-      action: record.action,
-      actor: JSON.stringify(actor),
-      at,
-      object_id: record.objectId,
-      details: JSON.stringify(record.details ?? {}),
-    }))
-  if (rows.length > 0) await insertTimeline.execute(trx, rows)
+export const recordTimeline: AppendedProjection = Object.assign(
+  async (trx: StatementTarget, entries: readonly AppendedEntry[]) => {
+    const rows = entries.flatMap(({ index, at, actor, record }) => {
+      const line = timelineLine(record, actor)
+      return line ? [{ leaf_index: index, at, ...line }] : []
+    })
+    if (rows.length > 0) await insertTimeline.execute(trx, rows)
+  },
+  { timelineLine },
+)
+
+/** An entry's line in its dispute's timeline, but for its index and time; none for an entry about no dispute. */
+function timelineLine(record: AuditRecord, actor: AuditEntryActor): TimelineLine | undefined {
+  if (!record.disputeId) return undefined
+  return {
+    dispute_id: record.disputeId,
+    action: record.action,
+    actor: JSON.stringify(actor),
+    object_id: record.objectId,
+    details: JSON.stringify(record.details ?? {}),
+  }
 }
 
 const insertTimeline = compiled<TimelineTable>()((db, p, rows) =>

@@ -1,6 +1,7 @@
 import { newId } from '../../domain/ids.js'
 import type { eventTypes } from '../../schemas/events.js'
 import { compiled, type StatementTarget } from '../../storage/compiled-statement.js'
+import type { Placeholder } from '../../storage/placeholder.js'
 import type { EventTable } from '../../storage/schema.js'
 import { fanOutEvents, type Subscriber } from './fan-out.js'
 
@@ -20,6 +21,21 @@ export interface EventRecord {
   object: unknown
   /** Only to this webhook endpoint (a test ping), instead of to every subscriber. */
   endpointId?: string | undefined
+}
+
+/** The event as its feed and its webhooks carry it. `sequence` is a placeholder when the database gives it. */
+export function eventEnvelope(event: EventRecord, id: string, sequence: number | Placeholder, at: string) {
+  return {
+    id,
+    object: 'event',
+    type: event.type,
+    sequence,
+    created_at: at,
+    // A unit's event names no enterprise: its holder is in `assignee`.
+    enterprise_id: event.assignee?.type === 'unit' ? null : event.enterpriseId,
+    assignee: event.assignee ?? null,
+    data: { object: event.object },
+  }
 }
 
 /**
@@ -47,17 +63,7 @@ export async function appendEvents(
       dispute_id: event.disputeId ?? null,
       jurisdiction_id: event.jurisdictionId,
       created_at: at,
-      data: JSON.stringify({
-        id,
-        object: 'event',
-        type: event.type,
-        sequence,
-        created_at: at,
-        // A unit's event names no enterprise: its holder is in `assignee`.
-        enterprise_id: event.assignee?.type === 'unit' ? null : event.enterpriseId,
-        assignee: event.assignee ?? null,
-        data: { object: event.object },
-      }),
+      data: JSON.stringify(eventEnvelope(event, id, sequence, at)),
     }
   })
   await insertEvents.execute(trx, rows)

@@ -87,14 +87,7 @@ export async function fanOutEvents(
   if (subscribers.length === 0) return 0
   const rows: WebhookDeliveryTable[] = []
   for (const event of events) {
-    for (const endpoint of subscribers) {
-      const receives = event.endpointId
-        ? endpoint.id === event.endpointId
-        : (endpoint.enterpriseId === null
-            ? endpoint.jurisdictions.has(event.jurisdictionId)
-            : endpoint.enterpriseId === event.enterpriseId) &&
-          (endpoint.types.has('*') || endpoint.types.has(event.type))
-      if (!receives) continue
+    for (const endpoint of receiversOf(event, subscribers)) {
       rows.push({
         id: newId('whd'),
         endpoint_id: endpoint.id,
@@ -111,6 +104,25 @@ export async function fanOutEvents(
   }
   if (rows.length > 0) await insertDeliveries.execute(trx, rows)
   return rows.length
+}
+
+/**
+ * The subscribers that receive `event`: the one endpoint of a test ping; otherwise an
+ * enterprise's endpoints its own events, a regulator's the events of its subtree, each only
+ * of the types it asked for.
+ */
+export function receiversOf(
+  event: Pick<OutboxEvent, 'type' | 'enterpriseId' | 'jurisdictionId' | 'endpointId'>,
+  subscribers: readonly Subscriber[],
+): Subscriber[] {
+  return subscribers.filter((endpoint) =>
+    event.endpointId
+      ? endpoint.id === event.endpointId
+      : (endpoint.enterpriseId === null
+          ? endpoint.jurisdictions.has(event.jurisdictionId)
+          : endpoint.enterpriseId === event.enterpriseId) &&
+        (endpoint.types.has('*') || endpoint.types.has(event.type)),
+  )
 }
 
 /** The enabled endpoints of the enterprises `id` (one row of parameters per enterprise). */

@@ -15,4 +15,5 @@ export {
   type WriteResponse,
   type WriteTransaction,
 } from './run-write.js'
+export type { TimelineLine } from './server-append.js'
 export { onDeliveriesDue, signalDeliveriesDue, WAKE_CHANNEL } from './wake.js'

@@ -6,10 +6,16 @@ import type { Database } from '../../storage/database.js'
 import type { DialectName } from '../../storage/dialect.js'
 import { transaction } from '../../storage/group-commit.js'
 import type { Schema } from '../../storage/schema.js'
-import { type AppendedEntry, type AuditRecord, appendAuditEntries } from '../audit/index.js'
+import {
+  type AppendedEntry,
+  type AuditEntryActor,
+  type AuditRecord,
+  appendAuditEntries,
+} from '../audit/index.js'
 import { appendEvents, type EventRecord } from './events.js'
 import { subscribersOf } from './fan-out.js'
 import { claimIdempotencyKey, IDEMPOTENCY_WAIT, type Idempotency, recordResponse } from './idempotency.js'
+import { appendAndCommitOnServer, type TimelineLine } from './server-append.js'
 import { signalDeliveriesDue, WAKE_CHANNEL } from './wake.js'
 
 /** The transaction-scoped advisory lock that serializes appends to the audit log and the outbox. */
@@ -37,7 +43,31 @@ export interface WriteTransaction {
   onAppended(project: AppendedProjection): void
 }
 
-export type AppendedProjection = (trx: StatementTarget, entries: readonly AppendedEntry[]) => Promise<void>
+export type AppendedProjection = ((
+  trx: StatementTarget,
+  entries: readonly AppendedEntry[],
+) => Promise<void>) & {
+  /**
+   * For a projection that is a dispute's timeline: an entry's line but for its index and
+   * time, which the server-side append on PostgreSQL writes itself (`server-append.ts`).
+   */
+  readonly timelineLine?:
+    | ((record: AuditRecord, actor: AuditEntryActor) => TimelineLine | undefined)
+    | undefined
+}
+
+/**
+ * The projections as the server-side append runs them (none, or one timeline), or undefined
+ * when one of them can only run here: then the write appends from the gateway instead.
+ */
+function serverSideProjections(
+  projections: ReadonlySet<AppendedProjection>,
+): { timelineLine?: AppendedProjection['timelineLine'] } | undefined {
+  if (projections.size === 0) return {}
+  const [only] = projections
+  if (projections.size === 1 && only?.timelineLine) return { timelineLine: only.timelineLine }
+  return undefined
+}
 
 export interface WriteResponse<T> {
   status: number
@@ -98,21 +128,39 @@ export async function runWrite<T>(
 
       if (audits.length > 0 || events.length > 0) {
         const subscribers = await subscribersOf(trx, events)
-        if (database.dialect === 'postgres')
-          await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(db)
-        const at = database.clock.now().toISOString()
-        const { nextIndex, nextSequence } = await nextPositions(trx)
-        const appended = await appendAuditEntries(
-          trx,
-          audits,
-          { actor: context.actor, requestId: context.requestId, at },
-          nextIndex,
-        )
-        for (const project of projections) await project(trx, appended)
-        deliveries = await appendEvents(trx, events, at, nextSequence, subscribers)
-        // Wakes the dispatchers of every instance when this transaction commits (not before).
-        if (deliveries > 0 && database.dialect === 'postgres')
-          await sql`select pg_notify(${WAKE_CHANNEL}, '')`.execute(db)
+        const serverSide = database.dialect === 'postgres' ? serverSideProjections(projections) : undefined
+        if (serverSide) {
+          // The write's last statement: it commits the transaction too.
+          deliveries = await appendAndCommitOnServer(db, {
+            lock: APPEND_LOCK,
+            audits,
+            context: {
+              actor: context.actor,
+              requestId: context.requestId,
+              at: database.clock.now().toISOString(),
+            },
+            timelineLine: serverSide.timelineLine,
+            events,
+            subscribers,
+            wakeChannel: WAKE_CHANNEL,
+          })
+        } else {
+          if (database.dialect === 'postgres')
+            await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(db)
+          const at = database.clock.now().toISOString()
+          const { nextIndex, nextSequence } = await nextPositions(trx)
+          const appended = await appendAuditEntries(
+            trx,
+            audits,
+            { actor: context.actor, requestId: context.requestId, at },
+            nextIndex,
+          )
+          for (const project of projections) await project(trx, appended)
+          deliveries = await appendEvents(trx, events, at, nextSequence, subscribers)
+          // Wakes the dispatchers of every instance when this transaction commits (not before).
+          if (deliveries > 0 && database.dialect === 'postgres')
+            await sql`select pg_notify(${WAKE_CHANNEL}, '')`.execute(db)
+        }
       }
 
       return { status: response.status, body: response.body, replayed: false }

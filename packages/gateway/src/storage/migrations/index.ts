@@ -20,6 +20,7 @@ import { consumerConfirmation } from './0017-consumer-confirmation.js'
 import { unkeyedPhones } from './0018-unkeyed-phones.js'
 import { consoleSessions } from './0019-console-sessions.js'
 import { sandbox } from './0020-sandbox.js'
+import { serverAppend } from './0021-server-append.js'
 
 /**
  * Every migration, in order. Migrations are forward-only and written for both dialects;
@@ -47,6 +48,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0018-unkeyed-phones': unkeyedPhones,
     '0019-console-sessions': consoleSessions,
     '0020-sandbox': sandbox,
+    '0021-server-append': serverAppend(dialect),
   }
   return { getMigrations: async () => migrations }
 }
