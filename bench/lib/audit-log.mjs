@@ -297,7 +297,7 @@ export async function startProofService({ sqlitePath }) {
       const millis = []
       for (const leaf of leaves) {
         const begin = performance.now()
-        const proof = await proveInclusion(database.db, regulator, leaf, size)
+        const proof = await proveInclusion(database, regulator, leaf, size)
         millis.push(performance.now() - begin)
         if (proof.hashes.length === 0 && size > 1) throw new Error(`an empty proof for leaf ${leaf}`)
       }

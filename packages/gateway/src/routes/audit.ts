@@ -176,12 +176,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ identity: Identity; origin
       },
     },
     async (request) =>
-      proveInclusion(
-        app.database.db,
-        principalOf(request),
-        request.query.leaf_index,
-        request.query.tree_size,
-      ),
+      proveInclusion(app.database, principalOf(request), request.query.leaf_index, request.query.tree_size),
   )
 
   app.get(
@@ -196,7 +191,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ identity: Identity; origin
         response: { 200: Type.Ref('ConsistencyProof'), ...errors },
       },
     },
-    async (request) => proveConsistency(app.database.db, request.query.first, request.query.second),
+    async (request) => proveConsistency(app.database, request.query.first, request.query.second),
   )
 
   app.get(

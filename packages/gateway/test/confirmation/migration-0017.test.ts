@@ -62,6 +62,7 @@ t.test(
       '0018-unkeyed-phones',
       '0019-console-sessions',
       '0020-sandbox',
+      '0021-server-append',
     ])
     const { app } = await testApp(t, { database })
     const regulator = as(app, await accessToken(app, await regulatorCredentials(database)))

@@ -57,6 +57,7 @@ t.test(
       '0018-unkeyed-phones',
       '0019-console-sessions',
       '0020-sandbox',
+      '0021-server-append',
     ])
     const keys = async () =>
       Object.fromEntries(

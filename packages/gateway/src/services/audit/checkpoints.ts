@@ -65,7 +65,7 @@ export async function signCheckpoint(
     .where('tree_size', '=', size)
     .executeTakeFirst()
   if (existing) return present(existing, origin)
-  const root = await merkle.rootHash(size, storedNodes(database.db))
+  const root = await merkle.rootHash(size, storedNodes(database))
   const payload = {
     origin,
     tree_size: size,

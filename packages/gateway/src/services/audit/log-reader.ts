@@ -2,6 +2,7 @@ import { Readable } from 'node:stream'
 import type { Kysely } from 'kysely'
 import type { Principal } from '../../domain/principal.js'
 import { problem } from '../../errors.js'
+import type { StatementTarget } from '../../storage/compiled-statement.js'
 import type { Database } from '../../storage/database.js'
 import type { AuditEntryTable, Schema } from '../../storage/schema.js'
 import { isRootJurisdiction } from '../tenancy/subtree.js'
@@ -79,7 +80,7 @@ async function assertSize(db: Kysely<Schema>, size: number): Promise<void> {
 }
 
 export async function proveInclusion(
-  db: Kysely<Schema>,
+  target: StatementTarget,
   principal: Principal,
   leafIndex: number,
   size: number,
@@ -89,6 +90,7 @@ export async function proveInclusion(
       en: `leaf_index must be below tree_size (${size}).`,
       zh: `leaf_index 必须小于 tree_size（${size}）。`,
     })
+  const { db } = target
   await assertSize(db, size)
   const visible = await visibleEntries(db, principal)
     .select('leaf_index')
@@ -99,18 +101,18 @@ export async function proveInclusion(
       en: `No audit entry ${leafIndex} visible to the caller.`,
       zh: `调用方无权查看或不存在审计日志条目 ${leafIndex}。`,
     })
-  const hashes = await merkle.inclusionProof(leafIndex, size, storedNodes(db))
+  const hashes = await merkle.inclusionProof(leafIndex, size, storedNodes(target))
   return { leaf_index: leafIndex, tree_size: size, hashes: hashes.map(base64) }
 }
 
-export async function proveConsistency(db: Kysely<Schema>, first: number, second: number) {
+export async function proveConsistency(target: StatementTarget, first: number, second: number) {
   if (first < 1 || first > second)
     throw problem('validation_failed', {
       en: 'Consistency needs 1 ≤ first ≤ second.',
       zh: '一致性证明要求 1 ≤ first ≤ second。',
     })
-  await assertSize(db, second)
-  const hashes = await merkle.consistencyProof(first, second, storedNodes(db))
+  await assertSize(target.db, second)
+  const hashes = await merkle.consistencyProof(first, second, storedNodes(target))
   return { first, second, hashes: hashes.map(base64) }
 }
 
@@ -159,7 +161,7 @@ export async function exportBundle(
     principal.role === 'enterprise' ? principal.enterpriseId : (query.enterprise_id ?? null)
   const subtree = await exportedSubtree(database.db, principal)
   const db = database.db
-  const nodes = storedNodes(db)
+  const nodes = storedNodes(database)
   // Proved before the first byte is sent, so that a bad size is a 400, not a broken stream.
   const consistency =
     consistencyFrom === undefined
