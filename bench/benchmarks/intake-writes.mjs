@@ -1,28 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { seedDisputes } from '../lib/dispute-fixture.mjs'
+import { complaint, seedDisputes } from '../lib/dispute-fixture.mjs'
 import { startGateway } from '../lib/gateway.mjs'
 import writes from './dispute-writes.mjs'
 
-/** A complaint as the intake centre routes it to an enterprise; each request its own ticket. */
-const complaint = (enterpriseId) => ({
-  external_ref: `12315-${randomUUID()}`,
-  channel: 'hotline_12315',
-  enterprise_id: enterpriseId,
-  consumer: { name: '李娜', phone: '13912345678' },
-  problem_type: 'contract',
-  category: 'online services / video membership',
-  claim: {
-    description: '会员到期前被停止服务，要求退还未使用的 27 元。',
-    demands: ['refund'],
-    amount: { amount: 2700, currency: 'CNY' },
-  },
-  purchase: {
-    date: '2026-03-01',
-    order_ref: 'VIP-2026-0301',
-    amount: { amount: 19800, currency: 'CNY' },
-    channel: 'online',
-  },
-})
+/** Each request its own ticket. */
+const freshComplaint = (enterpriseId) =>
+  complaint({ externalRef: `12315-${randomUUID()}`, orderRef: 'VIP-2026-0301', enterpriseId })
 
 /**
  * Intake as the quality bar counts writes: `POST /v1/disputes` by the regulator, to a named
@@ -44,7 +27,7 @@ export default {
         'content-type': 'application/json',
         'idempotency-key': 'preflight',
       },
-      body: JSON.stringify(complaint(info.enterpriseId)),
+      body: JSON.stringify(freshComplaint(info.enterpriseId)),
       requests: [
         {
           method: 'POST',
@@ -55,7 +38,7 @@ export default {
               'content-type': 'application/json',
               'idempotency-key': randomUUID(),
             },
-            body: JSON.stringify(complaint(info.enterpriseId)),
+            body: JSON.stringify(freshComplaint(info.enterpriseId)),
           }),
         },
       ],

@@ -1,3 +1,26 @@
+/** A complaint about a video membership as the intake centre routes it to `enterpriseId`. */
+export function complaint({ externalRef, orderRef, enterpriseId }) {
+  return {
+    external_ref: externalRef,
+    channel: 'hotline_12315',
+    enterprise_id: enterpriseId,
+    consumer: { name: '张伟', phone: '13812341234' },
+    problem_type: 'contract',
+    category: 'online services / video membership',
+    claim: {
+      description: 'The membership no longer plays the promised films.',
+      demands: ['refund'],
+      amount: { amount: 2700, currency: 'CNY' },
+    },
+    purchase: {
+      date: '2026-03-01',
+      order_ref: orderRef,
+      amount: { amount: 19800, currency: 'CNY' },
+      channel: 'online',
+    },
+  }
+}
+
 /**
  * A realistic working set for dispute benchmarks, made through the API itself: a regulator,
  * one ODR enterprise with its own API client, and `count` disputes routed to it.
@@ -46,25 +69,7 @@ export async function seedDisputes(app, database, { count = 200 } = {}) {
       method: 'POST',
       url: '/v1/disputes',
       headers: regulator,
-      payload: {
-        external_ref: `12315-BENCH-${i}`,
-        channel: 'hotline_12315',
-        enterprise_id: enterpriseId,
-        consumer: { name: '张伟', phone: '13812341234' },
-        problem_type: 'contract',
-        category: 'online services / video membership',
-        claim: {
-          description: 'The membership no longer plays the promised films.',
-          demands: ['refund'],
-          amount: { amount: 2700, currency: 'CNY' },
-        },
-        purchase: {
-          date: '2026-03-01',
-          order_ref: `VIP-${i}`,
-          amount: { amount: 19800, currency: 'CNY' },
-          channel: 'online',
-        },
-      },
+      payload: complaint({ externalRef: `12315-BENCH-${i}`, orderRef: `VIP-${i}`, enterpriseId }),
     })
     disputeIds.push(res.json().id)
   }
