@@ -1,4 +1,5 @@
 import type { DisputeTable } from '../../storage/schema.js'
+import { updateById } from '../../storage/shaped-statement.js'
 import type { WriteTransaction } from '../write/index.js'
 
 /**
@@ -17,5 +18,5 @@ export async function saveDispute(
     if (next[column] !== current[column]) Object.assign(changed, { [column]: next[column] })
   }
   if (Object.keys(changed).length === 0) return
-  await tx.db.updateTable('disputes').set(changed).where('id', '=', current.id).execute()
+  await updateById(tx, 'disputes', current.id, changed)
 }

@@ -1,5 +1,6 @@
 import { newId } from '../../../domain/ids.js'
 import { utc } from '../../../schemas/common.js'
+import { insertRow } from '../../../storage/shaped-statement.js'
 import { presentContact } from '../records.js'
 import { disputeUpdated, type EffectOf } from './effect.js'
 
@@ -15,7 +16,7 @@ export const recordContact: EffectOf<'contacts'> = async ({ tx, current, body, e
     summary: body.summary,
     created_at: tx.now.toISOString(),
   }
-  await tx.db.insertInto('contacts').values(row).execute()
+  await insertRow(tx, 'contacts', row)
   const view = presentContact(row, evidence)
   return {
     // The indicators' "contacted by respond_by" reads the earliest contact of the holder.

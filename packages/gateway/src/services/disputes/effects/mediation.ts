@@ -1,6 +1,7 @@
 import { newId } from '../../../domain/ids.js'
 import { utc } from '../../../schemas/common.js'
 import type { MediationRecordTable } from '../../../storage/schema.js'
+import { insertRow } from '../../../storage/shaped-statement.js'
 import { presentMediationRecord } from '../records.js'
 import { disputeUpdated, type EffectOf } from './effect.js'
 
@@ -27,7 +28,7 @@ export const recordMediation: EffectOf<'mediation-records'> = async ({
     agreement: body.agreement ?? null,
     created_at: tx.now.toISOString(),
   }
-  await tx.db.insertInto('mediation_records').values(row).execute()
+  await insertRow(tx, 'mediation_records', row)
   return {
     created: { id: row.id, view: presentMediationRecord(row, evidence) },
     auditAction: 'mediation.recorded',

@@ -3,6 +3,7 @@ import { newId } from '../../../domain/ids.js'
 import { referenceKey } from '../../../domain/references.js'
 import { problem } from '../../../errors.js'
 import { utc } from '../../../schemas/common.js'
+import { insertRow } from '../../../storage/shaped-statement.js'
 import { money } from '../presenter.js'
 import { presentRefund } from '../records.js'
 import { type EffectOf, recordEvent } from './effect.js'
@@ -74,7 +75,7 @@ export const recordRefund: EffectOf<'refunds'> = async ({ tx, current, body, evi
     refunded_at: utc(body.refunded_at),
     created_at: tx.now.toISOString(),
   }
-  await tx.db.insertInto('refunds').values(row).execute()
+  await insertRow(tx, 'refunds', row)
   const view = presentRefund(row, evidence)
   return {
     changes: { refunded_amount: current.refunded_amount + row.amount },

@@ -1,5 +1,6 @@
 import { newId } from '../../../domain/ids.js'
 import { utc } from '../../../schemas/common.js'
+import { insertRow } from '../../../storage/shaped-statement.js'
 import { presentSettlement } from '../records.js'
 import { type EffectOf, recordEvent } from './effect.js'
 
@@ -19,7 +20,7 @@ export const recordSettlement: EffectOf<'settlements'> = async ({ tx, current, b
     created_at: at,
     consumer_confirmation: null,
   }
-  await tx.db.insertInto('settlements').values(row).execute()
+  await insertRow(tx, 'settlements', row)
   const view = presentSettlement(row, evidence)
   return {
     changes: { settled_at: at, settlement: JSON.stringify(view) },
