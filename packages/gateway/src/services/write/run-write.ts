@@ -6,16 +6,11 @@ import type { Database } from '../../storage/database.js'
 import type { DialectName } from '../../storage/dialect.js'
 import { transaction } from '../../storage/group-commit.js'
 import type { Schema } from '../../storage/schema.js'
-import {
-  type AppendedEntry,
-  type AuditEntryActor,
-  type AuditRecord,
-  appendAuditEntries,
-} from '../audit/index.js'
+import { type AppendedEntry, type AuditRecord, appendAuditEntries } from '../audit/index.js'
 import { appendEvents, type EventRecord } from './events.js'
 import { subscribersOf } from './fan-out.js'
 import { claimIdempotencyKey, IDEMPOTENCY_WAIT, type Idempotency, recordResponse } from './idempotency.js'
-import { appendAndCommitOnServer, type TimelineLine } from './server-append.js'
+import { appendAndCommitOnServer, type TimelineLineOf } from './server-append.js'
 import { signalDeliveriesDue, WAKE_CHANNEL } from './wake.js'
 
 /** The transaction-scoped advisory lock that serializes appends to the audit log and the outbox. */
@@ -51,9 +46,7 @@ export type AppendedProjection = ((
    * For a projection that is a dispute's timeline: an entry's line but for its index and
    * time, which the server-side append on PostgreSQL writes itself (`server-append.ts`).
    */
-  readonly timelineLine?:
-    | ((record: AuditRecord, actor: AuditEntryActor) => TimelineLine | undefined)
-    | undefined
+  readonly timelineLine?: TimelineLineOf | undefined
 }
 
 /**

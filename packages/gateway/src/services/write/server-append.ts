@@ -29,12 +29,15 @@ export interface TimelineLine {
   details: string
 }
 
+/** How a timeline projection turns an entry's record into its line (`recordTimeline`). */
+export type TimelineLineOf = (record: AuditRecord, actor: AuditEntryActor) => TimelineLine | undefined
+
 export interface ServerAppend {
   lock: number
   audits: readonly AuditRecord[]
   context: AuditContext
   /** The timeline line of each record, when the write keeps its disputes' timelines. */
-  timelineLine?: ((record: AuditRecord, actor: AuditEntryActor) => TimelineLine | undefined) | undefined
+  timelineLine?: TimelineLineOf | undefined
   events: readonly EventRecord[]
   subscribers: readonly Subscriber[]
   /** The channel to notify when deliveries were written. */
