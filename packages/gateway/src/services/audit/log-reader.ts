@@ -195,7 +195,9 @@ export async function exportBundle(
         .where('leaf_index', '<', to)
       // A regulator may narrow the export to one enterprise; an enterprise's is its own already.
       if (enterpriseId) batch = batch.where('enterprise_id', '=', enterpriseId)
-      const rows = await batch.orderBy('leaf_index').limit(500).execute()
+      // A small batch is gone before V8's young generation is collected twice: batches of 500
+      // rows outlived it, were moved to the old space and grew the export's resident memory.
+      const rows = await batch.orderBy('leaf_index').limit(100).execute()
       if (rows.length === 0) break
       for (const row of rows) {
         const index = Number(row.leaf_index)

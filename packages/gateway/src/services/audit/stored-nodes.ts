@@ -4,43 +4,34 @@ import { compiled, type StatementTarget } from '../../storage/compiled-statement
 import type { Schema } from '../../storage/schema.js'
 
 /**
- * Complete-subtree hashes read from the database, remembered for the life of this object:
- * a node of a complete subtree never changes, so one export or proof batch reads it once,
- * and the nodes of one proof are read together.
+ * Complete-subtree hashes read from the database, the nodes of one proof read together. The
+ * last two positions read at each level are remembered for the life of this object: a node of
+ * a complete subtree never changes, and proofs of consecutive leaves (an export walks the log
+ * in order) share the siblings above the lowest levels, a node at level k serving 2^k leaves.
+ * Keeping only those, rather than every node read, holds the memory of a million-entry export
+ * to a few dozen hashes: remembered nodes that outlived V8's young generation piled up in
+ * its old space, and the export's resident memory climbed with them.
  */
-export function storedNodes(target: StatementTarget, { cacheLimit = 100_000 } = {}): SubtreeHashes {
-  const cache = new Map<string, Uint8Array>()
-  const keyOf = (level: number, position: number) => `${level}:${position}`
-  const remember = (key: string, hash: Uint8Array) => {
-    if (cache.size >= cacheLimit) cache.clear()
-    cache.set(key, hash)
-  }
+export function storedNodes(target: StatementTarget): SubtreeHashes {
+  const recent = new RecentPerLevel()
 
-  /** Reads the subtrees not cached yet in one query (a proof needs about log2(n) of them). */
   const getMany = async (subtrees: readonly Subtree[]): Promise<Uint8Array[]> => {
-    // Taken from the cache first: remembering what the query reads may clear it.
-    const found = new Map<string, Uint8Array>()
-    const missing: Subtree[] = []
-    for (const subtree of subtrees) {
-      const key = keyOf(subtree.level, subtree.position)
-      const cached = cache.get(key)
-      if (cached) found.set(key, cached)
-      else missing.push(subtree)
-    }
+    const hashes = subtrees.map(({ level, position }) => recent.get(level, position))
+    const missing = subtrees.filter((_, index) => hashes[index] === undefined)
     if (missing.length > 0) {
       const { rows } = await readNodes.execute(target, missing)
-      for (const row of rows) {
-        const key = keyOf(row.level, Number(row.position))
-        const hash = new Uint8Array(row.hash)
-        found.set(key, hash)
-        remember(key, hash)
-      }
+      const read = new Map(
+        rows.map((row) => [`${row.level}:${Number(row.position)}`, new Uint8Array(row.hash)]),
+      )
+      subtrees.forEach(({ level, position }, index) => {
+        if (hashes[index] !== undefined) return
+        const hash = read.get(`${level}:${position}`)
+        if (!hash) throw new Error(`audit log node ${level}:${position} is missing`)
+        hashes[index] = hash
+        recent.remember(level, position, hash)
+      })
     }
-    return subtrees.map(({ level, position }) => {
-      const hash = found.get(keyOf(level, position))
-      if (!hash) throw new Error(`audit log node ${keyOf(level, position)} is missing`)
-      return hash
-    })
+    return hashes as Uint8Array[]
   }
 
   return {
@@ -49,6 +40,23 @@ export function storedNodes(target: StatementTarget, { cacheLimit = 100_000 } = 
       const [hash] = await getMany([{ level, position }])
       return hash as Uint8Array
     },
+  }
+}
+
+/** The two positions read last at each level of the tree, with their hashes. */
+class RecentPerLevel {
+  readonly #slots: { position: number; hash: Uint8Array }[][] = []
+
+  get(level: number, position: number): Uint8Array | undefined {
+    const slots = this.#slots[level]
+    if (!slots) return undefined
+    for (const slot of slots) if (slot.position === position) return slot.hash
+    return undefined
+  }
+
+  remember(level: number, position: number, hash: Uint8Array): void {
+    const [latest] = this.#slots[level] ?? []
+    this.#slots[level] = latest ? [{ position, hash }, latest] : [{ position, hash }]
   }
 }
 
