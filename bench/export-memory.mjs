@@ -1,5 +1,5 @@
 // The gateway's resident memory while it streams the export of the cached million-entry log,
-// under the V8 settings of NODE_OPTIONS (docs/performance.md, "Memory"):
+// under the V8 settings of NODE_OPTIONS, else the launchers' (docs/performance.md, "Memory"):
 //
 //   pnpm bench audit-proofs                      # builds bench/.cache/audit-1000000-<key>.db once
 //   NODE_OPTIONS='--max-old-space-size=128 --max-semi-space-size=8' node bench/export-memory.mjs
@@ -26,7 +26,10 @@ if (process.env.HEJIE_EXPORT_MEMORY_GATEWAY) {
   const directory = mkdtempSync(join(tmpdir(), 'hejie-export-memory-'))
   const copy = join(directory, 'hejie.db')
   copyFileSync(join(cacheDirectory, log), copy)
+  const { nodeFlags } = await import('@hejie/gateway')
   const gateway = fork(new URL(import.meta.url).pathname, [copy], {
+    // The launchers' V8 settings, unless NODE_OPTIONS gives others to try.
+    execArgv: process.env.NODE_OPTIONS ? [] : [...nodeFlags],
     env: { ...process.env, HEJIE_EXPORT_MEMORY_GATEWAY: '1' },
   })
   const { port, token } = await new Promise((resolve) => gateway.once('message', resolve))
@@ -48,7 +51,7 @@ if (process.env.HEJIE_EXPORT_MEMORY_GATEWAY) {
   const seconds = (performance.now() - began) / 1000
   const peak = samples.reduce((top, sample) => (sample.rss > top.rss ? sample : top))
   const halfway = samples[Math.floor(samples.length / 2)]
-  console.log(`NODE_OPTIONS=${process.env.NODE_OPTIONS ?? ''}`)
+  console.log(process.env.NODE_OPTIONS ? `NODE_OPTIONS=${process.env.NODE_OPTIONS}` : `V8 settings: ${nodeFlags.join(' ')}`)
   console.log(`export: ${response.statusCode}, ${Math.round(bytes / 2 ** 20)} MiB in ${seconds.toFixed(1)} s`)
   console.log(
     `gateway RSS MiB: before ${Math.round(samples[0].rss)}, halfway ${Math.round(halfway.rss)}, peak ${Math.round(peak.rss)} (anonymous ${Math.round(peak.anon)})`,

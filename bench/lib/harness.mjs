@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { nodeFlags } from '@hejie/gateway'
 import autocannon from 'autocannon'
 import { machineFacts } from './machine.mjs'
 
@@ -21,8 +22,9 @@ export class BenchmarkFailure extends Error {
 function startServer(moduleUrl, side) {
   const child = fork(serverProcess, [moduleUrl, side], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    // The parent's flags (a debugger, a loader) must not change what is measured.
-    execArgv: [],
+    // The parent's flags (a debugger, a loader) must not change what is measured; every
+    // process runs on the V8 settings the gateway's launchers give it, baselines included.
+    execArgv: [...nodeFlags],
   })
   let exited = false
   const cpuWaiters = []

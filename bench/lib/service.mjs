@@ -1,5 +1,6 @@
 import { fork, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { nodeFlags } from '@hejie/gateway'
 import { BenchmarkFailure } from './harness.mjs'
 
 const serviceProcess = fileURLToPath(new URL('./service-process.mjs', import.meta.url))
@@ -13,8 +14,9 @@ const STARTUP_TIMEOUT_MS = 300_000
 export function startService(name, moduleUrl, exportName, args = {}) {
   const child = fork(serviceProcess, [moduleUrl, exportName], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    // The parent's flags (a debugger, a loader) must not change what is measured.
-    execArgv: [],
+    // The parent's flags (a debugger, a loader) must not change what is measured; every
+    // process runs on the V8 settings the gateway's launchers give it, baselines included.
+    execArgv: [...nodeFlags],
   })
   const waiting = new Map()
   let nextId = 1

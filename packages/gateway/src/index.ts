@@ -17,6 +17,8 @@ export { type AppOptions, buildApp, createApp } from './app.js'
 // Configuration: the environment (or overrides) read and checked, as `hejie-gateway start` does.
 
 export { type Config, ConfigError, loadConfig } from './config.js'
+// The V8 settings the launchers start Node.js with.
+export { nodeFlags } from './node-flags.js'
 
 // Storage: the embedded SQLite file or PostgreSQL, its migrations, and the transaction of
 // one write (group commit on SQLite, a transaction of its own on PostgreSQL).
