@@ -36,7 +36,16 @@ export function visibleDisputes(db: Kysely<Schema>, principal: Principal) {
       ]),
     )
   }
-  return all.where('assignee_type', '=', 'enterprise').where('assignee_id', '=', principal.enterpriseId ?? '')
+  return enterpriseDisputes(db, principal.enterpriseId ?? '')
+}
+
+/** The disputes an enterprise holds: what an enterprise's client sees. */
+export function enterpriseDisputes(db: Kysely<Schema>, enterpriseId: string) {
+  return db
+    .selectFrom('disputes')
+    .selectAll()
+    .where('assignee_type', '=', 'enterprise')
+    .where('assignee_id', '=', enterpriseId)
 }
 
 export async function findVisibleDispute(db: Kysely<Schema>, principal: Principal, id: string) {
