@@ -51,7 +51,11 @@ if (process.env.HEJIE_EXPORT_MEMORY_GATEWAY) {
   const seconds = (performance.now() - began) / 1000
   const peak = samples.reduce((top, sample) => (sample.rss > top.rss ? sample : top))
   const halfway = samples[Math.floor(samples.length / 2)]
-  console.log(process.env.NODE_OPTIONS ? `NODE_OPTIONS=${process.env.NODE_OPTIONS}` : `V8 settings: ${nodeFlags.join(' ')}`)
+  console.log(
+    process.env.NODE_OPTIONS
+      ? `NODE_OPTIONS=${process.env.NODE_OPTIONS}`
+      : `V8 settings: ${nodeFlags.join(' ')}`,
+  )
   console.log(`export: ${response.statusCode}, ${Math.round(bytes / 2 ** 20)} MiB in ${seconds.toFixed(1)} s`)
   console.log(
     `gateway RSS MiB: before ${Math.round(samples[0].rss)}, halfway ${Math.round(halfway.rss)}, peak ${Math.round(peak.rss)} (anonymous ${Math.round(peak.anon)})`,
