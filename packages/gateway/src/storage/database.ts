@@ -8,6 +8,7 @@ import type { DialectName } from './dialect.js'
 import { ConnectionUnavailableError } from './failures.js'
 import { CurrentSchemaPostgresDialect } from './postgres-dialect.js'
 import { preparingOnce as preparingOnceOnPostgres } from './postgres-prepared.js'
+import { ReadWorkers } from './read-workers.js'
 import type { Schema } from './schema.js'
 import { preparingOnce } from './statement-cache.js'
 
@@ -37,6 +38,13 @@ export interface Database {
   readonly clock: Clock
   /** The PostgreSQL schema holding the tables, when not the default. */
   readonly schema?: string | undefined
+  /**
+   * SQLite in a file: worker threads with read-only connections of their own, for reads of
+   * many rows (the whole-table reports), split into parts that run beside each other and
+   * beside the event loop. Absent on PostgreSQL, whose server runs statements itself, and on
+   * an in-memory SQLite database, which no other connection can open.
+   */
+  readonly readWorkers?: ReadWorkers | undefined
   /** Throws when the database cannot answer a trivial query. */
   ping(): Promise<void>
   /**
@@ -75,10 +83,12 @@ function openSqlite(path: string, clock: Clock, busyTimeoutMs: number): Database
   const db = new Kysely<Schema>({
     dialect: new ImmediateSqliteDialect({ database: preparingOnce(connection) }, connection),
   })
+  const readWorkers = path === ':memory:' ? undefined : new ReadWorkers(path, busyTimeoutMs)
   return {
     db,
     dialect: 'sqlite',
     clock,
+    readWorkers,
     async ping() {
       await sql`select 1`.execute(db)
     },
@@ -89,6 +99,7 @@ function openSqlite(path: string, clock: Clock, busyTimeoutMs: number): Database
       connection.pragma('wal_checkpoint(TRUNCATE)')
     },
     async close() {
+      await readWorkers?.close()
       await db.destroy()
     },
   }

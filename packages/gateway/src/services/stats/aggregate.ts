@@ -3,7 +3,8 @@ import { overdueSql } from '../../domain/disputes/deadline-state.js'
 import { regulatorResolutions } from '../../domain/disputes/lifecycle.js'
 import type { IndicatorCounts } from '../../domain/indicators.js'
 import type { StatsGrouping } from '../../schemas/stats.js'
-import { type DialectName, sqlFunctions, withoutJit } from '../../storage/dialect.js'
+import type { Database } from '../../storage/database.js'
+import { sqlFunctions, withoutJit } from '../../storage/dialect.js'
 import type { Schema } from '../../storage/schema.js'
 import { subtreeIds } from '../tenancy/subtree.js'
 
@@ -72,13 +73,14 @@ function perRow({ when, value }: Contribution): RawBuilder<unknown> {
 
 /**
  * Counts the disputes of one window per group, in one statement that reads each dispute of
- * the window once; nothing but one row per group comes back. Every value is read from plain
+ * the window once; nothing but one row per group comes back. On SQLite in a file the window
+ * is read in parts by assignment time, one per core, on the database's read workers
+ * (storage/read-workers.ts), and the parts' counts are added up. Every value is read from plain
  * columns of the dispute's row (migration 0010 keeps them), and on SQLite from the index
  * `disputes_indicators`, which holds every column read here. docs/stats.md explains each count.
  */
 export async function countIndicators(
-  db: Kysely<Schema>,
-  dialect: DialectName,
+  { db, dialect, readWorkers }: Pick<Database, 'db' | 'dialect' | 'readWorkers'>,
   filter: AggregateFilter,
 ): Promise<CountedGroup[]> {
   const fn = sqlFunctions(dialect)
@@ -140,24 +142,27 @@ export async function countIndicators(
               ? fn.chinaMonth(d<string>('assigned_at'))
               : sql<null>`null`
 
-  // The disputes of the window: assigned in [from, to), of the enterprise and subtree asked for.
-  const window = sql.join(
-    [
-      sql`${d('assigned_at')} < ${filter.to}`,
-      ...(filter.from === null ? [] : [sql`${d('assigned_at')} >= ${filter.from}`]),
-      ...(filter.enterpriseId === null ? [] : [sql`${d('enterprise_id')} = ${filter.enterpriseId}`]),
-      ...(filter.assigneeId ? [sql`${d('assignee_id')} = ${filter.assigneeId}`] : []),
-      ...(filter.assigneeType ? [sql`${d('assignee_type')} = ${filter.assigneeType}`] : []),
-      // Per enterprise counts only what enterprises hold; what units hold is grouped by assignee.
-      ...(filter.groupBy === 'enterprise' ? [sql`${d('assignee_type')} = 'enterprise'`] : []),
-      ...(filter.jurisdictionId === null
-        ? []
-        : [sql`${d('jurisdiction_id')} in (${subtreeIds(db, filter.jurisdictionId)})`]),
-    ],
-    sql` and `,
-  )
+  // The disputes of the window: assigned in [from, to), of the enterprise and subtree asked
+  // for; `part` narrows it to one part of the window when it is read in parts.
+  const windowOf = (part: readonly RawBuilder<unknown>[]) =>
+    sql.join(
+      [
+        ...part,
+        sql`${d('assigned_at')} < ${filter.to}`,
+        ...(filter.from === null ? [] : [sql`${d('assigned_at')} >= ${filter.from}`]),
+        ...(filter.enterpriseId === null ? [] : [sql`${d('enterprise_id')} = ${filter.enterpriseId}`]),
+        ...(filter.assigneeId ? [sql`${d('assignee_id')} = ${filter.assigneeId}`] : []),
+        ...(filter.assigneeType ? [sql`${d('assignee_type')} = ${filter.assigneeType}`] : []),
+        // Per enterprise counts only what enterprises hold; what units hold is grouped by assignee.
+        ...(filter.groupBy === 'enterprise' ? [sql`${d('assignee_type')} = 'enterprise'`] : []),
+        ...(filter.jurisdictionId === null
+          ? []
+          : [sql`${d('jurisdiction_id')} in (${subtreeIds(db, filter.jurisdictionId)})`]),
+      ],
+      sql` and `,
+    )
 
-  const query =
+  const queryOver = (part: readonly RawBuilder<unknown>[]) =>
     filter.groupBy === null
       ? // Totals: the aggregates over the window's rows directly; the one row of totals comes
         // back even for an empty window (no GROUP BY). A count filtered by its condition costs
@@ -170,7 +175,7 @@ export async function countIndicators(
               : sql`${aggregate} filter (where ${when}) as ${sql.id(name)}`
           }),
         )}
-          from disputes as d where ${window}`
+          from disputes as d where ${windowOf(part)}`
       : // Per group: a subquery turns each dispute into its group and its contributions, the
         // outer query adds them up. Grouping the rows themselves would make SQLite sort every
         // row with every column the counts read, not the few values the subquery computes.
@@ -180,10 +185,15 @@ export async function countIndicators(
           from (select ${group} as grp, ${sql.join(
             contributions.map(([name, contribution]) => sql`${perRow(contribution)} as ${sql.id(name)}`),
           )}
-            from disputes as d where ${window}${fn.unmerged}) as r
+            from disputes as d where ${windowOf(part)}${fn.unmerged}) as r
           group by r.grp order by r.grp`
 
-  const { rows } = await withoutJit(db, dialect, (reader) => query.execute(reader))
+  const parts = readWorkers ? await windowParts(db, filter, readWorkers.parallelism) : null
+  const rows = parts
+    ? mergeCountRows(
+        (await readWorkers?.all(parts.map((part) => queryOver(part).compile(db)))) as CountRow[][],
+      )
+    : (await withoutJit(db, dialect, (reader) => queryOver([]).execute(reader))).rows
   return rows.map((row) => {
     // PostgreSQL returns sums of bigints as numeric text; a sum over no rows is null.
     const n = (value: number | string | null) => Number(value ?? 0)
@@ -215,4 +225,59 @@ export async function countIndicators(
       },
     }
   })
+}
+
+/**
+ * The window cut into `count` parts by assignment time, at even steps between the first and
+ * the last dispute assigned in it: a condition (or two) per part, which together take every
+ * row of the window exactly once. Null when there is nothing to cut (no dispute, or all at
+ * one instant).
+ */
+async function windowParts(
+  db: Kysely<Schema>,
+  filter: AggregateFilter,
+  count: number,
+): Promise<RawBuilder<unknown>[][] | null> {
+  const assignedAt = sql.ref('d.assigned_at')
+  const { rows } = await sql<{ first: string | null; last: string | null }>`
+    select min(${assignedAt}) as first, max(${assignedAt}) as last from disputes as d
+    where ${assignedAt} < ${filter.to}${filter.from === null ? sql`` : sql` and ${assignedAt} >= ${filter.from}`}`.execute(
+    db,
+  )
+  const first = Date.parse(rows[0]?.first ?? '')
+  const last = Date.parse(rows[0]?.last ?? '')
+  if (!(first < last)) return null
+  const cuts = Array.from({ length: count - 1 }, (_, k) =>
+    new Date(first + Math.round(((last - first) * (k + 1)) / count)).toISOString(),
+  )
+  return Array.from({ length: count }, (_, k) => [
+    ...(k > 0 ? [sql`${assignedAt} >= ${cuts[k - 1]}`] : []),
+    ...(k < count - 1 ? [sql`${assignedAt} < ${cuts[k]}`] : []),
+  ])
+}
+
+/**
+ * The rows of the parts as one statement over the whole window would have given them: the
+ * counts of each group added up, the groups in its order (SQLite sorts null first, then text
+ * by its bytes, which for the ids, types and months grouped by is JavaScript's order).
+ */
+function mergeCountRows(parts: readonly CountRow[][]): CountRow[] {
+  const merged = new Map<string | null, CountRow>()
+  for (const row of parts.flat()) {
+    const sum = merged.get(row.grp)
+    if (!sum) {
+      merged.set(row.grp, { ...row })
+      continue
+    }
+    for (const key of Object.keys(row) as (keyof CountRow)[]) {
+      if (key === 'grp') continue
+      const [a, b] = [sum[key], row[key]]
+      // A sum over no rows is null; it stays null only if it is null in every part.
+      ;(sum as unknown as Record<string, number | null>)[key] =
+        a === null && b === null ? null : Number(a ?? 0) + Number(b ?? 0)
+    }
+  }
+  return [...merged.values()].sort((x, y) =>
+    x.grp === y.grp ? 0 : x.grp === null ? -1 : y.grp === null ? 1 : x.grp < y.grp ? -1 : 1,
+  )
 }

@@ -50,7 +50,7 @@ export async function rankAssignees(
   const { from, to } = statsWindow(query, now)
   const minConcluded = query.min_concluded ?? DEFAULT_MIN_CONCLUDED
   const assigneeType = query.assignee_type ?? null
-  const groups = await countIndicators(database.db, database.dialect, {
+  const groups = await countIndicators(database, {
     from,
     to,
     enterpriseId: null,

@@ -35,7 +35,7 @@ export async function statsReport(
     enterpriseId = (await getEnterprise(database.db, principal, query.enterprise_id)).id
   }
   const groupBy = query.group_by ?? null
-  const groups = await countIndicators(database.db, database.dialect, {
+  const groups = await countIndicators(database, {
     from,
     to,
     enterpriseId,
