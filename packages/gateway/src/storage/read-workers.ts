@@ -32,8 +32,8 @@ const workerModule = new URL(
  * Each part reads in a read transaction of its own: parts that read disjoint rows (as the
  * callers split them) see each row once, from one committed state or the next.
  *
- * The threads start on the first read and stay (unreferenced: they keep no process alive)
- * until `close()`.
+ * The threads start on the first read and stay until `close()`; they keep the process alive
+ * only while a read of theirs is in flight.
  */
 export class ReadWorkers {
   /** Parts worth splitting a read into: one per core, at least two (at most four). */
@@ -59,6 +59,8 @@ export class ReadWorkers {
   async close(): Promise<void> {
     const workers = this.workers
     this.workers = []
+    for (const waiter of this.waiting.values()) waiter.reject(new Error('the database was closed'))
+    this.waiting.clear()
     await Promise.all(workers.map((worker) => worker.terminate()))
   }
 
@@ -67,6 +69,7 @@ export class ReadWorkers {
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { worker, resolve, reject })
+      worker.ref()
       worker.postMessage({ id, sql, parameters } satisfies ReadRequest)
     })
   }
@@ -93,6 +96,7 @@ export class ReadWorkers {
     const waiter = this.waiting.get(response.id)
     if (!waiter) return
     this.waiting.delete(response.id)
+    if (![...this.waiting.values()].some(({ worker }) => worker === waiter.worker)) waiter.worker.unref()
     if ('rows' in response) waiter.resolve(response.rows)
     // The driver's error code (SQLITE_BUSY, …) travels with it: callers map it to a problem.
     else waiter.reject(Object.assign(new Error(response.error.message), { code: response.error.code }))

@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import SQLite from 'better-sqlite3'
 import { sql } from 'kysely'
 import t from 'tap'
 import type { StatsGrouping } from '../../src/schemas/stats.js'
@@ -6,6 +10,8 @@ import { testApp } from '../helpers/app.js'
 import { backend } from '../helpers/database.js'
 import { intakeDispute } from '../helpers/disputes.js'
 import { accessToken, enrolEnterprise, regulatorCredentials } from '../helpers/identity.js'
+
+const run = promisify(execFile)
 
 if (backend === 'postgres') {
   t.test('PostgreSQL has no read workers: its server runs every statement itself', async (t) => {
@@ -119,6 +125,24 @@ if (backend === 'postgres') {
     await new Promise((resolve) => setTimeout(resolve, 5))
     t.notOk(readDone, 'the timer fired before the read was done')
     t.same(await read, [[{ c: 3_000_000 }]])
+  })
+
+  t.test('a process that only waits for a read on the workers stays until its answer', async (t) => {
+    // The workers are unreferenced while idle, so that they keep no server from exiting; a
+    // read in flight must hold the process, or a script asking for a report would end first.
+    const readWorkers = new URL('../../dist/storage/read-workers.js', import.meta.url).href
+    const script = `
+      const { ReadWorkers } = await import(${JSON.stringify(readWorkers)})
+      const workers = new ReadWorkers(process.argv[2], 1000)
+      workers.all([{ sql: 'select 6 * 7 as answer', parameters: [] }]).then(([rows]) => {
+        console.log(JSON.stringify(rows))
+        return workers.close()
+      })`
+    const directory = t.testdir({ 'ask.mjs': script })
+    const path = join(directory, 'read.db')
+    new SQLite(path).close()
+    const { stdout } = await run(process.execPath, [join(directory, 'ask.mjs'), path])
+    t.equal(stdout.trim(), '[{"answer":42}]')
   })
 
   t.test('a failed read rejects with SQLite’s message and code, and the workers go on', async (t) => {
