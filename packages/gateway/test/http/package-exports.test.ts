@@ -120,7 +120,11 @@ t.test(
     const exported = createRequire(import.meta.url)('@hejie/gateway/package.json') as typeof packageJson
     t.equal(exported.bin['hejie-gateway'], 'bin/hejie-gateway.js')
     const command = new URL(`../../${exported.bin['hejie-gateway']}`, import.meta.url)
-    t.match(readFileSync(command, 'utf8'), /^#!\/usr\/bin\/env node\n[\s\S]*^import '\.\.\/dist\/cli\.js'$/m)
+    // Node with the gateway's V8 settings (test/processes/node-flags.test.ts checks which).
+    t.match(
+      readFileSync(command, 'utf8'),
+      /^#!\/usr\/bin\/env -S node [^\n]*\n[\s\S]*^import '\.\.\/dist\/cli\.js'$/m,
+    )
     t.ok(existsSync(new URL('../../dist/cli.js', import.meta.url)), 'and the program it loads is built')
   },
 )
