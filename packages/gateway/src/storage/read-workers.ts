@@ -1,20 +1,18 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 
-export interface ReadRequest {
-  id: number
+export interface ReadStatement {
   sql: string
   parameters: readonly unknown[]
+}
+
+export interface ReadRequest extends ReadStatement {
+  id: number
 }
 
 export type ReadResponse =
   | { id: number; rows: unknown[] }
   | { id: number; error: { message: string; code: string | undefined } }
-
-export interface ReadStatement {
-  sql: string
-  parameters: readonly unknown[]
-}
 
 /** The worker's own module, compiled (dist) or as written (a test run on the sources). */
 const workerModule = new URL(
@@ -88,8 +86,7 @@ export class ReadWorkers {
       this.workers.push(worker)
       return worker
     }
-    const worker = this.workers[this.nextWorker++ % this.workers.length] as Worker
-    return worker
+    return this.workers[this.nextWorker++ % this.workers.length] as Worker
   }
 
   private settle(response: ReadResponse): void {

@@ -21,12 +21,12 @@ export function storedNodes(target: StatementTarget): SubtreeHashes {
     if (missing.length > 0) {
       const { rows } = await readNodes.execute(target, missing)
       const read = new Map(
-        rows.map((row) => [`${row.level}:${Number(row.position)}`, new Uint8Array(row.hash)]),
+        rows.map((row) => [keyOf(row.level, Number(row.position)), new Uint8Array(row.hash)]),
       )
       subtrees.forEach(({ level, position }, index) => {
         if (hashes[index] !== undefined) return
-        const hash = read.get(`${level}:${position}`)
-        if (!hash) throw new Error(`audit log node ${level}:${position} is missing`)
+        const hash = read.get(keyOf(level, position))
+        if (!hash) throw new Error(`audit log node ${keyOf(level, position)} is missing`)
         hashes[index] = hash
         recent.remember(level, position, hash)
       })
@@ -42,6 +42,8 @@ export function storedNodes(target: StatementTarget): SubtreeHashes {
     },
   }
 }
+
+const keyOf = (level: number, position: number) => `${level}:${position}`
 
 /** The two positions read last at each level of the tree, with their hashes. */
 class RecentPerLevel {

@@ -148,8 +148,7 @@ export async function countIndicators(
     sql.join(
       [
         ...part,
-        sql`${d('assigned_at')} < ${filter.to}`,
-        ...(filter.from === null ? [] : [sql`${d('assigned_at')} >= ${filter.from}`]),
+        ...assignedIn(filter),
         ...(filter.enterpriseId === null ? [] : [sql`${d('enterprise_id')} = ${filter.enterpriseId}`]),
         ...(filter.assigneeId ? [sql`${d('assignee_id')} = ${filter.assigneeId}`] : []),
         ...(filter.assigneeType ? [sql`${d('assignee_type')} = ${filter.assigneeType}`] : []),
@@ -227,6 +226,12 @@ export async function countIndicators(
   })
 }
 
+/** Assigned in the window [from, to): what bounds a report by time, and its parts. */
+function assignedIn({ from, to }: Pick<AggregateFilter, 'from' | 'to'>): RawBuilder<unknown>[] {
+  const assignedAt = sql.ref('d.assigned_at')
+  return [sql`${assignedAt} < ${to}`, ...(from === null ? [] : [sql`${assignedAt} >= ${from}`])]
+}
+
 /**
  * The window cut into `count` parts by assignment time, at even steps between the first and
  * the last dispute assigned in it: a condition (or two) per part, which together take every
@@ -241,9 +246,7 @@ async function windowParts(
   const assignedAt = sql.ref('d.assigned_at')
   const { rows } = await sql<{ first: string | null; last: string | null }>`
     select min(${assignedAt}) as first, max(${assignedAt}) as last from disputes as d
-    where ${assignedAt} < ${filter.to}${filter.from === null ? sql`` : sql` and ${assignedAt} >= ${filter.from}`}`.execute(
-    db,
-  )
+    where ${sql.join(assignedIn(filter), sql` and `)}`.execute(db)
   const first = Date.parse(rows[0]?.first ?? '')
   const last = Date.parse(rows[0]?.last ?? '')
   if (!(first < last)) return null
